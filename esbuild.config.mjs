@@ -1,0 +1,30 @@
+// One build, its targets as data: the extension host, the engine process, the CLI, and one
+// bundle per webview panel. `vscode` and `onnxruntime-node` stay external (the first is given by
+// the editor, the second is a native module shipped in node_modules).
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] };
+const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
+
+export const targets = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...browser, entryPoints: ['webview/nextToken/main.ts'], outfile: 'dist/webview/nextToken.js' },
+];
+
+mkdirSync('dist/webview', { recursive: true });
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+if (watch) {
+  for (const t of targets) await (await esbuild.context({ ...common, ...t })).watch();
+  console.log('esbuild: watching');
+} else {
+  const t0 = Date.now();
+  await Promise.all(targets.map((t) => esbuild.build({ ...common, ...t })));
+  console.log(`esbuild: ${targets.length} bundles in ${Date.now() - t0} ms`);
+}

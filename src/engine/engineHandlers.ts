@@ -1,0 +1,28 @@
+import * as ort from 'onnxruntime-node';
+import { LanguageModels } from './languageModels';
+import { LmService } from './lmService';
+import type { Handlers } from '../protocol/rpc';
+import type { EngineApi, EngineSettings } from '../protocol/engine';
+
+export const DEFAULT_SETTINGS: EngineSettings = { provider: 'auto', threads: 0 };
+
+/**
+ * The engine's API as plain async functions. The engine process serves them over IPC; the CLI,
+ * tests and benchmarks call them in-process.
+ */
+export function createEngineHandlers(settings: EngineSettings = DEFAULT_SETTINGS): Handlers<EngineApi> {
+  const models = new LanguageModels(settings);
+  const lm = new LmService(models);
+  return {
+    'engine/info': () => ({ pid: process.pid, ortVersion: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch}` }),
+    'engine/configure': (s) => {
+      models.configure(s);
+      return null;
+    },
+    'model/load': async ({ model }) => (await models.load(model)).info,
+    'lm/nextToken': (p, signal) => lm.nextToken(p, signal),
+    'lm/position': (p) => lm.position(p),
+    'lm/generate': (p, signal) => lm.generate(p, signal),
+    'lm/surprisal': (p, signal) => lm.surprisal(p, signal),
+  };
+}

@@ -1,0 +1,69 @@
+import { performance } from 'node:perf_hooks';
+import { resolveModelFolder, type ModelFolder } from './modelFolder';
+import { createSession, SessionCache, type EngineOptions } from './sessions';
+import { DecoderLm } from './runners/decoderLm';
+import { TextTokenizer } from './preprocess/textTokenizer';
+import { ModelLoadError } from './errors';
+import type { ModelInfo } from '../protocol/engine';
+
+/** A decoder LM ready to run: its session, tokenizer and what the UI shows about it. */
+export interface LoadedLm {
+  folder: ModelFolder;
+  lm: DecoderLm;
+  tokenizer: TextTokenizer;
+  info: ModelInfo;
+  /** token text per id, filled lazily (decoding is not free and panels ask for the same ids) */
+  tokenTextCache: Map<number, string>;
+}
+
+/** Loads and caches language models; one instance per engine. */
+export class LanguageModels {
+  private readonly cache = new SessionCache<LoadedLm>(3);
+  private options: EngineOptions;
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+  }
+
+  configure(options: EngineOptions): void {
+    this.options = options;
+  }
+
+  load(model: string): Promise<LoadedLm> {
+    const folder = resolveModelFolder(model);
+    const key = `${folder.onnxPath}|${this.options.provider}|${this.options.threads}`;
+    return this.cache.get(key, () => this.create(folder));
+  }
+
+  private async create(folder: ModelFolder): Promise<LoadedLm> {
+    if (!folder.tokenizerPath) {
+      throw new ModelLoadError(`${folder.name} has no tokenizer.json (looked in ${folder.dir}); text models need one.`);
+    }
+    const t0 = performance.now();
+    const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
+    const loaded = await createSession(folder, this.options);
+    const lm = new DecoderLm(loaded.session, folder);
+    const info: ModelInfo = {
+      dir: folder.dir,
+      name: folder.name,
+      modelType: folder.config.model_type ?? 'unknown',
+      vocabSize: folder.config.vocab_size ?? 0,
+      contextLength: lm.contextLength,
+      nLayers: lm.nLayers,
+      provider: loaded.provider,
+      providerNote: loaded.providerNote,
+      dtype: lm.dtype,
+      loadMs: performance.now() - t0,
+    };
+    return { folder, lm, tokenizer, info, tokenTextCache: new Map() };
+  }
+}
+
+export function tokenText(model: LoadedLm, id: number): string {
+  let text = model.tokenTextCache.get(id);
+  if (text === undefined) {
+    text = model.tokenizer.tokenText(id);
+    model.tokenTextCache.set(id, text);
+  }
+  return text;
+}

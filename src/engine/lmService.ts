@@ -1,0 +1,222 @@
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { InputError } from './errors';
+import { tokenText, type LanguageModels, type LoadedLm } from './languageModels';
+import type { KvCache } from './runners/decoderLm';
+import type { CancelSignal } from '../protocol/rpc';
+import { CancelledError } from '../protocol/rpc';
+import type {
+  Candidate,
+  Continuation,
+  GenerateParams,
+  GenerateResult,
+  NextTokenParams,
+  NextTokenResult,
+  PositionParams,
+  PositionPrediction,
+  PositionResult,
+  SurprisalParams,
+  SurprisalResult,
+  SurprisalToken,
+  TokenInfo,
+  Truncation,
+} from '../protocol/engine';
+import { filterDistribution, logSumExp, rankOf, sampleIndex, seededRandom, softmax, entropyBits, topKIndices } from '../util/distribution';
+import { fitToContext, slidingWindows } from './contextWindows';
+import { MAX_TEXT_CHARS } from '../util/limits';
+
+/** How many candidates travel with the last position, so the panel can offer any top-k up to it. */
+const NEXT_CANDIDATES = 100;
+/** Keep a run's full logits for chip clicks only while they are this small (floats). */
+const MAX_CACHED_LOGITS = 16 * 1024 * 1024;
+
+interface Run {
+  model: LoadedLm;
+  ids: number[];
+  /** [seq, vocab] when small enough to keep */
+  logits?: Float32Array;
+  vocab: number;
+}
+
+/** The text-model analyses behind the next-token panel, the surprisal view and the CLI. */
+export class LmService {
+  private readonly runs = new Map<string, Run>();
+
+  constructor(private readonly models: LanguageModels) {}
+
+  async nextToken(p: NextTokenParams, signal?: CancelSignal): Promise<NextTokenResult> {
+    checkText(p.text);
+    const model = await this.models.load(p.model);
+    const all = model.tokenizer.encode(p.text);
+    const limit = Math.min(model.lm.contextLength, Math.max(1, p.maxTokens));
+    const { tokens, truncation } = fitToContext(all, limit, model.tokenizer.bosId);
+    throwIfCancelled(signal);
+    const t0 = performance.now();
+    const { logits, vocab } = await model.lm.forward(tokens.map((t) => t.id));
+    const forwardMs = performance.now() - t0;
+    const seq = tokens.length;
+    const positions: PositionPrediction[] = [];
+    for (let i = 0; i < seq; i++) {
+      const row = logits.subarray(i * vocab, (i + 1) * vocab);
+      const next = i + 1 < seq ? tokens[i + 1].id : undefined;
+      positions.push(predictionAt(model, row, i, p.topK, next));
+    }
+    const last = logits.slice((seq - 1) * vocab, seq * vocab);
+    const runId = randomUUID();
+    this.remember(runId, { model, ids: tokens.map((t) => t.id), logits: seq * vocab <= MAX_CACHED_LOGITS ? logits : undefined, vocab });
+    return {
+      model: model.info,
+      tokens,
+      truncation,
+      lastLogits: last,
+      next: candidates(model, last, Math.max(p.topK, NEXT_CANDIDATES)),
+      positions,
+      runId,
+      forwardMs,
+    };
+  }
+
+  async position(p: PositionParams): Promise<PositionResult> {
+    const run = this.run(p.runId);
+    if (!Number.isInteger(p.position) || p.position < 0 || p.position >= run.ids.length) {
+      throw new InputError(`Position ${p.position} is outside the selection's ${run.ids.length} tokens.`);
+    }
+    let row: Float32Array;
+    if (run.logits) {
+      row = run.logits.slice(p.position * run.vocab, (p.position + 1) * run.vocab);
+    } else {
+      const { logits, vocab } = await run.model.lm.forward(run.ids.slice(0, p.position + 1));
+      row = logits.slice(p.position * vocab, (p.position + 1) * vocab);
+    }
+    return { position: p.position, logits: row, top: candidates(run.model, row, p.topK) };
+  }
+
+  /** Greedy or seeded sampled continuations, reusing the prompt's KV cache for every one. */
+  async generate(p: GenerateParams, signal?: CancelSignal): Promise<GenerateResult> {
+    const run = this.run(p.runId);
+    const t0 = performance.now();
+    const { lm } = run.model;
+    const room = lm.contextLength - run.ids.length;
+    const maxNew = Math.max(0, Math.min(p.maxNewTokens, room));
+    if (maxNew === 0) throw new InputError(`The selection already fills the model's context of ${lm.contextLength} tokens.`);
+    const prompt = await lm.forward(run.ids);
+    const lastPrompt = prompt.logits.slice((run.ids.length - 1) * prompt.vocab);
+    const count = p.mode === 'greedy' ? 1 : Math.max(1, Math.min(p.count, 16));
+    const continuations: Continuation[] = [];
+    for (let c = 0; c < count; c++) {
+      const random = seededRandom(p.seed + c);
+      let row: Float32Array = lastPrompt;
+      let past: KvCache = prompt.present;
+      let pastLength = run.ids.length;
+      const chosen: Continuation['tokens'] = [];
+      let log2Prob = 0;
+      for (let step = 0; step < maxNew; step++) {
+        throwIfCancelled(signal);
+        const dist =
+          p.mode === 'greedy'
+            ? filterDistribution(row, { temperature: 1, topK: 1, topP: 1 })
+            : filterDistribution(row, { temperature: p.temperature, topK: p.topK, topP: p.topP });
+        const id = p.mode === 'greedy' ? dist.kept[0] : sampleIndex(dist.probs, random());
+        const prob = dist.probs[id];
+        log2Prob += Math.log2(prob);
+        chosen.push({ id, text: tokenText(run.model, id), prob });
+        if (step + 1 === maxNew || run.model.tokenizer.isSpecial(id)) break;
+        const next = await lm.forward([id], past, pastLength);
+        past = next.present;
+        pastLength += 1;
+        row = next.logits;
+      }
+      continuations.push({ text: run.model.tokenizer.decode(chosen.map((t) => t.id)), tokens: chosen, log2Prob });
+    }
+    return { continuations, ms: performance.now() - t0 };
+  }
+
+  /** Per-token surprisal; texts longer than the context are scored in half-overlapping windows. */
+  async surprisal(p: SurprisalParams, signal?: CancelSignal): Promise<SurprisalResult> {
+    checkText(p.text);
+    const t0 = performance.now();
+    const model = await this.models.load(p.model);
+    const all = model.tokenizer.encode(p.text);
+    let tokens = all;
+    let truncation: Truncation | null = null;
+    if (all.length > p.maxTokens) {
+      tokens = all.slice(0, p.maxTokens);
+      truncation = {
+        droppedTokens: all.length - p.maxTokens,
+        reason: `Scored the first ${p.maxTokens} of ${all.length} tokens (setting tensorloupe.maxTokens).`,
+      };
+    }
+    const bos = model.tokenizer.bosId;
+    const plan = slidingWindows(tokens.length, model.lm.contextLength, bos !== undefined && tokens[0]?.id === bos);
+    const scored: SurprisalToken[] = [];
+    for (const w of plan.windows) {
+      throwIfCancelled(signal);
+      const ids = [...(w.withBos ? [tokens[0].id] : []), ...tokens.slice(w.start, w.end).map((t) => t.id)];
+      const offset = w.withBos ? 1 : 0; // index in `ids` of tokens[w.start]
+      const { logits, vocab } = await model.lm.forward(ids);
+      for (let i = w.scoreFrom; i < w.end; i++) {
+        const k = i - w.start + offset; // index of token i in this window
+        if (k === 0) continue; // nothing predicted the first token
+        const row = logits.subarray((k - 1) * vocab, k * vocab);
+        scored.push(surprisalOf(model, row, tokens[i], p.alternatives));
+      }
+    }
+    const content = scored.filter((t) => !t.special);
+    const meanBits = content.length ? content.reduce((s, t) => s + t.bits, 0) / content.length : 0;
+    return {
+      model: model.info,
+      tokens: scored,
+      truncation,
+      window: plan.windows.length > 1 ? { size: plan.size, stride: plan.stride, count: plan.windows.length } : null,
+      meanBits,
+      ms: performance.now() - t0,
+    };
+  }
+
+  private remember(runId: string, run: Run): void {
+    this.runs.set(runId, run);
+    while (this.runs.size > 8) this.runs.delete(this.runs.keys().next().value as string);
+  }
+
+  private run(runId: string): Run {
+    const run = this.runs.get(runId);
+    if (!run) throw new InputError('That result is no longer in the engine (it restarted or the run is too old): inspect the selection again.');
+    return run;
+  }
+}
+
+function checkText(text: string): void {
+  if (typeof text !== 'string' || text.length === 0) throw new InputError('Select some text first: the selection is empty.');
+  if (text.length > MAX_TEXT_CHARS) {
+    throw new InputError(`The selection has ${text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
+  }
+}
+
+function throwIfCancelled(signal?: CancelSignal): void {
+  if (signal?.cancelled) throw new CancelledError();
+}
+
+export function candidates(model: LoadedLm, logits: Float32Array, k: number): Candidate[] {
+  const lse = logSumExp(logits);
+  return topKIndices(logits, k).map((id, i) => ({
+    id,
+    text: tokenText(model, id),
+    prob: Math.exp(logits[id] - lse),
+    logit: logits[id],
+    rank: i + 1,
+  }));
+}
+
+function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: number, nextId?: number): PositionPrediction {
+  const pred: PositionPrediction = { position, top: candidates(model, row, k), entropyBits: entropyBits(softmax(row)) };
+  if (nextId !== undefined) {
+    const prob = Math.exp(row[nextId] - logSumExp(row));
+    pred.actual = { id: nextId, prob, logit: row[nextId], rank: rankOf(row, nextId), bits: -Math.log2(prob) };
+  }
+  return pred;
+}
+
+function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number): SurprisalToken {
+  const prob = Math.exp(row[token.id] - logSumExp(row));
+  return { ...token, bits: -Math.log2(prob), prob, rank: rankOf(row, token.id), alternatives: candidates(model, row, alternatives) };
+}

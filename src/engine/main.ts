@@ -1,0 +1,36 @@
+// Engine process entry: forked by the extension host with an IPC channel and 'advanced'
+// serialization, so typed arrays arrive intact. onnxruntime's session.run blocks the thread it
+// runs on; here that blocks only this process, never the editor.
+import { RpcEndpoint, type Handlers } from '../protocol/rpc';
+import type { EngineApi, HostApi } from '../protocol/engine';
+import { createEngineHandlers } from './engineHandlers';
+
+function withTestDelay(handlers: Handlers<EngineApi>, delayMs: number): Handlers<EngineApi> {
+  if (!(delayMs > 0)) return handlers;
+  // Test hook (TENSORLOUPE_ENGINE_TEST_DELAY_MS): hold each request so a test can kill the
+  // process mid-request and check that the host recovers.
+  const delayed = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(handlers) as [string, (p: unknown, s: unknown) => unknown][]) {
+    delayed[name] = async (p: unknown, s: unknown) => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      return fn(p, s);
+    };
+  }
+  return delayed as Handlers<EngineApi>;
+}
+
+if (!process.send) {
+  process.stderr.write('tensorloupe engine: must be started by the extension host with an IPC channel\n');
+  process.exit(2);
+}
+
+const handlers = withTestDelay(createEngineHandlers(), Number(process.env.TENSORLOUPE_ENGINE_TEST_DELAY_MS ?? 0));
+const endpoint = new RpcEndpoint<EngineApi, HostApi>(
+  { send: (m) => process.send?.(m) },
+  handlers,
+);
+process.on('message', (m) => endpoint.receive(m));
+process.on('disconnect', () => process.exit(0)); // the host went away
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`tensorloupe engine: ${error.stack ?? error.message}\n`);
+});

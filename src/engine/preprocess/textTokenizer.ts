@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { TokenizerError } from '../errors';
+import type { TokenInfo } from '../../protocol/engine';
+
+interface TokenizerJson {
+  decoder?: { type?: string } | null;
+  added_tokens?: { id: number; content: string; special?: boolean }[];
+}
+
+/**
+ * A Hugging Face tokenizer.json, encoded exactly as the file says (post-processor specials such
+ * as BOS included), plus the UTF-16 offset of every token in the input text so the editor can
+ * decorate it. @huggingface/tokenizers returns no offsets, so they are derived here.
+ */
+export class TextTokenizer {
+  private readonly tokenizer: Tokenizer;
+  private readonly byteLevel: boolean;
+  private readonly specialIds: Set<number>;
+  private readonly addedContent = new Map<number, string>();
+  readonly bosId: number | undefined;
+
+  constructor(tokenizerPath: string, tokenizerConfigPath?: string) {
+    let json: TokenizerJson;
+    let config: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(readFileSync(tokenizerPath, 'utf8')) as TokenizerJson;
+      if (tokenizerConfigPath) config = JSON.parse(readFileSync(tokenizerConfigPath, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new TokenizerError(`Cannot read ${tokenizerPath}: ${(error as Error).message}`);
+    }
+    try {
+      this.tokenizer = new Tokenizer(json, config);
+    } catch (error) {
+      throw new TokenizerError(`tokenizer.json could not be loaded (${(error as Error).message}).`);
+    }
+    this.byteLevel = json.decoder?.type === 'ByteLevel';
+    this.specialIds = new Set((json.added_tokens ?? []).filter((t) => t.special).map((t) => t.id));
+    for (const t of json.added_tokens ?? []) this.addedContent.set(t.id, t.content);
+    const probe = this.tokenizer.encode('');
+    this.bosId = probe.ids.length > 0 && this.specialIds.has(probe.ids[0]) ? probe.ids[0] : undefined;
+  }
+
+  encode(text: string): TokenInfo[] {
+    const enc = this.tokenizer.encode(text);
+    const offsets = this.byteLevel ? this.byteLevelOffsets(text, enc.ids, enc.tokens) : this.decodeOffsets(text, enc.ids);
+    return enc.ids.map((id, i) => ({
+      id,
+      text: this.tokenText(id),
+      start: offsets[i][0],
+      end: offsets[i][1],
+      special: offsets[i][0] < 0,
+    }));
+  }
+
+  /** Readable text of one token (byte-level symbols decoded; partial UTF-8 shown as �). */
+  tokenText(id: number): string {
+    const added = this.addedContent.get(id);
+    if (added !== undefined) return added;
+    return this.tokenizer.decode([id], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  decode(ids: number[]): string {
+    return this.tokenizer.decode(ids, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
+  }
+
+  isSpecial(id: number): boolean {
+    return this.specialIds.has(id);
+  }
+
+  /** Byte-level BPE: each token's symbols map 1:1 to UTF-8 bytes of the input. */
+  private byteLevelOffsets(text: string, ids: number[], tokens: string[]): [number, number][] {
+    const bytes = Buffer.from(text, 'utf8');
+    const { startOf, endOf } = utf16IndexOfBytes(text);
+    const out: [number, number][] = [];
+    let cursor = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const added = this.addedContent.get(ids[i]);
+      let tokenBytes: Buffer;
+      if (added !== undefined) {
+        tokenBytes = Buffer.from(added, 'utf8');
+        if (!bytes.subarray(cursor, cursor + tokenBytes.length).equals(tokenBytes)) {
+          out.push([-1, -1]); // added by the post-processor (BOS/EOS), not in the text
+          continue;
+        }
+      } else {
+        tokenBytes = byteLevelSymbolsToBytes(tokens[i]);
+      }
+      const end = Math.min(bytes.length, cursor + tokenBytes.length);
+      out.push([startOf(cursor), endOf(end)]);
+      cursor = end;
+    }
+    return out;
+  }
+
+  /** Other tokenizers: grow the decoded prefix one token at a time (approximate under normalisers). */
+  private decodeOffsets(text: string, ids: number[]): [number, number][] {
+    const out: [number, number][] = [];
+    let prevLen = 0;
+    for (let i = 0; i < ids.length; i++) {
+      if (this.specialIds.has(ids[i]) && !text.includes(this.addedContent.get(ids[i]) ?? '\u0000')) {
+        out.push([-1, -1]);
+        continue;
+      }
+      const prefix = this.decode(ids.slice(0, i + 1)).replace(/\uFFFD+$/, '');
+      const len = Math.min(text.length, Math.max(prevLen, prefix.length));
+      out.push([prevLen, len]);
+      prevLen = len;
+    }
+    return out;
+  }
+}
+
+let byteDecoder: Map<string, number> | undefined;
+
+/** GPT-2's bytes_to_unicode, inverted: printable stand-in character → byte. */
+function byteLevelDecoder(): Map<string, number> {
+  if (byteDecoder) return byteDecoder;
+  const bs: number[] = [];
+  for (let b = 33; b <= 126; b++) bs.push(b);
+  for (let b = 161; b <= 172; b++) bs.push(b);
+  for (let b = 174; b <= 255; b++) bs.push(b);
+  const cs = [...bs];
+  let n = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n++;
+    }
+  }
+  byteDecoder = new Map(bs.map((b, i) => [String.fromCodePoint(cs[i]), b]));
+  return byteDecoder;
+}
+
+function byteLevelSymbolsToBytes(token: string): Buffer {
+  const map = byteLevelDecoder();
+  const out: number[] = [];
+  for (const ch of token) {
+    const b = map.get(ch);
+    if (b !== undefined) out.push(b);
+    else out.push(...Buffer.from(ch, 'utf8'));
+  }
+  return Buffer.from(out);
+}
+
+/** Maps UTF-8 byte offsets of `text` to UTF-16 offsets, rounding inside a character outwards. */
+function utf16IndexOfBytes(text: string): { startOf(b: number): number; endOf(b: number): number } {
+  const byteToCharStart: number[] = [];
+  const byteToCharEnd: number[] = [];
+  let byte = 0;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i) ?? 0;
+    const units = cp > 0xffff ? 2 : 1;
+    const nBytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    for (let k = 0; k < nBytes; k++) {
+      byteToCharStart[byte + k] = i;
+      byteToCharEnd[byte + k] = k === 0 ? i : i + units;
+    }
+    byte += nBytes;
+    i += units;
+  }
+  byteToCharStart[byte] = text.length;
+  byteToCharEnd[byte] = text.length;
+  return {
+    startOf: (b) => byteToCharStart[Math.min(b, byte)],
+    endOf: (b) => byteToCharEnd[Math.min(b, byte)],
+  };
+}

@@ -1,0 +1,135 @@
+import * as ort from 'onnxruntime-node';
+import { ModelLoadError, InputError } from '../errors';
+import { contextLengthOf, type ModelFolder } from '../modelFolder';
+import { float16ToFloat32 } from '../../util/float16';
+
+type FloatType = 'float32' | 'float16';
+
+interface PastSpec {
+  name: string; // past_key_values.{i}.key|value
+  presentName: string; // present.{i}.key|value
+  kvHeads: number;
+  headDim: number;
+}
+
+/** present.* tensors from the previous step, keyed by the past_key_values.* input they feed. */
+export type KvCache = Map<string, ort.Tensor>;
+
+export interface ForwardResult {
+  /** [seq, vocab] logits of the new tokens, batch 1, always float32 */
+  logits: Float32Array;
+  vocab: number;
+  present: KvCache;
+}
+
+/**
+ * Runs a decoder-only LM exported the Optimum way. Inputs are fed by the graph's own names and
+ * types: input_ids, attention_mask and position_ids when present, past_key_values.* (empty
+ * [batch, kv_heads, 0, head_dim] on the first step) in the graph's float type.
+ */
+export class DecoderLm {
+  readonly contextLength: number;
+  readonly dtype: FloatType;
+  private readonly idsType: 'int64' | 'int32';
+  private readonly inputNames: Set<string>;
+  private readonly pasts: PastSpec[];
+  readonly nLayers: number;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    folder: ModelFolder,
+  ) {
+    const meta = new Map(session.inputMetadata.filter((m) => m.isTensor).map((m) => [m.name, m as ort.InferenceSession.TensorValueMetadata]));
+    this.inputNames = new Set(session.inputNames);
+    const ids = meta.get('input_ids');
+    if (!ids) {
+      throw new ModelLoadError(
+        `${folder.name} is not a decoder language model: its graph has no input_ids input (inputs: ${session.inputNames.join(', ')}).`,
+      );
+    }
+    if (!session.outputNames.includes('logits')) {
+      throw new ModelLoadError(`${folder.name} has no logits output (outputs: ${session.outputNames.slice(0, 6).join(', ')}).`);
+    }
+    this.idsType = ids.type === 'int32' ? 'int32' : 'int64';
+    const cfg = folder.config;
+    const heads = cfg.num_key_value_heads ?? cfg.n_head ?? cfg.num_attention_heads;
+    const hidden = cfg.n_embd ?? cfg.hidden_size;
+    const headDimFromConfig = cfg.head_dim ?? (hidden && (cfg.n_head ?? cfg.num_attention_heads) ? hidden / (cfg.n_head ?? cfg.num_attention_heads ?? 1) : undefined);
+    this.pasts = [];
+    let floatType: FloatType = 'float32';
+    for (const name of session.inputNames) {
+      const m = /^past_key_values\.(\d+)\.(key|value)$/.exec(name);
+      if (!m) continue;
+      const md = meta.get(name);
+      if (md?.type === 'float16') floatType = 'float16';
+      const kvHeads = typeof md?.shape[1] === 'number' ? md.shape[1] : heads;
+      const headDim = typeof md?.shape[3] === 'number' ? md.shape[3] : headDimFromConfig;
+      if (!kvHeads || !headDim) {
+        throw new ModelLoadError(`${folder.name}: cannot tell the shape of ${name}; add num_key_value_heads and head_dim to config.json.`);
+      }
+      this.pasts.push({ name, presentName: `present.${m[1]}.${m[2]}`, kvHeads, headDim });
+    }
+    this.dtype = floatType;
+    this.nLayers = cfg.n_layer ?? cfg.num_hidden_layers ?? this.pasts.length / 2;
+    const ctx = contextLengthOf(cfg);
+    this.contextLength = ctx ?? 2048;
+  }
+
+  get hasKvCache(): boolean {
+    return this.pasts.length > 0;
+  }
+
+  /**
+   * One forward pass for batch 1. `past` holds `pastLength` positions already seen; ids are the
+   * new tokens. Returns logits for the new tokens only.
+   */
+  async forward(ids: readonly number[], past?: KvCache, pastLength = 0): Promise<ForwardResult> {
+    if (ids.length === 0) throw new InputError('Nothing to run: the selection has no tokens.');
+    if (pastLength + ids.length > this.contextLength) {
+      throw new InputError(`${pastLength + ids.length} tokens exceed the model's context of ${this.contextLength}.`);
+    }
+    const seq = ids.length;
+    const feeds: Record<string, ort.Tensor> = {};
+    feeds.input_ids = this.intTensor(ids, [1, seq]); // [batch, seq]
+    if (this.inputNames.has('attention_mask')) {
+      feeds.attention_mask = this.intTensor(new Array<number>(pastLength + seq).fill(1), [1, pastLength + seq]); // [batch, past+seq]
+    }
+    if (this.inputNames.has('position_ids')) {
+      feeds.position_ids = this.intTensor(Array.from({ length: seq }, (_, i) => pastLength + i), [1, seq]); // [batch, seq]
+    }
+    for (const p of this.pasts) {
+      // [batch, kv_heads, past, head_dim]
+      feeds[p.name] = past?.get(p.name) ?? this.emptyPast(p);
+    }
+    for (const name of this.inputNames) {
+      if (!(name in feeds)) {
+        if (name === 'token_type_ids') feeds[name] = this.intTensor(new Array<number>(seq).fill(0), [1, seq]);
+        else throw new ModelLoadError(`The model needs an input Tensorloupe does not know how to fill: ${name}.`);
+      }
+    }
+    const fetches = ['logits', ...this.pasts.map((p) => p.presentName)];
+    const out = await this.session.run(feeds, fetches);
+    const logitsTensor = out.logits; // [batch, seq, vocab]
+    const vocab = Number(logitsTensor.dims[logitsTensor.dims.length - 1]);
+    const logits = toFloat32(logitsTensor);
+    const present: KvCache = new Map();
+    for (const p of this.pasts) present.set(p.name, out[p.presentName]);
+    return { logits, vocab, present };
+  }
+
+  private intTensor(values: readonly number[], dims: number[]): ort.Tensor {
+    if (this.idsType === 'int32') return new ort.Tensor('int32', Int32Array.from(values), dims);
+    return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+  }
+
+  private emptyPast(p: PastSpec): ort.Tensor {
+    const dims = [1, p.kvHeads, 0, p.headDim];
+    return this.dtype === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+  }
+}
+
+export function toFloat32(t: ort.Tensor): Float32Array {
+  if (t.type === 'float32') return t.data as Float32Array;
+  if (t.type === 'float16') return float16ToFloat32(t.data as Uint16Array);
+  throw new ModelLoadError(`Unsupported logits type ${t.type}.`);
+}

@@ -1,0 +1,78 @@
+import * as ort from 'onnxruntime-node';
+import { performance } from 'node:perf_hooks';
+import { ModelLoadError } from './errors';
+import { chooseProviders, type ProviderSetting } from './executionProviders';
+import type { ModelFolder } from './modelFolder';
+
+export interface EngineOptions {
+  provider: ProviderSetting;
+  /** intra-op threads; 0 lets onnxruntime decide */
+  threads: number;
+}
+
+export interface LoadedSession {
+  session: ort.InferenceSession;
+  provider: string;
+  providerNote?: string;
+  loadMs: number;
+}
+
+/**
+ * Creates an onnxruntime session on the best available provider, falling back to CPU and saying
+ * why. Errors from onnxruntime are wrapped with the file name so the user knows what broke.
+ */
+export async function createSession(folder: ModelFolder, options: EngineOptions, onnxPath = folder.onnxPath): Promise<LoadedSession> {
+  const { candidates, skipped } = chooseProviders(options.provider);
+  const notes = skipped.map((s) => `${s.provider}: ${s.reason}`);
+  const t0 = performance.now();
+  let lastError: unknown;
+  for (const provider of candidates) {
+    try {
+      const session = await ort.InferenceSession.create(onnxPath, {
+        executionProviders: [provider],
+        ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      });
+      return {
+        session,
+        provider,
+        providerNote: notes.length > 0 ? `Running on ${provider}; ${notes.join('; ')}.` : undefined,
+        loadMs: performance.now() - t0,
+      };
+    } catch (error) {
+      lastError = error;
+      if (provider !== 'cpu') notes.push(`${provider} failed to start: ${firstLine(error)}`);
+    }
+  }
+  throw new ModelLoadError(`onnxruntime could not load ${folder.name} (${onnxPath}): ${firstLine(lastError)}`);
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].slice(0, 400);
+}
+
+/** A small keyed cache so every panel shares one session per model and settings. */
+export class SessionCache<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+  constructor(private readonly limit = 3) {}
+
+  get(key: string, create: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      // refresh recency
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const created = create();
+    created.catch(() => this.entries.delete(key)); // a failed load is retried next time
+    this.entries.set(key, created);
+    while (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+    return created;
+  }
+}

@@ -1,0 +1,41 @@
+// activate(): wiring only. Every command lives in src/host/commands, one file each.
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { EngineClient } from './host/engineClient';
+import { readSettings } from './host/settings';
+import { SurprisalView } from './host/surprisalView';
+import { NextTokenPanel, NEXT_TOKEN_VIEW_TYPE } from './host/panels/nextTokenPanel';
+import { inspectNextToken } from './host/commands/inspectNextToken';
+import { showSurprisal } from './host/commands/showSurprisal';
+import { selectModel } from './host/commands/selectModel';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
+  const engine = new EngineClient({
+    enginePath: join(context.extensionPath, 'dist', 'engine.js'),
+    settings: readSettings(context.extensionPath).engine,
+    onLog: (line) => log.info(line),
+  });
+  const surprisal = new SurprisalView();
+  context.subscriptions.push(
+    log,
+    surprisal,
+    { dispose: () => engine.dispose() },
+    vscode.commands.registerCommand('tensorloupe.inspectNextToken', () => inspectNextToken(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.showSurprisal', () => showSurprisal(context, engine, surprisal)),
+    vscode.commands.registerCommand('tensorloupe.clearSurprisal', () => surprisal.clear()),
+    vscode.commands.registerCommand('tensorloupe.selectModel', () => selectModel(context, engine)),
+    vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tensorloupe.executionProvider') || e.affectsConfiguration('tensorloupe.threads')) {
+        engine.configure(readSettings(context.extensionPath).engine);
+      }
+    }),
+  );
+}
+
+export function deactivate(): void {
+  // Subscriptions dispose the engine process.
+}

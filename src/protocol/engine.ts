@@ -1,0 +1,176 @@
+// The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
+// receive progress notifications (EngineEvents).
+
+export interface ModelInfo {
+  /** absolute folder of the model */
+  dir: string;
+  /** folder name, e.g. "tensorloupe-code-lm" */
+  name: string;
+  modelType: string;
+  vocabSize: number;
+  /** longest sequence the model's positions cover */
+  contextLength: number;
+  nLayers: number;
+  /** execution provider actually used, e.g. "cpu" */
+  provider: string;
+  /** why a preferred provider was not used, shown to the user */
+  providerNote?: string;
+  /** element type of the graph's floating-point inputs/outputs */
+  dtype: 'float32' | 'float16';
+  loadMs: number;
+}
+
+export interface TokenInfo {
+  id: number;
+  text: string;
+  /** UTF-16 offsets into the request's text; -1 for tokens the tokenizer added (BOS) */
+  start: number;
+  end: number;
+  special: boolean;
+}
+
+export interface Candidate {
+  id: number;
+  text: string;
+  prob: number;
+  logit: number;
+  /** 1 = most probable */
+  rank: number;
+}
+
+export interface ActualToken {
+  id: number;
+  prob: number;
+  logit: number;
+  rank: number;
+  bits: number;
+}
+
+/** What the model predicted after reading tokens[0..position]. */
+export interface PositionPrediction {
+  position: number;
+  top: Candidate[];
+  entropyBits: number;
+  /** the token that actually came next, when there is one */
+  actual?: ActualToken;
+}
+
+export interface Truncation {
+  /** tokens dropped from the start to fit the context */
+  droppedTokens: number;
+  reason: string;
+}
+
+export interface NextTokenParams {
+  model: string;
+  text: string;
+  topK: number;
+  maxTokens: number;
+}
+
+export interface NextTokenResult {
+  model: ModelInfo;
+  tokens: TokenInfo[];
+  truncation: Truncation | null;
+  /** logits at the last position, [vocab], for renormalising without a forward pass */
+  lastLogits: Float32Array;
+  /** top candidates at the last position, with enough entries for any top-k the panel offers */
+  next: Candidate[];
+  /** one per token (the last one equals `next`, truncated to topK) */
+  positions: PositionPrediction[];
+  /** key for later "lm/position" and "lm/generate" calls on the same input */
+  runId: string;
+  forwardMs: number;
+}
+
+export interface PositionParams {
+  runId: string;
+  position: number;
+  topK: number;
+}
+
+export interface PositionResult {
+  position: number;
+  logits: Float32Array; // [vocab]
+  top: Candidate[];
+}
+
+export interface GenerateParams {
+  runId: string;
+  mode: 'greedy' | 'sample';
+  count: number;
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+}
+
+export interface GeneratedToken {
+  id: number;
+  text: string;
+  prob: number;
+}
+
+export interface Continuation {
+  text: string;
+  tokens: GeneratedToken[];
+  /** sum of log2 p of the chosen tokens under the filtered distribution */
+  log2Prob: number;
+}
+
+export interface GenerateResult {
+  continuations: Continuation[];
+  ms: number;
+}
+
+export interface SurprisalParams {
+  model: string;
+  text: string;
+  maxTokens: number;
+  /** how many alternatives to list per token */
+  alternatives: number;
+}
+
+export interface SurprisalToken extends TokenInfo {
+  bits: number;
+  prob: number;
+  rank: number;
+  alternatives: Candidate[];
+}
+
+export interface SurprisalResult {
+  model: ModelInfo;
+  /** the first token (and any token the model had no prediction for) has no entry */
+  tokens: SurprisalToken[];
+  truncation: Truncation | null;
+  /** when the text is longer than the context, windows of this size overlap by half */
+  window: { size: number; stride: number; count: number } | null;
+  meanBits: number;
+  ms: number;
+}
+
+export interface EngineInfo {
+  pid: number;
+  ortVersion: string;
+  platform: string;
+}
+
+export interface EngineSettings {
+  provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
+  /** intra-op threads; 0 lets onnxruntime decide */
+  threads: number;
+}
+
+export type EngineApi = {
+  'engine/info': [Record<string, never>, EngineInfo];
+  'engine/configure': [EngineSettings, null];
+  'model/load': [{ model: string }, ModelInfo];
+  'lm/nextToken': [NextTokenParams, NextTokenResult];
+  'lm/position': [PositionParams, PositionResult];
+  'lm/generate': [GenerateParams, GenerateResult];
+  'lm/surprisal': [SurprisalParams, SurprisalResult];
+};
+
+/** The host serves no calls; the engine only replies. */
+export type HostApi = Record<string, never>;

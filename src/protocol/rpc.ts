@@ -1,0 +1,196 @@
+// One small typed RPC used on every channel (host⇄engine, host⇄panel).
+// Envelope: {id, inReplyTo?, body}. A call's body is {method, params}; a reply's body is
+// {ok} or {err: {code, message}}. A call can be cancelled with the `$/cancel` method, and every
+// pending call is rejected when the transport closes.
+
+/** A channel's API: method name → [params, result]. */
+export type ApiShape = Record<string, [unknown, unknown]>;
+export type Params<A extends ApiShape, M extends keyof A> = A[M][0];
+export type Result<A extends ApiShape, M extends keyof A> = A[M][1];
+
+export interface WireError {
+  code: string;
+  message: string;
+}
+
+export type Body =
+  | { method: string; params: unknown }
+  | { ok: unknown }
+  | { err: WireError };
+
+export interface Envelope {
+  id: number;
+  inReplyTo?: number;
+  body: Body;
+}
+
+export const CANCEL_METHOD = '$/cancel';
+
+/** Error that crosses a channel with a code the other side can act on. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export class CancelledError extends RpcError {
+  constructor() {
+    super('Cancelled', 'The request was cancelled.');
+  }
+}
+
+export interface CancelSignal {
+  readonly cancelled: boolean;
+  onCancel(listener: () => void): void;
+}
+
+export type Handlers<A extends ApiShape> = {
+  [M in keyof A]: (params: A[M][0], signal: CancelSignal) => Promise<A[M][1]> | A[M][1];
+};
+
+export interface Transport {
+  send(message: Envelope): void;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+class Signal implements CancelSignal {
+  cancelled = false;
+  private listeners: (() => void)[] = [];
+  onCancel(listener: () => void): void {
+    if (this.cancelled) listener();
+    else this.listeners.push(listener);
+  }
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const l of this.listeners.splice(0)) l();
+  }
+}
+
+export function isEnvelope(value: unknown): value is Envelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { id?: unknown; body?: unknown; inReplyTo?: unknown };
+  return (
+    typeof v.id === 'number' &&
+    typeof v.body === 'object' &&
+    v.body !== null &&
+    (v.inReplyTo === undefined || typeof v.inReplyTo === 'number')
+  );
+}
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof RpcError) return { code: error.code, message: error.message };
+  const code =
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+      ? (error as { code: string }).code
+      : 'InternalError';
+  const message = error instanceof Error ? error.message : String(error);
+  return { code, message };
+}
+
+/**
+ * One end of a channel: `Local` is the API this end serves, `Remote` the API it calls.
+ * Feed incoming messages to `receive`; call `close` when the transport goes away.
+ */
+export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private running = new Map<number, Signal>();
+  private closedReason: RpcError | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly handlers: Partial<Handlers<Local>>,
+  ) {}
+
+  call<M extends keyof Remote & string>(
+    method: M,
+    params: Params<Remote, M>,
+    cancel?: { onCancel(listener: () => void): void },
+  ): Promise<Result<Remote, M>> {
+    if (this.closedReason) return Promise.reject(this.closedReason);
+    const id = this.nextId++;
+    return new Promise<Result<Remote, M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      cancel?.onCancel(() => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        this.safeSend({ id: this.nextId++, body: { method: CANCEL_METHOD, params: { id } } });
+        reject(new CancelledError());
+      });
+      this.safeSend({ id, body: { method, params } });
+    });
+  }
+
+  /** Fire-and-forget notification (no reply expected). */
+  notify<M extends keyof Remote & string>(method: M, params: Params<Remote, M>): void {
+    this.safeSend({ id: this.nextId++, body: { method, params } });
+  }
+
+  receive(message: unknown): void {
+    if (!isEnvelope(message)) return; // untrusted peers may send anything; ignore what is not ours
+    const { body } = message;
+    if (message.inReplyTo !== undefined) {
+      const p = this.pending.get(message.inReplyTo);
+      if (!p) return;
+      this.pending.delete(message.inReplyTo);
+      if ('ok' in body) p.resolve(body.ok);
+      else if ('err' in body) p.reject(new RpcError(String(body.err.code), String(body.err.message)));
+      return;
+    }
+    if (!('method' in body) || typeof body.method !== 'string') return;
+    if (body.method === CANCEL_METHOD) {
+      const target = (body.params as { id?: unknown } | null)?.id;
+      if (typeof target === 'number') this.running.get(target)?.cancel();
+      return;
+    }
+    void this.dispatch(message.id, body.method, body.params);
+  }
+
+  /** Rejects every pending call; later calls reject at once. */
+  close(reason: RpcError): void {
+    this.closedReason = reason;
+    for (const p of this.pending.values()) p.reject(reason);
+    this.pending.clear();
+    for (const s of this.running.values()) s.cancel();
+    this.running.clear();
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  private async dispatch(id: number, method: string, params: unknown): Promise<void> {
+    const handler = (this.handlers as Record<string, ((p: unknown, s: CancelSignal) => unknown) | undefined>)[method];
+    if (!handler || !Object.prototype.hasOwnProperty.call(this.handlers, method)) {
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: { code: 'UnknownMethod', message: `Unknown method: ${method}` } } });
+      return;
+    }
+    const signal = new Signal();
+    this.running.set(id, signal);
+    try {
+      const ok = await handler(params, signal);
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { ok: ok === undefined ? null : ok } });
+    } catch (error) {
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: toWireError(error) } });
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  private safeSend(message: Envelope): void {
+    try {
+      this.transport.send(message);
+    } catch {
+      // The transport is gone; close() will reject what is pending.
+    }
+  }
+}

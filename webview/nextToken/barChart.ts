@@ -1,0 +1,61 @@
+import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip } from 'chart.js';
+import { cssVar, themeColors } from '../shared/theme';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+
+export interface Bar {
+  label: string;
+  value: number;
+  /** the token that actually came next, drawn in the second colour */
+  highlighted: boolean;
+}
+
+/** Horizontal bar chart of probabilities; colours follow the theme. */
+export class BarChart {
+  private chart: Chart<'bar'> | undefined;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  draw(bars: Bar[]): void {
+    const c = themeColors();
+    const data = {
+      labels: bars.map((b) => b.label),
+      datasets: [
+        {
+          data: bars.map((b) => b.value),
+          backgroundColor: bars.map((b) => (b.highlighted ? c.accentSelected : c.accent)),
+          borderColor: c.border,
+          borderWidth: c.border === 'transparent' ? 0 : 1,
+        },
+      ],
+    };
+    this.canvas.parentElement!.style.height = `${Math.max(120, bars.length * 22 + 40)}px`;
+    if (!this.chart) {
+      this.chart = new Chart(this.canvas, {
+        type: 'bar',
+        data,
+        options: {
+          indexAxis: 'y',
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: {
+            legend: { display: false },
+            tooltip: { callbacks: { label: (ctx) => `p = ${Number(ctx.raw).toFixed(4)}` } },
+          },
+          scales: {
+            x: { min: 0, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: 'probability', color: c.muted } },
+            y: { ticks: { color: c.foreground, font: { family: cssVar('--vscode-editor-font-family', 'monospace') } }, grid: { display: false } },
+          },
+        },
+      });
+    } else {
+      this.chart.data = data;
+      const scales = this.chart.options.scales as Record<string, { ticks: { color: string }; grid: { color?: string } }>;
+      scales.x.ticks.color = c.muted;
+      scales.x.grid.color = c.grid;
+      scales.y.ticks.color = c.foreground;
+      this.chart.update();
+    }
+  }
+}

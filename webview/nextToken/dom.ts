@@ -1,0 +1,81 @@
+// DOM helpers for the next-token panel. Token text is only ever set with textContent.
+import { visibleToken } from '../../src/util/format';
+import type { Candidate, Continuation, NextTokenResult } from '../../src/protocol/engine';
+
+type Child = Node | string;
+
+/** Creates an element; `props` are set as properties when the element has them, else as attributes. */
+export function el(tag: string, props: Record<string, string | number | boolean> = {}, children: Child[] = []): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k in e && k !== 'secondary') (e as unknown as Record<string, unknown>)[k] = v;
+    else if (v === true) e.setAttribute(k, '');
+    else if (v !== false) e.setAttribute(k, String(v));
+  }
+  for (const c of children) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  return e;
+}
+
+export interface Row extends Candidate {
+  highlighted: boolean;
+}
+
+export function renderTable(tbody: HTMLElement, rows: Row[]): void {
+  tbody.replaceChildren(
+    ...rows.map((r) => {
+      const tr = el('tr', { className: r.highlighted ? 'topk-row actual' : 'topk-row' }, [
+        el('td', { className: 'rank' }, [String(r.rank)]),
+        el('td', { className: 'token', title: JSON.stringify(r.text) }, [visibleToken(r.text)]),
+        el('td', { className: 'prob' }, [r.prob.toFixed(4)]),
+        el('td', { className: 'logit' }, [r.logit.toFixed(3)]),
+        el('td', { className: 'id muted' }, [String(r.id)]),
+      ]);
+      tr.dataset.tokenId = String(r.id);
+      return tr;
+    }),
+  );
+}
+
+/**
+ * One chip per token, shaded by how surprising it was (bits from the previous position).
+ * Keyboard: the list is focusable; ← → move the selection, Home/End jump.
+ */
+export function renderChips(box: HTMLElement, r: NextTokenResult, select: (i: number) => void): void {
+  box.replaceChildren(
+    ...r.tokens.map((t, i) => {
+      const bits = i > 0 ? r.positions[i - 1]?.actual?.bits : undefined;
+      const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [visibleToken(t.text)]);
+      chip.dataset.index = String(i);
+      chip.dataset.tokenId = String(t.id);
+      if (bits !== undefined) chip.dataset.bucket = String(Math.min(5, Math.floor(Math.log2(1 + bits))));
+      chip.addEventListener('click', () => select(i));
+      return chip;
+    }),
+  );
+  box.onkeydown = (e: KeyboardEvent) => {
+    const current = Number(document.body.dataset.position ?? r.tokens.length - 1);
+    const next = e.key === 'ArrowLeft' ? current - 1 : e.key === 'ArrowRight' ? current + 1 : e.key === 'Home' ? 0 : e.key === 'End' ? r.tokens.length - 1 : NaN;
+    if (Number.isNaN(next)) return;
+    e.preventDefault();
+    const i = Math.max(0, Math.min(r.tokens.length - 1, next));
+    select(i);
+    box.querySelector<HTMLElement>(`[data-index="${i}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  };
+}
+
+function chipTitle(text: string, id: number, bits: number | undefined): string {
+  return `${JSON.stringify(text)} · id ${id}${bits !== undefined ? ` · ${bits.toFixed(2)} bits` : ''}`;
+}
+
+export function renderContinuations(list: HTMLElement, continuations: Continuation[]): void {
+  list.replaceChildren(
+    ...continuations.map((c) => {
+      const li = el('li', { className: 'continuation' });
+      for (const t of c.tokens) {
+        li.append(el('span', { className: 'gen-token', title: `p = ${t.prob.toFixed(4)}` }, [t.text]));
+      }
+      li.append(el('span', { className: 'muted' }, [`  (log₂ p = ${c.log2Prob.toFixed(2)})`]));
+      return li;
+    }),
+  );
+}

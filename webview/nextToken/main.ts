@@ -1,0 +1,211 @@
+// Next-token panel. Renormalises with temperature / top-k / top-p locally (no forward pass),
+// fetches other positions' logits on demand, and asks the host for continuations.
+// Every piece of token text goes into the DOM through textContent, never as HTML.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import { connectToHost } from '../shared/rpcClient';
+import { loadState, saveState } from '../shared/vscodeApi';
+import { onThemeChange } from '../shared/theme';
+import { BarChart } from './barChart';
+import { el, renderChips, renderContinuations, renderTable, type Row } from './dom';
+import { filterDistribution } from '../../src/util/distribution';
+import { visibleToken } from '../../src/util/format';
+import type { NextTokenHostApi, NextTokenPanelApi, NextTokenView } from '../../src/protocol/nextTokenPanel';
+import type { Candidate, GenerateParams } from '../../src/protocol/engine';
+
+interface UiState {
+  v: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  count: number;
+}
+
+// topK 0 = no top-k filter; the table always lists up to the tensorloupe.topK setting's count.
+const state = loadState<UiState>(1, { v: 1, temperature: 1, topK: 0, topP: 1, seed: 42, count: 3 });
+const timings: Record<string, number> = {};
+(window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
+
+const app = document.getElementById('app')!;
+app.replaceChildren(
+  el('header', { id: 'header' }, [el('h1', { id: 'title' }, ['Next token']), el('p', { id: 'subtitle', className: 'muted' })]),
+  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
+  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
+  el('div', { id: 'notice', className: 'notice', hidden: true }),
+  el('section', { id: 'tokens-section', 'aria-label': 'Tokens of the selection' }, [
+    el('h2', {}, ['Tokens ', el('span', { className: 'muted' }, ['(click one to see what the model expected after it; ← → to move)'])]),
+    el('div', { id: 'chips', role: 'listbox', tabIndex: 0 }),
+    el('p', { id: 'position-info', className: 'muted' }),
+  ]),
+  el('section', { id: 'controls', 'aria-label': 'Sampling controls' }, [
+    el('label', {}, ['Temperature ', el('input', { id: 'temperature', type: 'range', min: '0.05', max: '3', step: '0.05' }), el('output', { id: 'temperature-value' })]),
+    el('label', {}, ['Top-k (0 = off) ', el('input', { id: 'topk-control', type: 'number', min: '0', max: '100', step: '1' })]),
+    el('label', {}, ['Top-p ', el('input', { id: 'topp', type: 'range', min: '0.05', max: '1', step: '0.01' }), el('output', { id: 'topp-value' })]),
+  ]),
+  el('p', { id: 'entropy' }),
+  el('div', { id: 'chart-box' }, [el('canvas', { id: 'chart', role: 'img', 'aria-label': 'Bar chart of next-token probabilities' })]),
+  el('table', { id: 'topk' }, [
+    el('thead', {}, [el('tr', {}, ['rank', 'token', 'prob', 'logit', 'id'].map((h) => el('th', { scope: 'col' }, [h])))]),
+    el('tbody'),
+  ]),
+  el('section', { id: 'generate', 'aria-label': 'Continuations' }, [
+    el('h2', {}, ['Continue']),
+    el('div', { className: 'row' }, [
+      el('vscode-button', { id: 'greedy' }, ['Greedy continuation']),
+      el('vscode-button', { id: 'sample', secondary: true }, ['Sample']),
+      el('label', {}, ['N ', el('input', { id: 'count', type: 'number', min: '1', max: '16' })]),
+      el('label', {}, ['seed ', el('input', { id: 'seed', type: 'number', min: '0' })]),
+      el('label', {}, ['tokens ', el('input', { id: 'max-new', type: 'number', min: '1', max: '256', value: '24' })]),
+    ]),
+    el('ol', { id: 'continuations' }),
+  ]),
+);
+
+const chart = new BarChart(document.getElementById('chart') as HTMLCanvasElement);
+const input = (id: string) => document.getElementById(id) as HTMLInputElement;
+let view: NextTokenView | undefined;
+let position = -1;
+let logits: Float32Array | undefined;
+let candidates: Candidate[] = [];
+
+const host = connectToHost<NextTokenPanelApi, NextTokenHostApi>({
+  loading: ({ message }) => {
+    setState('loading');
+    document.getElementById('loading-text')!.textContent = message;
+    return null;
+  },
+  show: (v) => {
+    timings.showReceived = performance.now();
+    view = v;
+    renderView();
+    timings.drawn = performance.now();
+    return null;
+  },
+  error: (e) => {
+    setState('error');
+    document.getElementById('error-text')!.textContent =
+      `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    return null;
+  },
+});
+
+function setState(s: 'loading' | 'drawn' | 'error'): void {
+  document.body.dataset.state = s;
+  document.getElementById('loading')!.hidden = s !== 'loading';
+  document.getElementById('error')!.hidden = s !== 'error';
+  for (const id of ['tokens-section', 'controls', 'entropy', 'chart-box', 'topk', 'generate']) {
+    document.getElementById(id)!.hidden = s !== 'drawn' || !view;
+  }
+}
+
+function renderView(): void {
+  if (!view) return;
+  const r = view.result;
+  document.getElementById('subtitle')!.textContent =
+    `${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.tokens.length} tokens · forward ${r.forwardMs.toFixed(1)} ms · ${r.model.provider}`;
+  const notes = [r.truncation?.reason, r.model.providerNote].filter((n): n is string => Boolean(n));
+  const notice = document.getElementById('notice')!;
+  notice.hidden = notes.length === 0;
+  notice.textContent = notes.join(' ');
+  renderChips(document.getElementById('chips')!, r, (i) => void selectPosition(i));
+  document.getElementById('continuations')!.replaceChildren();
+  setState('drawn');
+  void selectPosition(r.tokens.length - 1);
+}
+
+async function selectPosition(i: number): Promise<void> {
+  if (!view) return;
+  const r = view.result;
+  position = i;
+  document.body.dataset.position = String(i);
+  for (const chip of document.querySelectorAll<HTMLElement>('#chips .chip')) {
+    const selected = Number(chip.dataset.index) === i;
+    chip.classList.toggle('selected', selected);
+    chip.setAttribute('aria-selected', String(selected));
+  }
+  if (i === r.tokens.length - 1) {
+    logits = r.lastLogits;
+    candidates = r.next;
+  } else {
+    const res = await host.call('position', { runId: r.runId, position: i, topK: 100 });
+    if (position !== i) return; // the user moved on meanwhile
+    logits = res.logits;
+    candidates = res.top;
+  }
+  const info = document.getElementById('position-info')!;
+  const actual = r.positions[i]?.actual;
+  info.textContent = actual
+    ? `After “${visibleToken(r.tokens[i].text)}” the text continues with “${visibleToken(r.tokens[i + 1].text)}”: rank ${actual.rank}, p = ${actual.prob.toFixed(4)}, ${actual.bits.toFixed(2)} bits.`
+    : `Distribution after the last token “${visibleToken(r.tokens[i].text)}”, i.e. the next token of the selection.`;
+  redraw();
+}
+
+function redraw(): void {
+  if (!view || !logits) return;
+  const dist = filterDistribution(logits, { temperature: state.temperature, topK: state.topK, topP: state.topP });
+  const shown = Math.min(view.topK, dist.nucleusSize, candidates.length);
+  const actualId = view.result.positions[position]?.actual?.id;
+  const rows: Row[] = candidates.slice(0, shown).map((c) => ({ ...c, prob: dist.probs[c.id], highlighted: c.id === actualId }));
+  renderTable(document.querySelector('#topk tbody')!, rows);
+  chart.draw(rows.map((r) => ({ label: visibleToken(r.text), value: r.prob, highlighted: r.highlighted })));
+  const h = dist.entropyBits;
+  document.getElementById('entropy')!.textContent =
+    `entropy ${h.toFixed(3)} bits · perplexity ${(2 ** h).toFixed(2)} · nucleus ${dist.nucleusSize} tokens · T = ${state.temperature.toFixed(2)}`;
+}
+
+function bindControls(): void {
+  const t = input('temperature');
+  const k = input('topk-control');
+  const p = input('topp');
+  t.value = String(state.temperature);
+  k.value = String(state.topK);
+  p.value = String(state.topP);
+  input('seed').value = String(state.seed);
+  input('count').value = String(state.count);
+  const sync = () => {
+    state.temperature = clamp(Number(t.value), 0.05, 3);
+    state.topK = Math.round(clamp(Number(k.value), 0, 100));
+    state.topP = clamp(Number(p.value), 0.05, 1);
+    state.seed = Math.round(clamp(Number(input('seed').value), 0, 2 ** 31 - 1));
+    state.count = Math.round(clamp(Number(input('count').value), 1, 16));
+    document.getElementById('temperature-value')!.textContent = state.temperature.toFixed(2);
+    document.getElementById('topp-value')!.textContent = state.topP.toFixed(2);
+    saveState(state);
+    redraw();
+  };
+  for (const e of [t, k, p, input('seed'), input('count')]) e.addEventListener('input', sync);
+  sync();
+  document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
+  document.getElementById('greedy')!.addEventListener('click', () => void generate('greedy'));
+  document.getElementById('sample')!.addEventListener('click', () => void generate('sample'));
+}
+
+async function generate(mode: GenerateParams['mode']): Promise<void> {
+  if (!view) return;
+  const list = document.getElementById('continuations')!;
+  list.replaceChildren(el('li', { className: 'muted' }, ['Generating…']));
+  try {
+    const res = await host.call('generate', {
+      runId: view.result.runId,
+      mode,
+      count: state.count,
+      maxNewTokens: Math.round(clamp(Number(input('max-new').value), 1, 256)),
+      temperature: state.temperature,
+      topK: state.topK,
+      topP: state.topP,
+      seed: state.seed,
+    });
+    renderContinuations(list, res.continuations);
+  } catch (error) {
+    list.replaceChildren(el('li', { className: 'error-text' }, [(error as Error).message]));
+  }
+}
+
+function clamp(v: number, min: number, max: number): number {
+  return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : min;
+}
+
+bindControls();
+onThemeChange(redraw);
+setState('loading');
