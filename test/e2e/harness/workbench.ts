@@ -1,0 +1,194 @@
+// Page object for the VS Code workbench in code-server: the few gestures the tests need, written
+// the way a user performs them (quick open, mouse selection, right-click, palette, hover).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { resultsDir } from './paths';
+
+const long = 120_000; // 2 shared cores: the workbench can take a while to answer
+
+/** Monaco renders spaces as U+00A0 in the view; compare text only after normalising. */
+export function normaliseViewText(text: string): string {
+  return text.replace(/\u00a0/g, ' ');
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget input');
+  }
+
+  get editor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  get viewLines(): Locator {
+    return this.editor.locator('.view-lines');
+  }
+
+  /** Loads the workbench and waits until the explorer lists the workspace. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url, { timeout: long });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: long });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: long });
+  }
+
+  /** Opens a workspace file by name through quick open (Ctrl+P). */
+  async openFile(name: string): Promise<void> {
+    await this.dismissOverlays();
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput.waitFor({ state: 'visible', timeout: long });
+    await this.quickInput.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: long });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab.active[aria-label*="${name}"], .tab.active:has-text("${name}")`).first().waitFor({ timeout: long });
+    await this.viewLines.waitFor({ timeout: long });
+    await this.viewLines.locator('.view-line').first().waitFor({ timeout: long });
+  }
+
+  /** Escape closes quick input, menus and hovers that could swallow the next key press. */
+  async dismissOverlays(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  async focusEditor(): Promise<void> {
+    await this.viewLines.locator('.view-line').first().click({ position: { x: 2, y: 2 } });
+  }
+
+  async selectAll(): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+A');
+    await this.waitSelection();
+  }
+
+  /**
+   * Selects columns [startCol, endCol) of a 1-based line with Go to Line (quick open with
+   * `:line:column`) and Shift+Right, so it is exact whatever the font metrics are.
+   */
+  async selectRange(line: number, startCol: number, endCol: number): Promise<void> {
+    await this.goTo(line, startCol);
+    for (let i = startCol; i < endCol; i++) await this.page.keyboard.press('Shift+ArrowRight');
+    await this.waitSelection();
+  }
+
+  /** Selects whole lines [fromLine, toLine] (1-based, inclusive), without the final newline. */
+  async selectLines(fromLine: number, toLine: number): Promise<void> {
+    await this.goTo(fromLine, 1);
+    for (let i = fromLine; i < toLine; i++) await this.page.keyboard.press('Shift+ArrowDown');
+    await this.page.keyboard.press('Shift+End');
+    await this.waitSelection();
+  }
+
+  private async goTo(line: number, column: number): Promise<void> {
+    await this.focusEditor();
+    // Quick open with a ':' prefix is Go to Line; Ctrl+G itself is not bound the same in browsers.
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput.waitFor({ state: 'visible', timeout: long });
+    await this.quickInput.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: long });
+  }
+
+  private async waitSelection(): Promise<void> {
+    await this.editor.locator('.selected-text').first().waitFor({ timeout: long });
+  }
+
+  /**
+   * Right-clicks on the selection and picks a context-menu item by its label (labels there omit
+   * the command's category). The click lands on a text line over the selection: a click outside
+   * it would move the cursor and the `editorHasSelection` items would vanish.
+   */
+  async contextMenu(label: string): Promise<void> {
+    const box = await this.editor.locator('.selected-text').first().boundingBox();
+    if (!box) throw new Error('no visible selection to right-click');
+    await this.page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
+    const item = this.page.locator('.context-view .action-item .action-label', { hasText: label }).first();
+    await item.waitFor({ timeout: long });
+    // A click on a menu that has just opened is ignored: hover, pause, click.
+    await item.hover();
+    await this.page.waitForTimeout(300);
+    await item.click();
+    if (await this.page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) {
+      await this.page.keyboard.press('Enter');
+    }
+  }
+
+  /** Labels of the editor context menu for the current selection (then closes it). */
+  async contextMenuLabels(): Promise<string[]> {
+    const box = await this.editor.locator('.selected-text').first().boundingBox();
+    if (!box) throw new Error('no visible selection to right-click');
+    await this.page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
+    const labels = this.page.locator('.context-view .action-item .action-label');
+    await labels.first().waitFor({ timeout: long });
+    const texts = (await labels.allInnerTexts()).map((t) => t.trim()).filter((t) => t.length > 0);
+    await this.page.keyboard.press('Escape');
+    return texts;
+  }
+
+  /** Runs a command by its palette title, e.g. "Tensorloupe: Show Token Surprisal". */
+  async runPaletteCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor({ state: 'visible', timeout: long });
+    await this.quickInput.fill('>' + title);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: long });
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: long });
+  }
+
+  /**
+   * Hovers the first rendered occurrence of `text` in the editor and returns the hover's text.
+   * The mouse goes to the middle of the word so the hover is for that token.
+   */
+  async hoverText(text: string): Promise<string> {
+    const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
+    const target = await this.textBox(text);
+    // Move away first: a hover already showing for another spot would be reused.
+    await this.page.mouse.move(0, 0);
+    await this.page.mouse.move(target.x, target.y, { steps: 4 });
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    await this.page.waitForTimeout(300); // contents may render in a second pass
+    return normaliseViewText(await hover.innerText());
+  }
+
+  /** Page coordinates of the middle of the first occurrence of `text` in the rendered lines. */
+  async textBox(text: string): Promise<{ x: number; y: number }> {
+    const point = await this.viewLines.evaluate((root, needle) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const value = (node.textContent ?? '').replace(/\u00a0/g, ' ');
+        const at = value.indexOf(needle);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + needle.length);
+        const rect = range.getBoundingClientRect();
+        return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+      }
+      return null;
+    }, text);
+    if (!point) throw new Error(`text ${JSON.stringify(text)} is not rendered in the editor`);
+    return point;
+  }
+
+  /**
+   * Editor decorations made with `createTextEditorDecorationType`: VS Code gives them generated
+   * classes `ced-<key>-<n>`; background colours render in the overlay layer, text styles inline.
+   */
+  decorations(): Locator {
+    return this.editor.locator('.view-overlays [class*="ced-"], .view-line [class*="ced-"]');
+  }
+
+  /** Notification toasts' text (errors from the extension show up here). */
+  async notifications(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map(normaliseViewText);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(resultsDir, { recursive: true });
+    const path = join(resultsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
