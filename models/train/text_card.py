@@ -1,0 +1,118 @@
+"""Figures and model cards for the text models: held-out CE, induction scores, metrics.json, MODEL_CARD.md."""
+import json, math, os
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(ROOT, '.data')
+
+@torch.no_grad()
+def heldout_ce(model, chunk=512):
+    """mean CE in nats over every target of consecutive `chunk`-token pieces of the held-out ids"""
+    ids = np.load(os.path.join(DATA, 'corpus', 'eval.ids.npy')).astype(np.int64)
+    n = (len(ids) - 1) // chunk
+    tot = 0.0
+    for c in range(n):
+        w = torch.from_numpy(ids[c * chunk:(c + 1) * chunk + 1]).unsqueeze(0)
+        logits, _ = model(w[:, :-1])
+        tot += F.cross_entropy(logits[0], w[0, 1:], reduction='sum').item()
+    return tot / (n * chunk)
+
+@torch.no_grad()
+def induction_scores(model, n=50, seed=0, trials=10):
+    """per layer, per head: mean attention from each token of the second copy of a repeated random
+    sequence (BOS, r_1..r_n, r_1..r_n) to the token after its first occurrence; averaged over trials"""
+    g = torch.Generator().manual_seed(seed)
+    scores = torch.zeros(model.cfg.n_layer, model.cfg.n_head)
+    for _ in range(trials):
+        r = torch.randint(1, model.cfg.vocab_size, (n,), generator=g)
+        x = torch.cat([torch.zeros(1, dtype=torch.long), r, r]).unsqueeze(0)
+        hooks = {}
+        model(x, hooks=hooks)
+        q = torch.arange(n + 1, 2 * n + 1)  # second copy: positions n+1 .. 2n
+        for l in range(model.cfg.n_layer):
+            pat = hooks[f'blocks.{l}.attn.hook_pattern'][0]  # [head, q, k]
+            scores[l] += pat[:, q, q - n + 1].mean(-1) / trials  # token after first occurrence: q - n + 1
+    return [[round(float(v), 4) for v in row] for row in scores]
+
+def bits_per_byte(ce_nats):
+    m = json.load(open(os.path.join(ROOT, 'corpus_manifest.json')))
+    nbytes = sum(f['bytes'] for f in m['files'] if f['split'] == 'eval')
+    ntok = len(np.load(os.path.join(DATA, 'corpus', 'eval.ids.npy')))
+    return ce_nats / math.log(2) * ntok / nbytes
+
+def corpus_lines():
+    m = json.load(open(os.path.join(ROOT, 'corpus_manifest.json')))
+    s = m['summary']
+    pk = {}
+    for f in m['files']:
+        key = (f['package'], f['version'], f['license'])
+        pk[key] = pk.get(key, 0) + f['bytes']
+    rows = '\n'.join(f'| {p} | {v} | {l} | {b / 1e6:.2f} MB |' for (p, v, l), b in sorted(pk.items()))
+    return (f"Train {s['train']['files']} files / {s['train']['bytes'] / 1e6:.1f} MB, held out (by file, seed "
+            f"{m['seed']}) {s['eval']['files']} files / {s['eval']['bytes'] / 1e6:.2f} MB. Every file with its "
+            f"sha256 is listed in `models/train/corpus_manifest.json`; the corpus is not committed.\n\n"
+            f"| source package | version | licence | bytes |\n|---|---|---|---|\n{rows}\n")
+
+def write(kind, out, ck, model, params):
+    ce = heldout_ce(model)
+    train_s = ck.get('train_seconds', 0.0)
+    common = (f"## Tokenizer\nByte-level BPE, vocab 4096 (256 bytes + 3839 merges + `<|endoftext|>` id 0), GPT-2 "
+              f"pre-tokenization regex, trained on the train split by `models/train/text_tokenizer.py`. The "
+              f"post-processor prepends `<|endoftext|>` as BOS. Shared by tensorloupe-code-lm and tensorloupe-attn2.\n\n"
+              f"## Data\n{corpus_lines()}\n"
+              f"## ONNX\n`onnx/model.onnx`, opset 17, Optimum decoder signature: inputs `input_ids` [batch, seq], "
+              f"`attention_mask` [batch, past+seq], `position_ids` [batch, seq], `past_key_values.{{i}}.key|value` "
+              f"[batch, n_head, past, head_dim]; outputs `logits` [batch, seq, vocab], `present.{{i}}.key|value`. "
+              f"Attention is plain MatMul → Mul(scale) → Where(mask, −1e9) → Softmax → MatMul; the probabilities and "
+              f"hidden states are not graph outputs. `reference.json` holds PyTorch top-10 probabilities at every "
+              f"position of 3 inputs and TransformerLens-named activations for the first.\n\n"
+              f"Rebuild: `bash models/train/build_text.sh` (seeded; Debian python3 with torch {torch.__version__}).\n")
+    if kind == 'code-lm':
+        tri = json.load(open(os.path.join(DATA, 'trigram.json')))
+        metrics = {'heldout_ce_nats': ce, 'heldout_ce_bits': ce / math.log(2), 'bits_per_byte': bits_per_byte(ce),
+                   'trigram_ce_nats': tri['trigram_ce_nats'], 'trigram_ce_bits': tri['trigram_ce_nats'] / math.log(2),
+                   'trigram_bits_per_byte': tri['trigram_bits_per_byte'], 'train_seconds': round(train_s, 1),
+                   'steps': ck['step'], 'params': params, 'eval_tokens': tri['eval_tokens'], 'eval_chunk': 512}
+        phases = ', '.join(f'{s} steps × batch {b} at seq {t}' for t, b, s in ck.get('phases', []))
+        card = (f"# tensorloupe-code-lm\n\nA tiny GPT-2 style code language model bundled with Tensorloupe so the "
+                f"extension works offline and tests have a model whose internals are known exactly. It is a toy: "
+                f"it writes plausible-looking Python/TypeScript fragments, nothing more.\n\n"
+                f"## Architecture\nDecoder-only, learned positions (2048), pre-LayerNorm, GELU (tanh) MLP 4×, tied "
+                f"embeddings; n_layer 4, n_head 4, n_embd 128, vocab 4096: **{params:,} parameters**. Module names "
+                f"follow Hugging Face GPT-2 (`transformer.h.{{i}}.attn.c_attn`, …), so ONNX node names look like an "
+                f"Optimum export (weights are nn.Linear, i.e. transposed relative to HF's Conv1D).\n\n"
+                f"## Training\n{ck['step']} AdamW steps (lr 3e-3 cosine to 3e-4, wd 0.1, clip 1.0), one CPU thread, "
+                f"{train_s / 60:.1f} minutes: {phases}. Every document starts with `<|endoftext|>`. At seq 256, half the "
+                f"windows start at a document start (positions from 0), half are random windows at a random position "
+                f"offset so all 2048 position rows are trained; the final phases train real long contexts.\n\n"
+                f"## Figures (held-out files, {tri['eval_tokens']:,} tokens, chunks of 512)\n"
+                f"| model | CE nats/token | bits/token | bits/byte |\n|---|---|---|---|\n"
+                f"| tensorloupe-code-lm | {ce:.4f} | {ce / math.log(2):.4f} | {metrics['bits_per_byte']:.4f} |\n"
+                f"| interpolated Kneser–Ney trigram (same train tokens, D3 {tri['D3']}, D2 {tri['D2']} tuned on "
+                f"the last 5% of train) | {tri['trigram_ce_nats']:.4f} | {metrics['trigram_ce_bits']:.4f} | "
+                f"{tri['trigram_bits_per_byte']:.4f} |\n\n"
+                f"Bar: LM CE below the trigram's — **{'met' if ce < tri['trigram_ce_nats'] else 'NOT met'}**.\n\n{common}")
+    else:
+        ind = induction_scores(model)
+        mx = max(max(r) for r in ind)
+        metrics = {'induction_scores': ind, 'max_induction_score': mx, 'heldout_ce_nats': ce,
+                   'train_seconds': round(train_s, 1), 'steps': ck['step'], 'params': params}
+        table = '\n'.join(f'| {l} | ' + ' | '.join(f'{v:.3f}' for v in row) + ' |' for l, row in enumerate(ind))
+        heads = model.cfg.n_head
+        card = (f"# tensorloupe-attn2\n\nA 2-layer attention-only transformer (no MLPs) — the classic setting in "
+                f"which induction heads form — bundled with Tensorloupe for its attention views and tests.\n\n"
+                f"## Architecture\nToken + learned position embeddings (512), two pre-LayerNorm attention blocks "
+                f"(n_head {heads}, d 128), final LayerNorm, unembedding tied to the token embedding: "
+                f"**{params:,} parameters**. Same module names as tensorloupe-code-lm.\n\n"
+                f"## Training\n{ck['step']} AdamW steps on one CPU thread, {train_s / 60:.1f} minutes, seq 256. "
+                f"**Synthetic data is mixed in**: {ck.get('synthetic_note', '')}\n\n"
+                f"## Induction scores\nSequence: `<|endoftext|>` then 50 seeded random tokens, repeated twice; score = "
+                f"mean attention from each token of the second copy to the token after its first occurrence "
+                f"(10 seeded trials).\n\n| layer | " + ' | '.join(f'head {h}' for h in range(heads)) + ' |\n|---|' +
+                '---|' * heads + f'\n{table}\n\nMax {mx:.3f}; bar ≥ 0.4 — **{"met" if mx >= 0.4 else "NOT met"}**. '
+                f"Held-out CE {ce:.4f} nats/token (chunks of 512).\n\n{common}")
+    json.dump(metrics, open(os.path.join(out, 'metrics.json'), 'w'), indent=1)
+    open(os.path.join(out, 'MODEL_CARD.md'), 'w').write(card)
+    print(json.dumps(metrics))
