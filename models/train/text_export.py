@@ -21,15 +21,12 @@ TEXTS = ["def fibonacci(n):\n    if n < 2:\n        return n\n",
          "interface Point {\n  x: number;\n  y: number;\n}\n",
          "import os\nimport sys\n\n"]
 
-class OnnxWrapper(torch.nn.Module):
-    """flat Optimum-style signature: input_ids, attention_mask, position_ids, past k/v per layer"""
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
+class OnnxGPT(GPT):
+    """flat Optimum-style signature: input_ids, attention_mask, position_ids, past k/v per layer
+    (a subclass, not a wrapper, so node scopes read /transformer/h.0/attn/... as in an HF export)"""
     def forward(self, input_ids, attention_mask, position_ids, *past_flat):
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
-        logits, presents = self.model(input_ids, attention_mask, position_ids, past)
+        logits, presents = super().forward(input_ids, attention_mask, position_ids, past)
         return (logits,) + tuple(t for kv in presents for t in kv)
 
 def export_onnx(model, path):
@@ -49,7 +46,10 @@ def export_onnx(model, path):
     axes.update({n: {0: 'batch_size', 2: 'past_sequence_length'} for n in past_names})
     axes.update({n: {0: 'batch_size', 2: 'past_sequence_length + sequence_length'} for n in present_names})
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    torch.onnx.export(OnnxWrapper(model), (ids, mask, pos, *past), path, opset_version=17,
+    onnx_model = OnnxGPT(cfg)
+    onnx_model.load_state_dict(model.state_dict())
+    onnx_model.eval()
+    torch.onnx.export(onnx_model, (ids, mask, pos, *past), path, opset_version=17,
                       input_names=['input_ids', 'attention_mask', 'position_ids'] + past_names,
                       output_names=['logits'] + present_names, dynamic_axes=axes, do_constant_folding=True)
     m = onnx.load(path)

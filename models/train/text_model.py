@@ -76,15 +76,42 @@ class Block(nn.Module):
             hooks[name + 'hook_resid_post'] = x
         return x, present
 
+class Transformer(nn.Module):
+    """HF GPT2Model: wte, wpe, h.{i}, ln_f (a module of its own so ONNX scopes read /transformer/h.0/...)"""
+    def __init__(self, cfg):
+        super().__init__()
+        self.wte = nn.Embedding(cfg.vocab_size, cfg.n_embd)
+        self.wpe = nn.Embedding(cfg.n_positions, cfg.n_embd)
+        self.h = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
+        self.ln_f = nn.LayerNorm(cfg.n_embd)
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past=None, hooks=None):
+        B, T = input_ids.shape  # input_ids, position_ids: [B, T]; attention_mask: [B, P+T]; past: n_layer x (k, v)
+        P = 0 if past is None else past[0][0].shape[2]
+        if position_ids is None:
+            position_ids = torch.arange(P, P + T, dtype=torch.long).unsqueeze(0)
+        x = self.wte(input_ids) + self.wpe(position_ids)  # [B, T, C]
+        if hooks is not None:
+            hooks['hook_embed'] = x
+        S = P + T
+        qpos = torch.arange(T, dtype=torch.long).unsqueeze(1) + P  # [T, 1]
+        allowed = (torch.arange(S, dtype=torch.long).unsqueeze(0) <= qpos).view(1, 1, T, S)  # causal: key j <= P + i
+        if attention_mask is not None:
+            allowed = allowed & (attention_mask[:, None, None, :] > 0)  # [B, 1, T, S]
+        presents = []
+        for i, block in enumerate(self.h):
+            x, present = block(x, allowed, None if past is None else past[i], hooks, f'blocks.{i}.')
+            presents.append(present)
+        x = self.ln_f(x)
+        if hooks is not None:
+            hooks['ln_final.hook_normalized'] = x
+        return x, presents
+
 class GPT(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.cfg = cfg
-        self.transformer = nn.ModuleDict(dict(
-            wte=nn.Embedding(cfg.vocab_size, cfg.n_embd),
-            wpe=nn.Embedding(cfg.n_positions, cfg.n_embd),
-            h=nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)]),
-            ln_f=nn.LayerNorm(cfg.n_embd)))
+        self.transformer = Transformer(cfg)
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # tied embeddings
         self.apply(self._init)
@@ -99,25 +126,7 @@ class GPT(nn.Module):
                 nn.init.zeros_(m.bias)
 
     def forward(self, input_ids, attention_mask=None, position_ids=None, past=None, hooks=None):
-        B, T = input_ids.shape  # input_ids, position_ids: [B, T]; attention_mask: [B, P+T]; past: n_layer x (k, v)
-        P = 0 if past is None else past[0][0].shape[2]
-        if position_ids is None:
-            position_ids = torch.arange(P, P + T, dtype=torch.long).unsqueeze(0)
-        x = self.transformer.wte(input_ids) + self.transformer.wpe(position_ids)  # [B, T, C]
-        if hooks is not None:
-            hooks['hook_embed'] = x
-        S = P + T
-        qpos = torch.arange(T, dtype=torch.long).unsqueeze(1) + P  # [T, 1]
-        allowed = (torch.arange(S, dtype=torch.long).unsqueeze(0) <= qpos).view(1, 1, T, S)  # causal: key j <= P + i
-        if attention_mask is not None:
-            allowed = allowed & (attention_mask[:, None, None, :] > 0)  # [B, 1, T, S]
-        presents = []
-        for i, block in enumerate(self.transformer.h):
-            x, present = block(x, allowed, None if past is None else past[i], hooks, f'blocks.{i}.')
-            presents.append(present)
-        x = self.transformer.ln_f(x)
-        if hooks is not None:
-            hooks['ln_final.hook_normalized'] = x
+        x, presents = self.transformer(input_ids, attention_mask, position_ids, past, hooks)
         return self.lm_head(x), presents  # logits: [B, T, vocab]
 
 def n_params(model):

@@ -170,4 +170,11 @@ if __name__ == '__main__':
         np.save(os.path.join(DATA, 'corpus', split + '.ids.npy'), np.array(ids, dtype=np.uint16))
         nbytes = len(s.replace(EOT, '').encode('utf-8'))
         print(f'{split}: {len(ids)} tokens, {nbytes} bytes, {nbytes / len(ids):.2f} bytes/token')
+    # table of tricky strings for the Node check (text_check_tokenizer.ts): ids from this encoder
+    cases = ['hello world', 'def fibonacci(n):\n    if n < 2:\n        return n\n', '<img src=x onerror=alert(1)>',
+             '\t\tx = 1\t\n\n\n   \n', 'héllo wörld — naïve café', '日本語のテキスト', 'emoji 😀🎉👍🏽 family 👨\u200d👩\u200d👧',
+             'a  b   c    d', '   leading', 'trailing   ', '\r\n\r\n', "it's they're we've I'm you'll he'd", '', ' ',
+             '\u00a0nbsp\u3000ideo', '1234567890 3.14159 1e-9', '```python\nprint("hi")\n```', 'ZWJ\u200dtest',
+             '\u0000\u0001\u007f', '    ' * 10 + 'x', 'Ω≈ç√∫˜µ≤≥÷', "'S 'T 'RE", 'interface Point {\n  x: number;\n}\n']
+    json.dump([{'text': t, 'ids': enc.encode(t)} for t in cases], open(os.path.join(DATA, 'tok_cases.json'), 'w'))
     print(f'done in {time.time() - t0:.1f}s')
