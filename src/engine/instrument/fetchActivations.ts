@@ -1,0 +1,83 @@
+/** Run an instrumented session for a subset of hooks. Only the ONNX outputs those hooks need are
+ * fetched (session.run's fetches), and fused-attention patterns are recomputed from Q and K. */
+import { readFile } from 'node:fs/promises';
+import { InferenceSession } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
+import { InstrumentError } from './errors.js';
+import { resolveHooks } from './hookNames.js';
+import { recomputeInputs } from './instrumentModel.js';
+import { recomputePattern } from './recompute.js';
+import type { DenseTensor } from './recompute.js';
+import { float16ToFloat32 } from './tensorData.js';
+import type { HookInfo, InstrumentResult } from './types.js';
+
+/** open the instrumented graph; its weights are external data read from the user's model folder */
+export async function createInstrumentedSession(result: InstrumentResult, options: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {
+  const bytes = await readFile(result.instrumentedPath);
+  const extra = { ...(options.extra ?? {}), session: { model_external_initializers_file_folder_path: result.externalDataDir } };
+  return InferenceSession.create(bytes, { ...options, extra });
+}
+
+export function toDense(t: Tensor): DenseTensor {
+  const dims = [...t.dims];
+  const d = t.data;
+  if (d instanceof Float32Array) return { dims, data: d };
+  if (t.type === 'float16' && d instanceof Uint16Array) return { dims, data: Float32Array.from(d, float16ToFloat32) };
+  if (d instanceof BigInt64Array) return { dims, data: Float32Array.from(d, Number) };
+  if (d instanceof Int32Array || d instanceof Uint8Array || d instanceof Float64Array || d instanceof Int8Array) return { dims, data: Float32Array.from(d) };
+  throw new InstrumentError('RECOMPUTE_UNSUPPORTED', `tensor of type ${t.type} cannot be read as float32`);
+}
+
+function batchOf(feeds: Record<string, Tensor>): number {
+  const first = Object.values(feeds).find((t) => t.dims.length >= 2);
+  return first ? first.dims[0] : 1;
+}
+
+export type Activations = Map<string, { dims: number[]; data: Float32Array }>;
+
+export async function fetchActivations(session: InferenceSession, result: InstrumentResult, feeds: Record<string, Tensor>,
+  names: string[]): Promise<Activations> {
+  const hooks = resolveHooks(result, names);
+  const needed = new Set<string>();
+  for (const h of hooks) for (const n of h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName]) {
+    if (!(n in feeds) && !(n in result.constants)) needed.add(n);
+  }
+  const fetched = needed.size ? await session.run(feeds, [...needed]) : {};
+  const get = (name: string | undefined): DenseTensor | undefined => {
+    if (!name) return undefined;
+    const c = result.constants[name];
+    if (c) return { dims: c.dims, data: Float32Array.from(c.data) };
+    const t = fetched[name] ?? feeds[name];
+    return t ? toDense(t) : undefined;
+  };
+  const out: Activations = new Map();
+  const batch = batchOf(feeds);
+  for (const h of hooks) out.set(h.name, readHook(h, get, batch));
+  return out;
+}
+
+function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | undefined, batch: number): DenseTensor {
+  const spec = h.recomputed;
+  if (spec) {
+    const q = get(spec.q.onnxName);
+    const k = get(spec.k.onnxName);
+    if (!q || !k) throw new InstrumentError('RECOMPUTE_UNSUPPORTED', `${h.name}: Q or K was not produced by the run`);
+    const past = get(spec.pastKey);
+    // past key is [batch, kv_heads, past_len, head_dim] (or packed [2, batch, heads, past_len, head_dim])
+    const pastLength = past ? past.dims[past.dims.length - 2] : 0;
+    return recomputePattern(spec, {
+      q, k, pastLength,
+      keyPaddingMask: get(spec.keyPaddingMask),
+      attentionBias: get(spec.attentionBias),
+      seqlensK: get(spec.seqlensK),
+      cos: get(spec.rotary?.cos),
+      sin: get(spec.rotary?.sin),
+      positionIds: get(spec.rotary?.positionIds),
+    });
+  }
+  const t = get(h.onnxName);
+  if (!t) throw new InstrumentError('HOOK_UNKNOWN', `${h.name} (${h.onnxName}) was not produced by the run`);
+  // fairseq-style exports keep scores as [batch * head, q, k]
+  if (h.kind === 'pattern' && t.dims.length === 3) return { dims: [batch, t.dims[0] / batch, t.dims[1], t.dims[2]], data: t.data };
+  return t;
+}

@@ -1,0 +1,75 @@
+/** instrumentModel: find attention maps and the residual stream in an unmodified ONNX export and
+ * write (once, cached by the model's hash) a graph that exposes them as outputs. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { buildGraphIndex } from './graphIndex.js';
+import { detectSoftmaxAttention } from './detectSoftmax.js';
+import { detectFusedAttention } from './detectFused.js';
+import { detectResidualStream } from './detectResidual.js';
+import { buildHooks } from './buildHooks.js';
+import { decodeModel, modelHash, readModelBytes } from './modelFile.js';
+import { writeInstrumented } from './writeInstrumented.js';
+import { graphInputsOf, readConfigHints } from './modelInfo.js';
+import { dimsOf } from './tensorData.js';
+import type { InstrumentResult, RecomputeSpec } from './types.js';
+
+/** bump when detection or the written graph changes, so stale caches are rebuilt */
+export const INSTRUMENT_VERSION = 1;
+
+/** ONNX tensors a recomputed pattern needs besides Q and K */
+export function recomputeInputs(spec: RecomputeSpec): string[] {
+  const names = [spec.q.onnxName, spec.k.onnxName, spec.keyPaddingMask, spec.attentionBias, spec.seqlensK, spec.pastKey,
+    spec.rotary?.cos, spec.rotary?.sin, spec.rotary?.positionIds];
+  return [...new Set(names.filter((n): n is string => !!n))];
+}
+
+export async function instrumentModel(modelPath: string, cacheDir: string): Promise<InstrumentResult> {
+  const t0 = performance.now();
+  const bytes = await readModelBytes(modelPath);
+  const hash = await modelHash(modelPath, bytes);
+  const outDir = join(cacheDir, hash.slice(0, 32));
+  const resultPath = join(outDir, 'result.json');
+  const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as InstrumentResult & { version: number }, () => undefined);
+  if (cached && cached.version === INSTRUMENT_VERSION && cached.modelHash === hash) {
+    const { version: _v, ...rest } = cached;
+    void _v;
+    return { ...rest, externalDataDir: dirname(modelPath), timing: { ms: performance.now() - t0, cached: true } };
+  }
+  const model = decodeModel(modelPath, bytes);
+  const g = buildGraphIndex(model.graph ?? {});
+  const softmax = detectSoftmaxAttention(g);
+  const fused = detectFusedAttention(g);
+  const attentionNodes = new Set([...softmax.map((s) => s.node), ...fused.map((f) => f.node)]);
+  const stream = detectResidualStream(g, attentionNodes);
+  const plan = buildHooks(softmax, fused, stream);
+  const hints = await readConfigHints(modelPath);
+  const constants = Object.assign({}, ...fused.map((f) => f.constants)) as InstrumentResult['constants'];
+  const outputs = plan.hooks.flatMap((h) => (h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName]))
+    .filter((n) => !(n in constants) && !g.initializers.has(n));
+  const inputs = graphInputsOf(g);
+  const spec = plan.hooks.find((h) => h.recomputed)?.recomputed;
+  const normWeight = stream.finalNorm?.nodes.flatMap((i) => g.nodes[i].input ?? []).map((n) => g.initializers.get(n)).find((t) => t && dimsOf(t).length === 1);
+  const instrumentedPath = await writeInstrumented({
+    model, bytes, modelPath, g, outputs: [...new Set(outputs)], extraNodes: fused.flatMap((f) => f.extraNodes), outDir,
+  });
+  const result: InstrumentResult = {
+    instrumentedPath,
+    externalDataDir: dirname(modelPath),
+    modelHash: hash,
+    hooks: plan.hooks,
+    unavailable: plan.unavailable,
+    architecture: {
+      nLayers: plan.nLayers,
+      nHeads: spec?.numHeads ?? hints.nHeads,
+      dModel: (normWeight ? dimsOf(normWeight)[0] : undefined) ?? hints.dModel,
+      fusedAttention: fused.length > 0,
+      layerNorm: stream.layerNorm,
+    },
+    inputs,
+    constants,
+    timing: { ms: 0, cached: false },
+  };
+  result.timing.ms = performance.now() - t0;
+  await writeFile(resultPath, JSON.stringify({ version: INSTRUMENT_VERSION, ...result }));
+  return result;
+}
