@@ -21,7 +21,7 @@ import type {
   TokenInfo,
   Truncation,
 } from '../protocol/engine';
-import { filterDistribution, logSumExp, rankOf, sampleIndex, seededRandom, softmax, entropyBits, topKIndices } from '../util/distribution';
+import { filterDistribution, logSumExp, rankOf, rowStats, sampleIndex, seededRandom, topKIndices } from '../util/distribution';
 import { fitToContext, slidingWindows } from './contextWindows';
 import { MAX_TEXT_CHARS } from '../util/limits';
 
@@ -45,6 +45,7 @@ export class LmService {
   constructor(private readonly models: LanguageModels) {}
 
   async nextToken(p: NextTokenParams, signal?: CancelSignal): Promise<NextTokenResult> {
+    const started = performance.now();
     checkText(p.text);
     const model = await this.models.load(p.model);
     const all = model.tokenizer.encode(p.text);
@@ -59,10 +60,11 @@ export class LmService {
     for (let i = 0; i < seq; i++) {
       const row = logits.subarray(i * vocab, (i + 1) * vocab);
       const next = i + 1 < seq ? tokens[i + 1].id : undefined;
-      positions.push(predictionAt(model, row, i, p.topK, next));
+      positions.push(predictionAt(model, row, i, p.positionTopK ?? 0, next));
     }
     const last = logits.slice((seq - 1) * vocab, seq * vocab);
     const runId = randomUUID();
+    const engineMs = performance.now() - started;
     this.remember(runId, { model, ids: tokens.map((t) => t.id), logits: seq * vocab <= MAX_CACHED_LOGITS ? logits : undefined, vocab });
     return {
       model: model.info,
@@ -73,6 +75,7 @@ export class LmService {
       positions,
       runId,
       forwardMs,
+      engineMs,
     };
   }
 
@@ -196,8 +199,7 @@ function throwIfCancelled(signal?: CancelSignal): void {
   if (signal?.cancelled) throw new CancelledError();
 }
 
-export function candidates(model: LoadedLm, logits: Float32Array, k: number): Candidate[] {
-  const lse = logSumExp(logits);
+export function candidates(model: LoadedLm, logits: Float32Array, k: number, lse = logSumExp(logits)): Candidate[] {
   return topKIndices(logits, k).map((id, i) => ({
     id,
     text: tokenText(model, id),
@@ -208,15 +210,18 @@ export function candidates(model: LoadedLm, logits: Float32Array, k: number): Ca
 }
 
 function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: number, nextId?: number): PositionPrediction {
-  const pred: PositionPrediction = { position, top: candidates(model, row, k), entropyBits: entropyBits(softmax(row)) };
+  const stats = rowStats(row);
+  const pred: PositionPrediction = { position, entropyBits: stats.entropyBits };
+  if (k > 0) pred.top = candidates(model, row, k, stats.logSumExp);
   if (nextId !== undefined) {
-    const prob = Math.exp(row[nextId] - logSumExp(row));
+    const prob = Math.exp(row[nextId] - stats.logSumExp);
     pred.actual = { id: nextId, prob, logit: row[nextId], rank: rankOf(row, nextId), bits: -Math.log2(prob) };
   }
   return pred;
 }
 
 function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number): SurprisalToken {
-  const prob = Math.exp(row[token.id] - logSumExp(row));
-  return { ...token, bits: -Math.log2(prob), prob, rank: rankOf(row, token.id), alternatives: candidates(model, row, alternatives) };
+  const lse = logSumExp(row);
+  const prob = Math.exp(row[token.id] - lse);
+  return { ...token, bits: -Math.log2(prob), prob, rank: rankOf(row, token.id), alternatives: candidates(model, row, alternatives, lse) };
 }

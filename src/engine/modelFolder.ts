@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelLoadError } from './errors';
 import { formatBytes } from '../util/format';
@@ -92,7 +92,13 @@ export function checkOnnxFile(path: string): void {
   const size = statSync(path).size;
   const name = basename(path);
   if (size === 0) throw new ModelLoadError(`${name} is empty (0 bytes).`);
-  const head = readFileSync(path).subarray(0, 16);
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
   // An ONNX ModelProto starts with field 1 (ir_version, varint): tag byte 0x08.
   if (head[0] !== 0x08) {
     const text = head.toString('latin1');

@@ -49,7 +49,8 @@ export interface ActualToken {
 /** What the model predicted after reading tokens[0..position]. */
 export interface PositionPrediction {
   position: number;
-  top: Candidate[];
+  /** only when the request asked for positionTopK > 0; panels fetch one position on demand */
+  top?: Candidate[];
   entropyBits: number;
   /** the token that actually came next, when there is one */
   actual?: ActualToken;
@@ -66,6 +67,8 @@ export interface NextTokenParams {
   text: string;
   topK: number;
   maxTokens: number;
+  /** candidates listed at every position (0, the default, lists none: cheaper to compute and send) */
+  positionTopK?: number;
 }
 
 export interface NextTokenResult {
@@ -76,11 +79,13 @@ export interface NextTokenResult {
   lastLogits: Float32Array;
   /** top candidates at the last position, with enough entries for any top-k the panel offers */
   next: Candidate[];
-  /** one per token (the last one equals `next`, truncated to topK) */
+  /** one per token: entropy and the actual next token's probability and rank */
   positions: PositionPrediction[];
   /** key for later "lm/position" and "lm/generate" calls on the same input */
   runId: string;
   forwardMs: number;
+  /** time inside the engine for the whole request (tokenise, forward, statistics) */
+  engineMs: number;
 }
 
 export interface PositionParams {

@@ -1,0 +1,51 @@
+// The engine's next-token path (tokenizer → runner → top-k maths) against the PyTorch
+// reference stored with each bundled language model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngineHandlers } from '../../src/engine/engineHandlers';
+import { LanguageModels } from '../../src/engine/languageModels';
+import { topKIndices } from '../../src/util/distribution';
+import { ROOT } from '../helpers/paths';
+
+interface Reference {
+  inputs: { text: string; ids: number[]; tokens: string[]; top10: { ids: number[]; probs: number[] }[] }[];
+}
+
+const never = { cancelled: false, onCancel: () => undefined };
+const engine = createEngineHandlers({ provider: 'cpu', threads: 1 });
+const models = new LanguageModels({ provider: 'cpu', threads: 1 });
+
+for (const name of ['tensorloupe-code-lm', 'tensorloupe-attn2']) {
+  const dir = join(ROOT, 'models', name);
+  const refPath = join(dir, 'reference.json');
+  test(`${name}: top-10 at every position equals PyTorch within 1e-4`, { skip: !existsSync(refPath) && `${name} not built` }, async () => {
+    const ref = JSON.parse(readFileSync(refPath, 'utf8')) as Reference;
+    for (const input of ref.inputs) {
+      const r = await engine['lm/nextToken']({ model: dir, text: input.text, topK: 10, maxTokens: 4096, positionTopK: 10 }, never);
+      assert.deepEqual(r.tokens.map((t) => t.id), input.ids, `token ids of ${JSON.stringify(input.text)}`);
+      assert.equal(r.positions.length, input.top10.length);
+      r.positions.forEach((pos, i) => {
+        const want = input.top10[i];
+        assert.deepEqual(pos.top?.map((c) => c.id), want.ids, `top-10 ids at position ${i}`);
+        pos.top?.forEach((c, j) => assert.ok(Math.abs(c.prob - want.probs[j]) <= 1e-4, `p at position ${i} rank ${j + 1}: ${c.prob} vs ${want.probs[j]}`));
+      });
+      // the panel's "next" list is the last position's, extended
+      assert.deepEqual(r.next.slice(0, 10).map((c) => c.id), input.top10[input.top10.length - 1].ids);
+    }
+  });
+
+  test(`${name}: greedy continuation with the KV cache equals full forwards without it`, { skip: !existsSync(refPath) && `${name} not built` }, async () => {
+    const r = await engine['lm/nextToken']({ model: dir, text: 'def add(a, b):\n    return', topK: 5, maxTokens: 4096 }, never);
+    const g = await engine['lm/generate']({ runId: r.runId, mode: 'greedy', count: 1, maxNewTokens: 6, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
+    const { lm } = await models.load(dir);
+    const ids = r.tokens.map((t) => t.id);
+    for (const tok of g.continuations[0].tokens) {
+      const { logits, vocab } = await lm.forward(ids); // no cache: the whole prefix again
+      const last = logits.subarray((ids.length - 1) * vocab);
+      assert.equal(topKIndices(last, 1)[0], tok.id, `greedy token after ${ids.length} tokens`);
+      ids.push(tok.id);
+    }
+  });
+}
