@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
@@ -12,14 +12,19 @@ import { createInstrumentedSession, fetchActivations } from '../../src/engine/in
 import { textFeeds } from '../../src/engine/instrument/textFeeds.js';
 
 const TOLERANCE = 1e-4;
-const FIXTURES = ['llama-gqa', 'bert-postln', 'gpt-postln', 'fused-attention'].map((n) => join('test/fixtures/models', n));
+const FIXTURES = ['llama-gqa', 'llama-gqa-extdata', 'bert-postln', 'gpt-postln', 'fused-attention'].map((n) => join('test/fixtures/models', n));
 const BUNDLED = ['tensorloupe-code-lm', 'tensorloupe-attn2', 'tensorloupe-glyph-vit', 'tensorloupe-speech-kws'].map((n) => join('models', n));
 
 interface RefTensor { shape: number[]; data: number[] }
 interface RefInput { ids?: number[]; token_type_ids?: number[]; input_name?: string; shape?: number[]; data?: number[] }
 interface Reference { inputs: RefInput[]; activations: Record<string, RefTensor | number> & { activations_input: number } }
 
-const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+/** hash of every file in the model's onnx/ folder (graph + external data) */
+const folderHash = (dir: string): string => {
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  return h.digest('hex');
+};
 
 function feedsFor(ref: RefInput, result: Awaited<ReturnType<typeof instrumentModel>>): Record<string, Tensor> {
   if (ref.input_name && ref.shape && ref.data) return { [ref.input_name]: new Tensor('float32', Float32Array.from(ref.data), ref.shape) };
@@ -33,7 +38,7 @@ for (const dir of [...FIXTURES, ...BUNDLED]) {
   const refPath = join(dir, 'reference.json');
   const ready = existsSync(modelPath) && existsSync(refPath);
   test(`internals match PyTorch: ${dir}`, { skip: ready ? false : `${dir} has no onnx/model.onnx + reference.json yet` }, async () => {
-    const before = sha256(modelPath);
+    const before = folderHash(join(dir, 'onnx'));
     const cache = mkdtempSync(join(tmpdir(), 'tl-instr-'));
     const result = await instrumentModel(modelPath, cache);
     const ref = JSON.parse(readFileSync(refPath, 'utf8')) as Reference;
@@ -52,7 +57,7 @@ for (const dir of [...FIXTURES, ...BUNDLED]) {
       assert.ok(max <= TOLERANCE, `${name}: max abs diff ${max} > ${TOLERANCE}`);
     }
     await session.release();
-    assert.equal(sha256(modelPath), before, 'the user model file changed');
+    assert.equal(folderHash(join(dir, 'onnx')), before, 'the user model files changed');
     console.log(`${dir}: ${names.length} activations within ${TOLERANCE}\n  ${report.join('\n  ')}`);
   });
 }

@@ -1,7 +1,7 @@
 /** instrumentModel: find attention maps and the residual stream in an unmodified ONNX export and
  * write (once, cached by the model's hash) a graph that exposes them as outputs. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { buildGraphIndex } from './graphIndex.js';
 import { detectSoftmaxAttention } from './detectSoftmax.js';
 import { detectFusedAttention } from './detectFused.js';
@@ -23,8 +23,10 @@ export function recomputeInputs(spec: RecomputeSpec): string[] {
   return [...new Set(names.filter((n): n is string => !!n))];
 }
 
-export async function instrumentModel(modelPath: string, cacheDir: string): Promise<InstrumentResult> {
+export async function instrumentModel(userModelPath: string, cacheDir: string): Promise<InstrumentResult> {
   const t0 = performance.now();
+  // absolute, so the engine may change directory later without losing the external data folder
+  const modelPath = resolve(userModelPath);
   const bytes = await readModelBytes(modelPath);
   const hash = await modelHash(modelPath, bytes);
   const outDir = join(cacheDir, hash.slice(0, 32));
