@@ -43,19 +43,41 @@ export class NextTokenPanel {
     if (state === 'error') throw new Error(`panel shows an error: ${await this.error()}`);
   }
 
+  /**
+   * Waits for a drawn panel showing `tokenCount` chips. The panel is reused between requests, so
+   * "drawn" alone could still be the previous selection's result.
+   */
+  async waitDrawnFor(tokenCount: number, timeout = long): Promise<void> {
+    const deadline = Date.now() + timeout;
+    let seen = -1;
+    for (;;) {
+      await this.waitDrawn(Math.max(1, deadline - Date.now()));
+      seen = await this.chips().count();
+      if (seen === tokenCount) return;
+      if (Date.now() > deadline) throw new Error(`panel drawn with ${seen} token chips, expected ${tokenCount}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   async rows(): Promise<TopRow[]> {
-    return this.frame.locator('#topk tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => {
-        const cell = (name: string): string => tr.querySelector(`td.${name}`)?.textContent ?? '';
-        return {
-          id: Number(tr.getAttribute('data-token-id')),
-          token: cell('token'),
-          prob: Number.parseFloat(cell('prob')),
-          logit: Number.parseFloat(cell('logit')),
-          rank: Number.parseInt(cell('rank'), 10),
-        };
-      }),
+    // No helper functions inside the page callback: tsx compiles with keepNames, which wraps
+    // named functions in a `__name(...)` call that does not exist in the browser.
+    const cells = await this.frame.locator('#topk tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-token-id') ?? '',
+        tr.querySelector('td.token')?.textContent ?? '',
+        tr.querySelector('td.prob')?.textContent ?? '',
+        tr.querySelector('td.logit')?.textContent ?? '',
+        tr.querySelector('td.rank')?.textContent ?? '',
+      ]),
     );
+    return cells.map(([id, token, prob, logit, rank]) => ({
+      id: Number(id),
+      token,
+      prob: Number.parseFloat(prob),
+      logit: Number.parseFloat(logit),
+      rank: Number.parseInt(rank, 10),
+    }));
   }
 
   async topTokenIds(k: number): Promise<number[]> {

@@ -13,14 +13,25 @@ export function normaliseViewText(text: string): string {
 }
 
 export class Workbench {
+  /** The file last opened with openFile(); its editor is the one the gestures act on. */
+  private currentFile = '';
+
   constructor(readonly page: Page) {}
 
   get quickInput(): Locator {
     return this.page.locator('.quick-input-widget input');
   }
 
+  /**
+   * The text editor showing the current file. Found through its group's active tab rather than
+   * the "active" group: a webview panel opened beside takes the active group for itself.
+   */
   get editor(): Locator {
-    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+    if (!this.currentFile) return this.page.locator('.editor-group-container.active .monaco-editor').first();
+    return this.page
+      .locator('.editor-group-container', { has: this.page.locator(`.tab.active[aria-label*="${this.currentFile}"]`) })
+      .locator('.monaco-editor')
+      .first();
   }
 
   get viewLines(): Locator {
@@ -42,14 +53,19 @@ export class Workbench {
     await this.quickInput.fill(name);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: long });
     await this.page.keyboard.press('Enter');
-    await this.page.locator(`.tab.active[aria-label*="${name}"], .tab.active:has-text("${name}")`).first().waitFor({ timeout: long });
+    await this.page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: long });
+    this.currentFile = name;
     await this.viewLines.waitFor({ timeout: long });
     await this.viewLines.locator('.view-line').first().waitFor({ timeout: long });
   }
 
-  /** Escape closes quick input, menus and hovers that could swallow the next key press. */
+  /**
+   * Escape closes quick input, menus and hovers that could swallow the next key press; a click on
+   * the side bar's title takes the focus back from a webview (whose iframe would get the keys).
+   */
   async dismissOverlays(): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
   }
 
   async focusEditor(): Promise<void> {

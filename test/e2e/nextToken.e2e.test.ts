@@ -1,0 +1,58 @@
+// Issue 3's first promise, end to end: select text, ask for the next-token distribution (context
+// menu, then palette), and the panel lists the same top tokens the engine's CLI computes.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { cliNextToken } from './harness/cli';
+import { fixtureLines, fixtureText } from './harness/fixtureText';
+import { NextTokenPanel } from './harness/nextTokenPanel';
+import { openSession, withFailureReport, type Session } from './harness/session';
+
+let session: Session;
+before(async () => { session = await openSession(); }, { timeout: 300_000 });
+after(async () => { await session?.close(); });
+
+async function assertPanelMatchesCli(panel: NextTokenPanel, text: string): Promise<void> {
+  const expected = cliNextToken(text, 10);
+  await panel.waitDrawnFor(expected.tokens.length);
+  const rows = await panel.rows();
+  assert.ok(rows.length >= 10, `panel lists ${rows.length} candidates, expected at least 10`);
+  assert.deepEqual(rows.slice(0, 10).map((r) => r.id), expected.next.map((n) => n.id), 'top-10 token ids: panel vs CLI');
+  assert.deepEqual(rows.slice(0, 10).map((r) => r.rank), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'ranks');
+  for (const [i, row] of rows.slice(0, 10).entries()) {
+    // The table shows 4 decimals of probability.
+    assert.ok(Math.abs(row.prob - expected.next[i].prob) < 6e-5, `prob of rank ${i + 1}: ${row.prob} vs ${expected.next[i].prob}`);
+  }
+  const chart = await panel.chartSize();
+  assert.ok(chart && chart.width > 50 && chart.height > 50, `bar chart drawn (${JSON.stringify(chart)})`);
+  assert.match(await panel.entropy(), /bits/);
+}
+
+test('context menu: Inspect Next-Token Distribution on a TypeScript selection matches the CLI', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'next-token-context-menu', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('tokenize.ts');
+    await workbench.selectAll();
+    await workbench.screenshot('next-token-context-menu-1-selection');
+    await workbench.contextMenu('Inspect Next-Token Distribution');
+    const panel = new NextTokenPanel(page);
+    await assertPanelMatchesCli(panel, fixtureText('tokenize.ts'));
+    await workbench.screenshot('next-token-context-menu-2-panel');
+
+    // Clicking a chip shows that position's distribution.
+    const chips = panel.chips();
+    await chips.nth(3).click();
+    await panel.frame.locator('body[data-position="3"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await workbench.screenshot('next-token-context-menu-3-chip');
+  });
+});
+
+test('command palette: Tensorloupe: Inspect Next-Token Distribution matches the CLI', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'next-token-palette', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('tokenize.ts');
+    await workbench.selectLines(12, 14);
+    await workbench.runPaletteCommand('Tensorloupe: Inspect Next-Token Distribution');
+    await assertPanelMatchesCli(new NextTokenPanel(page), fixtureLines('tokenize.ts', 12, 14));
+    await workbench.screenshot('next-token-palette');
+  });
+});
