@@ -14,7 +14,11 @@ export const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...browser, entryPoints: ['webview/nextToken/main.ts'], outfile: 'dist/webview/nextToken.js' },
+  ...['nextToken', 'attention', 'lens', 'induction', 'dilution'].map((panel) => ({
+    ...browser,
+    entryPoints: [`webview/${panel}/main.ts`],
+    outfile: `dist/webview/${panel}.js`,
+  })),
 ];
 
 mkdirSync('dist/webview', { recursive: true });

@@ -8,12 +8,18 @@ import { NextTokenPanel, NEXT_TOKEN_VIEW_TYPE } from './host/panels/nextTokenPan
 import { inspectNextToken } from './host/commands/inspectNextToken';
 import { showSurprisal } from './host/commands/showSurprisal';
 import { selectModel } from './host/commands/selectModel';
+import { openAttentionMap } from './host/commands/openAttentionMap';
+import { logitLens } from './host/commands/logitLens';
+import { findInductionHeads } from './host/commands/findInductionHeads';
+import { attentionDilution } from './host/commands/attentionDilution';
+import { exportActivations } from './host/commands/exportActivations';
+import { registerPanelSerializers } from './host/panels/serializers';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
   const engine = new EngineClient({
     enginePath: join(context.extensionPath, 'dist', 'engine.js'),
-    settings: readSettings(context.extensionPath).engine,
+    settings: { ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') },
     onLog: (line) => log.info(line),
   });
   const surprisal = new SurprisalView();
@@ -25,12 +31,18 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.showSurprisal', () => showSurprisal(context, engine, surprisal)),
     vscode.commands.registerCommand('tensorloupe.clearSurprisal', () => surprisal.clear()),
     vscode.commands.registerCommand('tensorloupe.selectModel', () => selectModel(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.openAttentionMap', () => openAttentionMap(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.logitLens', () => logitLens(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.findInductionHeads', () => findInductionHeads(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.attentionDilution', () => attentionDilution(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.exportActivations', () => exportActivations(context, engine)),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),
+    ...registerPanelSerializers(context, engine),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tensorloupe.executionProvider') || e.affectsConfiguration('tensorloupe.threads')) {
-        engine.configure(readSettings(context.extensionPath).engine);
+        engine.configure({ ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') });
       }
     }),
   );

@@ -1,6 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import { LanguageModels } from './languageModels';
 import { LmService } from './lmService';
+import { InstrumentedModels, defaultCacheDir } from './internals/instrumentedModels';
+import { attentionHandlers } from './internals/attention';
+import { lensHandlers } from './internals/lens';
+import { inductionHandlers } from './internals/induction';
+import { dilutionHandlers } from './internals/dilution';
+import { exportHandlers } from './internals/exportActivations';
 import type { Handlers } from '../protocol/rpc';
 import type { EngineApi, EngineSettings } from '../protocol/engine';
 
@@ -13,10 +19,13 @@ export const DEFAULT_SETTINGS: EngineSettings = { provider: 'auto', threads: 0 }
 export function createEngineHandlers(settings: EngineSettings = DEFAULT_SETTINGS): Handlers<EngineApi> {
   const models = new LanguageModels(settings);
   const lm = new LmService(models);
+  const instrumented = new InstrumentedModels(models, settings.cacheDir ?? defaultCacheDir(), settings.threads);
+  const ctx = { models, instrumented };
   return {
     'engine/info': () => ({ pid: process.pid, ortVersion: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch}` }),
     'engine/configure': (s) => {
       models.configure(s);
+      instrumented.configure(s.cacheDir, s.threads);
       return null;
     },
     'model/load': async ({ model }) => (await models.load(model)).info,
@@ -24,5 +33,10 @@ export function createEngineHandlers(settings: EngineSettings = DEFAULT_SETTINGS
     'lm/position': (p) => lm.position(p),
     'lm/generate': (p, signal) => lm.generate(p, signal),
     'lm/surprisal': (p, signal) => lm.surprisal(p, signal),
+    ...attentionHandlers(ctx),
+    ...lensHandlers(ctx),
+    ...inductionHandlers(ctx),
+    ...dilutionHandlers(ctx),
+    ...exportHandlers(ctx),
   };
 }

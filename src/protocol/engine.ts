@@ -1,3 +1,5 @@
+import type { InternalsApi } from './internals';
+
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
 
@@ -165,9 +167,13 @@ export interface EngineSettings {
   provider: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
   /** intra-op threads; 0 lets onnxruntime decide */
   threads: number;
+  /** where instrumented model copies are cached (the extension's global storage) */
+  cacheDir?: string;
 }
 
-export type EngineApi = {
+export type EngineApi = CoreApi & InternalsApi;
+
+export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];
   'engine/configure': [EngineSettings, null];
   'model/load': [{ model: string }, ModelInfo];

@@ -1,0 +1,7 @@
+import * as vscode from 'vscode';
+import type { EngineClient } from '../engineClient';
+
+// Placeholder until this command lands.
+export async function findInductionHeads(_context: vscode.ExtensionContext, _engine: EngineClient): Promise<void> {
+  void vscode.window.showInformationMessage('Tensorloupe: this command is not built yet.');
+}

@@ -1,0 +1,187 @@
+// Engine calls that look inside a model: attention maps, logit lens, induction scan, attention
+// dilution and activation export. Tensors travel as typed arrays with their shape in a comment;
+// panels ask for slices (one head, a summary), never for every layer at full size.
+import type { ModelInfo, TokenInfo, Truncation } from './engine';
+
+/** What instrumentation found in the graph, shown to the user (what is recomputed or missing). */
+export interface InternalsInfo {
+  nLayers: number;
+  nHeads: number;
+  dModel?: number;
+  fusedAttention: boolean;
+  /** layers whose attention map is recomputed from a fused op's Q and K */
+  recomputedLayers: number[];
+  /** hooks that could not be found, each with the reason */
+  unavailable: { name: string; reason: string }[];
+  instrumentMs: number;
+  cached: boolean;
+}
+
+interface TextRequest {
+  model: string;
+  text: string;
+  maxTokens: number;
+}
+
+// ── attention ────────────────────────────────────────────────────────────────────────────────
+export type AttentionSummaryParams = TextRequest;
+
+export interface HeadStats {
+  layer: number;
+  head: number;
+  /** mean over query positions of the row entropy, bits */
+  entropyBits: number;
+  /** mean attention from each position to the one before it */
+  prevToken: number;
+  /** mean attention to position 0 (the "sink") */
+  firstToken: number;
+  /** mean attention from a token to the token after its previous occurrence (null: no repeats) */
+  induction: number | null;
+}
+
+export interface AttentionSummaryResult {
+  model: ModelInfo;
+  internals: InternalsInfo;
+  tokens: TokenInfo[];
+  truncation: Truncation | null;
+  runId: string;
+  nLayers: number;
+  nHeads: number;
+  /** side of each thumbnail (the sequence, max-pooled down to at most 64) */
+  thumbSize: number;
+  /** [layer, head, thumbSize, thumbSize], 0–255 = 0–1 of that head's maximum */
+  thumbnails: Uint8Array;
+  stats: HeadStats[];
+  ms: number;
+}
+
+export interface AttentionHeadParams {
+  runId: string;
+  layer: number;
+  head: number;
+}
+
+export interface AttentionHeadResult {
+  layer: number;
+  head: number;
+  /** sequence length: data is [query_pos, key_pos] */
+  size: number;
+  /** [size, size] row-major; probability = data / 255 * scale */
+  data: Uint8Array;
+  scale: number;
+  recomputed: boolean;
+}
+
+// ── logit lens ───────────────────────────────────────────────────────────────────────────────
+export interface LensParams extends TextRequest {
+  /** how many candidates per cell travel (the top one is drawn; the rest are in the tooltip) */
+  topK: number;
+}
+
+export interface LensResult {
+  model: ModelInfo;
+  tokens: TokenInfo[];
+  truncation: Truncation | null;
+  runId: string;
+  /** one label per lens row, e.g. "blocks.0.hook_resid_pre" … "ln_final (output)" */
+  layers: string[];
+  positions: number;
+  topK: number;
+  /** [layer, position, topK] token ids, best first */
+  topIds: Int32Array;
+  /** [layer, position, topK] probabilities */
+  topProbs: Float32Array;
+  /** id → text for every id in topIds */
+  tokenTexts: Record<number, string>;
+  /** [layer, position] KL(final ‖ layer) in bits */
+  klToFinal: Float32Array;
+  /** [layer, position] entropy in bits */
+  entropyBits: Float32Array;
+  ms: number;
+}
+
+export interface LensTargetParams {
+  runId: string;
+  position: number;
+  /** token text (encoded without specials; its first token is used) or a token id */
+  target: string | number;
+}
+
+export interface LensTargetResult {
+  targetId: number;
+  targetText: string;
+  /** [layer] 1-based rank of the target */
+  ranks: Int32Array;
+  /** [layer] probability of the target */
+  probs: Float32Array;
+}
+
+// ── induction scan ───────────────────────────────────────────────────────────────────────────
+export interface InductionParams {
+  model: string;
+  /** length of the random block, repeated once */
+  seqLen: number;
+  /** sequences averaged */
+  batch: number;
+  seed: number;
+}
+
+export interface InductionResult {
+  model: ModelInfo;
+  nLayers: number;
+  nHeads: number;
+  seqLen: number;
+  /** [layer, head] mean attention from each token of the second copy to the token after its first occurrence */
+  induction: Float32Array;
+  /** [layer, head] mean attention from each token of the second copy to its first occurrence (prefix matching) */
+  prefixMatching: Float32Array;
+  /** mean loss (nats) on the first and the second copy */
+  lossFirstHalf: number;
+  lossSecondHalf: number;
+  best: { layer: number; head: number; score: number };
+  ms: number;
+}
+
+// ── attention dilution ──────────────────────────────────────────────────────────────────────
+export interface DilutionParams extends TextRequest {
+  /** prefix lengths to measure; empty = powers of two up to the selection */
+  lengths: number[];
+}
+
+export interface DilutionResult {
+  model: ModelInfo;
+  lengths: number[];
+  nLayers: number;
+  /** [length, layer] mean attention entropy / log n */
+  entropyRatio: Float32Array;
+  /** [length, layer] mean attention mass on the first token */
+  firstTokenMass: Float32Array;
+  /** [length, layer] mean cosine similarity of residual vectors (resid_post) to their mean */
+  residCosine: Float32Array;
+  ms: number;
+}
+
+// ── export ───────────────────────────────────────────────────────────────────────────────────
+export interface ExportParams extends TextRequest {
+  /** hook names or globs, e.g. blocks.*.attn.hook_pattern; empty = every hook */
+  names: string[];
+  /** .safetensors path to write */
+  out: string;
+}
+
+export interface ExportResult {
+  out: string;
+  tensors: { name: string; shape: number[] }[];
+  bytes: number;
+  ms: number;
+}
+
+export type InternalsApi = {
+  'attention/summary': [AttentionSummaryParams, AttentionSummaryResult];
+  'attention/head': [AttentionHeadParams, AttentionHeadResult];
+  'lens/get': [LensParams, LensResult];
+  'lens/target': [LensTargetParams, LensTargetResult];
+  'induction/scan': [InductionParams, InductionResult];
+  'dilution/get': [DilutionParams, DilutionResult];
+  'activations/export': [ExportParams, ExportResult];
+};

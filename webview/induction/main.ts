@@ -1,0 +1,1 @@
+// Placeholder: this panel is being written.
