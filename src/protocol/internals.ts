@@ -66,8 +66,9 @@ export interface AttentionHeadResult {
   head: number;
   /** sequence length: data is [query_pos, key_pos] */
   size: number;
-  /** [size, size] row-major; probability = data / 255 * scale */
+  /** [size, size] row-major; probability ≈ min + data * scale */
   data: Uint8Array;
+  min: number;
   scale: number;
   recomputed: boolean;
 }

@@ -1,20 +1,7 @@
 // DOM helpers for the next-token panel. Token text is only ever set with textContent.
 import { visibleToken } from '../../src/util/format';
+import { el } from '../shared/dom';
 import type { Candidate, Continuation, NextTokenResult } from '../../src/protocol/engine';
-
-type Child = Node | string;
-
-/** Creates an element; `props` are set as properties when the element has them, else as attributes. */
-export function el(tag: string, props: Record<string, string | number | boolean> = {}, children: Child[] = []): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k in e && k !== 'secondary') (e as unknown as Record<string, unknown>)[k] = v;
-    else if (v === true) e.setAttribute(k, '');
-    else if (v !== false) e.setAttribute(k, String(v));
-  }
-  for (const c of children) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return e;
-}
 
 export interface Row extends Candidate {
   highlighted: boolean;

@@ -4,7 +4,8 @@ import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
 import { CancelledError } from '../../protocol/rpc';
 import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
-import { headStats, maxPoolThumbnail, quantizeUint8 } from './attentionMaps';
+import { headStats, maxPoolThumbnail } from './attentionMaps';
+import { quantizeU8, type QuantizedU8 } from '../analyses/quantize';
 import type { AttentionSummaryResult, HeadStats } from '../../protocol/internals';
 
 /** Above this many tokens, layers are run one at a time so only one layer's fp32 maps exist at once. */
@@ -13,7 +14,7 @@ const THUMB_MAX = 64;
 
 interface AttentionRun {
   /** per layer, per head: [T, T] quantised map and its scale */
-  maps: { data: Uint8Array; scale: number }[][];
+  maps: QuantizedU8[][];
   size: number;
   recomputedLayers: Set<number>;
 }
@@ -55,7 +56,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
           maps[l] = [];
           for (let h = 0; h < heads; h++) {
             const map = a.data.subarray(h * T * T, (h + 1) * T * T); // [query_pos, key_pos]
-            maps[l][h] = quantizeUint8(map);
+            maps[l][h] = quantizeU8(map);
             thumbs.push(maxPoolThumbnail(map, T, thumbSize));
             stats.push({ layer: l, head: h, ...headStats(map, T, ids) });
           }
@@ -85,7 +86,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
       if (!run) throw new InputError('That attention run is no longer in the engine: open the attention map again.');
       const map = run.maps[layer]?.[head];
       if (!map) throw new InputError(`There is no head ${head} in layer ${layer}.`);
-      return { layer, head, size: run.size, data: map.data, scale: map.scale, recomputed: run.recomputedLayers.has(layer) };
+      return { layer, head, size: run.size, data: map.data, min: map.min, scale: map.scale, recomputed: run.recomputedLayers.has(layer) };
     },
   };
 }

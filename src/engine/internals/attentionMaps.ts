@@ -1,16 +1,5 @@
 // Reductions of one head's attention map [query_pos, key_pos] for the attention panel.
-
-/** Quantises probabilities to 0–255 of the map's maximum (sent to the webview with the scale). */
-export function quantizeUint8(map: Float32Array): { data: Uint8Array; scale: number } {
-  let max = 0;
-  for (let i = 0; i < map.length; i++) if (map[i] > max) max = map[i];
-  const data = new Uint8Array(map.length);
-  if (max > 0) {
-    const k = 255 / max;
-    for (let i = 0; i < map.length; i++) data[i] = Math.round(map[i] * k);
-  }
-  return { data, scale: max };
-}
+import { quantizeU8 } from '../analyses/quantize';
 
 /**
  * Max-pools a [T, T] map to [S, S] (S ≤ T) and quantises it to 0–255 of its own maximum, so a
@@ -26,7 +15,7 @@ export function maxPoolThumbnail(map: Float32Array, T: number, S: number): Uint8
       if (v > pooled[cell]) pooled[cell] = v;
     }
   }
-  return quantizeUint8(pooled).data;
+  return quantizeU8(pooled).data; // pooled ≥ 0 and 0 is present, so min = 0 and 255 = the maximum
 }
 
 export interface HeadSummary {
