@@ -1,7 +1,21 @@
+import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors';
-import type { CliCommand } from '../context';
+import { oneTextArgument, positiveInt, type CliCommand } from '../context';
 
-// Placeholder until this command lands.
-export const activationsCommand: CliCommand = async () => {
-  throw new InputError('tensorloupe activations is not built yet.');
+/** tensorloupe activations --out FILE.safetensors [--names GLOB[,GLOB]] "text" */
+export const activationsCommand: CliCommand = async (ctx) => {
+  const text = oneTextArgument(ctx, 'activations');
+  if (!ctx.options.out) throw new InputError('activations needs --out FILE.safetensors.');
+  const names = (ctx.options.names ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const r = await ctx.engine['activations/export'](
+    { model: ctx.model, text, names, out: resolve(ctx.options.out), maxTokens: positiveInt(ctx.options['max-tokens'], '--max-tokens') },
+    ctx.signal,
+  );
+  if (ctx.options.json) {
+    ctx.out(JSON.stringify(r));
+    return 0;
+  }
+  for (const t of r.tensors) ctx.out(`${t.name.padEnd(32)} [${t.shape.join(', ')}]`);
+  ctx.out(`wrote ${r.tensors.length} tensors, ${r.bytes.toLocaleString('en-US')} bytes, to ${r.out}`);
+  return 0;
 };

@@ -1,0 +1,20 @@
+// host⇄attention panel channel.
+import type { AttentionHeadParams, AttentionHeadResult, AttentionSummaryResult } from './internals';
+import type { PanelError, ReadyParams } from './panel';
+
+export interface AttentionView {
+  source: { fileName: string; line: number; chars: number };
+  summary: AttentionSummaryResult;
+}
+
+export type AttentionHostApi = {
+  ready: [ReadyParams, null];
+  head: [AttentionHeadParams, AttentionHeadResult];
+  retry: [Record<string, never>, null];
+};
+
+export type AttentionPanelApi = {
+  loading: [{ message: string }, null];
+  show: [AttentionView, null];
+  error: [PanelError, null];
+};

@@ -1,0 +1,52 @@
+// Colour ramps for heatmaps drawn straight into ImageData. Endpoints come from theme variables,
+// so a map reads well on light, dark and high-contrast backgrounds.
+import { cssVar } from './theme';
+
+export type Rgb = [number, number, number];
+
+let probe: CanvasRenderingContext2D | null | undefined;
+
+/** Any CSS colour → RGB, using the canvas's own colour parser. */
+export function parseColor(css: string, fallback: Rgb): Rgb {
+  probe ??= document.createElement('canvas').getContext('2d');
+  if (!probe) return fallback;
+  probe.fillStyle = '#000000';
+  probe.fillStyle = css;
+  const v = String(probe.fillStyle);
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(v);
+  if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
+  const rgba = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(v);
+  return rgba ? [Number(rgba[1]), Number(rgba[2]), Number(rgba[3])] : fallback;
+}
+
+/** 256 RGBA entries from the editor background (0) to the accent colour (255), as one Uint32 each. */
+export function themeRamp(accentVar = '--vscode-charts-blue'): Uint32Array {
+  const from = parseColor(cssVar('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
+  const to = parseColor(cssVar(accentVar, '#3794ff'), [55, 148, 255]);
+  const lut = new Uint32Array(256);
+  const bytes = new Uint8Array(lut.buffer);
+  for (let i = 0; i < 256; i++) {
+    // sqrt so that small probabilities stay visible next to a dominant one
+    const t = Math.sqrt(i / 255);
+    bytes[i * 4] = Math.round(from[0] + (to[0] - from[0]) * t);
+    bytes[i * 4 + 1] = Math.round(from[1] + (to[1] - from[1]) * t);
+    bytes[i * 4 + 2] = Math.round(from[2] + (to[2] - from[2]) * t);
+    bytes[i * 4 + 3] = 255;
+  }
+  return lut;
+}
+
+/**
+ * Draws a [rows, cols] uint8 map into a canvas, one pixel per cell, through the ramp. CSS scales
+ * the canvas (image-rendering: pixelated), so a 2048×2048 map is one ImageData, not 4M nodes.
+ */
+export function drawUint8Map(canvas: HTMLCanvasElement, data: Uint8Array, rows: number, cols: number, lut: Uint32Array): void {
+  canvas.width = cols;
+  canvas.height = rows;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const image = ctx.createImageData(cols, rows);
+  const pixels = new Uint32Array(image.data.buffer);
+  for (let i = 0; i < rows * cols; i++) pixels[i] = lut[data[i]];
+  ctx.putImageData(image, 0, 0);
+}
