@@ -10,6 +10,8 @@ import { codeServerEntry, repoRoot } from './paths';
 export interface CodeServerOptions {
   /** Folder opened in the workbench. It is copied first, so tests can never dirty the repo. */
   workspace: string;
+  /** Open `workspace` itself instead of a copy (npm start: the user's edits are kept). */
+  useWorkspaceInPlace?: boolean;
   /** Symlink the repo root into the extensions dir as publisher.name-version (default true). */
   withExtension?: boolean;
   /** Extra environment for code-server and so for the extension host and the engine it forks. */
@@ -88,10 +90,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const runDir = mkdtempSync(join(tmpdir(), 'tensorloupe-e2e-'));
   const userData = join(runDir, 'user-data');
   const extensions = join(runDir, 'extensions');
-  const workspace = join(runDir, 'workspace');
+  const workspace = options.useWorkspaceInPlace ? options.workspace : join(runDir, 'workspace');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(extensions, { recursive: true });
-  cpSync(options.workspace, workspace, { recursive: true });
+  if (!options.useWorkspaceInPlace) cpSync(options.workspace, workspace, { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
     JSON.stringify({ ...baseSettings, ...options.settings }, null, 2),

@@ -121,13 +121,18 @@ export class Workbench {
     await this.page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
     const item = this.page.locator('.context-view .action-item .action-label', { hasText: label }).first();
     await item.waitFor({ timeout: long });
-    // A click on a menu that has just opened is ignored: hover, pause, click.
-    await item.hover();
-    await this.page.waitForTimeout(300);
-    await item.click();
-    if (await this.page.locator('.context-view .monaco-menu').isVisible().catch(() => false)) {
-      await this.page.keyboard.press('Enter');
+    // A click on a menu that has just opened is ignored: hover, pause, click — and click again
+    // while the menu stays open. Never press Enter as a fallback: if the menu closes meanwhile,
+    // Enter lands in the editor and replaces the selection with a newline.
+    const menu = this.page.locator('.context-view .monaco-menu');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await item.hover().catch(() => undefined);
+      await this.page.waitForTimeout(300);
+      await item.click({ timeout: 5_000 }).catch(() => undefined);
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+      if (closed) return;
     }
+    throw new Error(`context menu item "${label}" did not run: the menu stayed open`);
   }
 
   /** Labels of the editor context menu for the current selection (then closes it). */
