@@ -119,3 +119,17 @@ test('an unsupported fused attention op is reported with a reason, and asking fo
   await assert.rejects(fetchActivations({} as InferenceSession, r, {}, ['blocks.0.attn.hook_pattern']),
     (err: unknown) => err instanceof InstrumentError && err.code === 'HOOK_UNKNOWN' && /SparseAttention/.test(err.message));
 });
+
+test('a lean session exposes only the outputs its hooks need, plus the model\'s own', async () => {
+  const r = await instrumentModel(model('llama-gqa'), tmp());
+  const lean = await createInstrumentedSession(r, {}, ['blocks.0.attn.hook_pattern']);
+  const pattern = r.hooks.find((h) => h.name === 'blocks.0.attn.hook_pattern')?.onnxName;
+  assert.deepEqual([...lean.outputNames].sort(), ['logits', pattern].sort());
+  const full = await createInstrumentedSession(r);
+  assert.equal(full.outputNames.length, 1 + new Set(r.hooks.map((h) => h.onnxName)).size);
+  const acts = await fetchActivations(lean, r, textFeeds(r.inputs, [1, 2, 3]), ['blocks.0.attn.hook_pattern']);
+  assert.deepEqual(acts.get('blocks.0.attn.hook_pattern')?.dims, [1, 4, 3, 3]);
+  await assert.rejects(fetchActivations(lean, r, textFeeds(r.inputs, [1, 2, 3]), ['blocks.1.attn.hook_pattern']));
+  await lean.release();
+  await full.release();
+});

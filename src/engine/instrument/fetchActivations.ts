@@ -1,6 +1,7 @@
 /** Run an instrumented session for a subset of hooks. Only the ONNX outputs those hooks need are
  * fetched (session.run's fetches), and fused-attention patterns are recomputed from Q and K. */
 import { readFile } from 'node:fs/promises';
+import { onnx } from 'onnx-proto';
 import { InferenceSession } from 'onnxruntime-node';
 import type { Tensor } from 'onnxruntime-node';
 import { InstrumentError } from './errors.js';
@@ -11,9 +12,35 @@ import type { DenseTensor } from './recompute.js';
 import { float16ToFloat32 } from './tensorData.js';
 import type { HookInfo, InstrumentResult } from './types.js';
 
-/** open the instrumented graph; its weights are external data read from the user's model folder */
-export async function createInstrumentedSession(result: InstrumentResult, options: InferenceSession.SessionOptions = {}): Promise<InferenceSession> {
-  const bytes = await readFile(result.instrumentedPath);
+/** the ONNX outputs that the hooks `names` need (globs allowed) */
+export function outputsFor(result: InstrumentResult, names: string[]): string[] {
+  const out = new Set<string>();
+  for (const h of resolveHooks(result, names)) for (const n of h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName]) {
+    if (!(n in result.constants) && !result.inputs.some((i) => i.name === n)) out.add(n);
+  }
+  return [...out];
+}
+
+/** the instrumented graph with only the model's own outputs plus those in `keep` */
+function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string>): Uint8Array {
+  const model = onnx.ModelProto.decode(bytes);
+  const added = new Set(result.hooks.flatMap((h) => (h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName])));
+  const graph = model.graph as onnx.GraphProto;
+  graph.output = graph.output.filter((o) => {
+    const name = o.name ?? '';
+    return !added.has(name) || keep.has(name) || result.modelOutputs.includes(name);
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Open the instrumented graph; its weights are external data read from the user's model folder.
+ * With `names`, the session exposes only the outputs those hooks need: ORT keeps every graph output
+ * alive until a run ends (requested or not), so a lean session is what bounds memory at long inputs
+ * (code LM at 2048 tokens: see the report in DESIGN). Without `names`, every hook is available. */
+export async function createInstrumentedSession(result: InstrumentResult, options: InferenceSession.SessionOptions = {},
+  names?: string[]): Promise<InferenceSession> {
+  const full = await readFile(result.instrumentedPath);
+  const bytes = names ? leanGraph(full, result, new Set(outputsFor(result, names))) : full;
   const extra = { ...(options.extra ?? {}), session: { model_external_initializers_file_folder_path: result.externalDataDir } };
   return InferenceSession.create(bytes, { ...options, extra });
 }

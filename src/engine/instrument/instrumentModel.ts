@@ -14,7 +14,7 @@ import { dimsOf } from './tensorData.js';
 import type { InstrumentResult, RecomputeSpec } from './types.js';
 
 /** bump when detection or the written graph changes, so stale caches are rebuilt */
-export const INSTRUMENT_VERSION = 1;
+export const INSTRUMENT_VERSION = 2;
 
 /** ONNX tensors a recomputed pattern needs besides Q and K */
 export function recomputeInputs(spec: RecomputeSpec): string[] {
@@ -51,6 +51,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   const inputs = graphInputsOf(g);
   const spec = plan.hooks.find((h) => h.recomputed)?.recomputed;
   const normWeight = stream.finalNorm?.nodes.flatMap((i) => g.nodes[i].input ?? []).map((n) => g.initializers.get(n)).find((t) => t && dimsOf(t).length === 1);
+  const modelOutputs = (model.graph?.output ?? []).map((o) => o.name ?? ''); // before hooks are appended
   const instrumentedPath = await writeInstrumented({
     model, bytes, modelPath, g, outputs: [...new Set(outputs)], extraNodes: fused.flatMap((f) => f.extraNodes), outDir,
   });
@@ -68,6 +69,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
       layerNorm: stream.layerNorm,
     },
     inputs,
+    modelOutputs,
     constants,
     timing: { ms: 0, cached: false },
   };

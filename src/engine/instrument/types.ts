@@ -74,6 +74,8 @@ export interface InstrumentResult {
     layerNorm: 'pre' | 'post' | 'unknown';
   };
   inputs: GraphInputInfo[];
+  /** the model's own graph outputs (logits, present.*), always kept */
+  modelOutputs: string[];
   /** small initializers the TypeScript recompute needs (rotary cos/sin caches), row-major */
   constants: Record<string, { dims: number[]; data: number[] }>;
   /** how long instrumentModel took, and whether it came from the cache */
