@@ -7,7 +7,7 @@ import { detectSoftmaxAttention } from './detectSoftmax.js';
 import { detectFusedAttention } from './detectFused.js';
 import { detectResidualStream } from './detectResidual.js';
 import { buildHooks } from './buildHooks.js';
-import { decodeModel, modelHash, readModelBytes } from './modelFile.js';
+import { decodeModel, modelKey, readModelBytes } from './modelFile.js';
 import { writeInstrumented } from './writeInstrumented.js';
 import { graphInputsOf, readConfigHints } from './modelInfo.js';
 import { dimsOf } from './tensorData.js';
@@ -27,8 +27,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   const t0 = performance.now();
   // absolute, so the engine may change directory later without losing the external data folder
   const modelPath = resolve(userModelPath);
-  const bytes = await readModelBytes(modelPath);
-  const hash = await modelHash(modelPath, bytes);
+  const { key: hash, bytes: readBytes } = await modelKey(modelPath);
   const outDir = join(cacheDir, hash.slice(0, 32));
   const resultPath = join(outDir, 'result.json');
   const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as InstrumentResult & { version: number }, () => undefined);
@@ -37,6 +36,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
     void _v;
     return { ...rest, externalDataDir: dirname(modelPath), timing: { ms: performance.now() - t0, cached: true } };
   }
+  const bytes = readBytes ?? (await readModelBytes(modelPath));
   const model = decodeModel(modelPath, bytes);
   const g = buildGraphIndex(model.graph ?? {});
   const softmax = detectSoftmaxAttention(g);

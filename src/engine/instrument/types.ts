@@ -63,6 +63,7 @@ export interface InstrumentResult {
   instrumentedPath: string;
   /** folder the external data `location`s are relative to: the user's model folder (never written) */
   externalDataDir: string;
+  /** cache key: sha256 of the .onnx (≤ 64 MB) or of its size, mtime and sampled bytes; see modelKey */
   modelHash: string;
   hooks: HookInfo[];
   unavailable: { name: string; reason: string }[];
