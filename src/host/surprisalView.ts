@@ -1,15 +1,8 @@
 import * as vscode from 'vscode';
 import type { SurprisalResult, SurprisalToken } from '../protocol/engine';
 import { visibleToken } from '../util/format';
+import { BUCKET_LABELS, bucketOf } from '../util/surprisalBuckets';
 
-/** Upper bounds (bits) of the colour buckets; the last bucket is open. */
-export const SURPRISAL_BUCKETS = [1, 2, 4, 7, 11] as const;
-const BUCKET_LABELS = ['< 1', '1–2', '2–4', '4–7', '7–11', '≥ 11'];
-
-export function bucketOf(bits: number): number {
-  const i = SURPRISAL_BUCKETS.findIndex((b) => bits < b);
-  return i === -1 ? SURPRISAL_BUCKETS.length : i;
-}
 
 interface DocumentSurprisal {
   version: number;

@@ -1,6 +1,7 @@
 // DOM helpers for the next-token panel. Token text is only ever set with textContent.
 import { visibleToken } from '../../src/util/format';
 import { el } from '../shared/dom';
+import { bucketOf } from '../../src/util/surprisalBuckets';
 import type { Candidate, Continuation, NextTokenResult } from '../../src/protocol/engine';
 
 export interface Row extends Candidate {
@@ -34,7 +35,7 @@ export function renderChips(box: HTMLElement, r: NextTokenResult, select: (i: nu
       const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [visibleToken(t.text)]);
       chip.dataset.index = String(i);
       chip.dataset.tokenId = String(t.id);
-      if (bits !== undefined) chip.dataset.bucket = String(Math.min(5, Math.floor(Math.log2(1 + bits))));
+      if (bits !== undefined) chip.dataset.bucket = String(bucketOf(bits));
       chip.addEventListener('click', () => select(i));
       return chip;
     }),
