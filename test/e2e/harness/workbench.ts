@@ -96,6 +96,17 @@ export class Workbench {
     await this.waitSelection();
   }
 
+  /**
+   * Selects from the start of `fromLine` to column `toCol` of `toLine` (both 1-based; the
+   * selection ends before toCol). Shift+Down keeps column 1, then Shift+Right walks the last line.
+   */
+  async selectFromLineStart(fromLine: number, toLine: number, toCol: number): Promise<void> {
+    await this.goTo(fromLine, 1);
+    for (let i = fromLine; i < toLine; i++) await this.page.keyboard.press('Shift+ArrowDown');
+    for (let i = 1; i < toCol; i++) await this.page.keyboard.press('Shift+ArrowRight');
+    await this.waitSelection();
+  }
+
   private async goTo(line: number, column: number): Promise<void> {
     await this.focusEditor();
     // Quick open with a ':' prefix is Go to Line; Ctrl+G itself is not bound the same in browsers.
