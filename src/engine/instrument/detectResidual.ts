@@ -16,6 +16,10 @@ export interface ResidualAdd {
   output: string;
   /** attention node indices (from `attentionNodes`) inside the branch */
   attention: number[];
+  /** Skip*LayerNormalization: the fused norm's normalised output (output 0) */
+  normOutput?: string;
+  /** Skip*LayerNormalization without a sum output: the name to give its output 3 */
+  patchOutput3?: string;
 }
 
 export interface ResidualBlock {
@@ -32,21 +36,32 @@ export interface ResidualStream {
   layerNorm: 'pre' | 'post' | 'unknown';
   finalNorm?: NormRegion;
   embed?: string;
+  /** node outputs to name so hidden sums become visible (applied to the instrumented copy only) */
+  outputPatches: { node: number; index: number; name: string }[];
 }
+
+export const SKIP_NORMS = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 
 function residualAdd(g: GraphIndex, i: number, attentionNodes: Set<number>): ResidualAdd | undefined {
   const n = g.nodes[i];
-  if (opOf(n) !== 'Add') return undefined;
+  const skip = SKIP_NORMS.has(opOf(n));
+  if (opOf(n) !== 'Add' && !skip) return undefined;
   const [a, b] = n.input ?? [];
-  const out = n.output?.[0];
+  // a fused Add + norm carries the sum as output 3 (input + skip + bias); name it when it is absent
+  const patchOutput3 = skip && !n.output?.[3] ? `tensorloupe/resid/${i}` : undefined;
+  const out = skip ? (patchOutput3 ?? n.output?.[3]) : n.output?.[0];
   if (!a || !b || !out || g.isConst(a) || g.isConst(b)) return undefined;
   const pa = g.producer.get(a) ?? -1;
   const pb = g.producer.get(b) ?? -1;
   // the stream operand is the earlier one; the branch must be computed from it through weights
   const [stream, branch] = pa <= pb ? [a, b] : [b, a];
-  const between = nodesBetween(g, stream, branch);
+  // a fused Add + norm computes the branch's input as its output 0, a sibling of the stream (output 3)
+  const sp = g.producer.get(stream);
+  const from = sp !== undefined && SKIP_NORMS.has(opOf(g.nodes[sp])) && g.nodes[sp].output?.[3] === stream ? g.nodes[sp].output?.[0] ?? stream : stream;
+  const between = nodesBetween(g, from, branch);
   if (![...between].some((j) => WEIGHTED.has(opOf(g.nodes[j])) || attentionNodes.has(j))) return undefined;
-  return { node: i, stream, branch, output: out, attention: [...between].filter((j) => attentionNodes.has(j)).sort((x, y) => x - y) };
+  const attention = [...between].filter((j) => attentionNodes.has(j)).sort((x, y) => x - y);
+  return { node: i, stream, branch, output: out, attention, ...(skip ? { normOutput: n.output?.[0], patchOutput3 } : {}) };
 }
 
 export function detectResidualStream(g: GraphIndex, attentionNodes: Set<number>): ResidualStream {
@@ -64,7 +79,13 @@ export function detectResidualStream(g: GraphIndex, attentionNodes: Set<number>)
       if (r.attention.length) chain.push(r); // the stream starts at the first attention block
       continue;
     }
-    const prev = chain[chain.length - 1].output;
+    const prevAdd = chain[chain.length - 1];
+    const prev = prevAdd.output;
+    if (prevAdd.normOutput && r.stream === prevAdd.normOutput) {
+      chain.push(r); // post-LN through a fused Skip*LayerNormalization
+      if (layerNorm === 'unknown') layerNorm = 'post';
+      continue;
+    }
     if (r.stream === prev) {
       chain.push(r);
       if (layerNorm === 'unknown') layerNorm = 'pre';
@@ -94,11 +115,19 @@ export function detectResidualStream(g: GraphIndex, attentionNodes: Set<number>)
     const norm = normAfter.get(b.residPost);
     if (norm) b.normalizedOut = norm.output;
   }
-  const lastOut = chain[chain.length - 1]?.output;
+  const last = chain[chain.length - 1];
+  for (const b of blocks) {
+    const fused = chain.find((r) => r.output === b.residPost && r.normOutput);
+    if (fused?.normOutput && layerNorm === 'post') b.normalizedOut = fused.normOutput;
+  }
+  const fusedFinal: NormRegion | undefined = last?.normOutput
+    ? { input: last.output, output: last.normOutput, nodes: [last.node], kind: opOf(g.nodes[last.node]).includes('Simplified') ? 'rmsnorm' : 'layernorm' }
+    : undefined;
   return {
     blocks,
     layerNorm,
-    finalNorm: lastOut ? findNormRegion(g, lastOut) : undefined,
+    finalNorm: fusedFinal ?? (last ? findNormRegion(g, last.output) : undefined),
     embed: blocks[0]?.residPre,
+    outputPatches: chain.filter((r) => r.patchOutput3).map((r) => ({ node: r.node, index: 3, name: r.patchOutput3 as string })),
   };
 }

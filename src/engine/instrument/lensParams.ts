@@ -67,12 +67,16 @@ function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 async function normParams(g: GraphIndex, nodes: number[], kind: FinalNormParams['kind'], dir: string): Promise<FinalNormParams> {
-  const fused = nodes.map((i) => g.nodes[i]).find((n) => ['LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization'].includes(opOf(n)));
+  const fused = nodes.map((i) => g.nodes[i]).find((n) => FUSED_NORMS.has(opOf(n)));
   if (fused) {
-    const weight = await constValue(g, fused.input?.[1] ?? '', dir);
-    const bias = fused.input?.[2] ? await constValue(g, fused.input[2], dir) : undefined;
+    // Skip*LayerNormalization takes (input, skip, gamma, beta); the others (input, scale, bias)
+    const at = opOf(fused).startsWith('Skip') ? 2 : 1;
+    const weight = await constValue(g, fused.input?.[at] ?? '', dir);
+    const bias = fused.input?.[at + 1] ? await constValue(g, fused.input[at + 1], dir) : undefined;
     if (!weight) throw new InstrumentError('RECOMPUTE_UNSUPPORTED', 'the final norm weight is not a constant');
-    return { kind: opOf(fused) === 'LayerNormalization' ? 'layernorm' : 'rmsnorm', weight: weight.data, bias: bias?.data, eps: attrFloat(fused, 'epsilon', 1e-5) };
+    const kind = opOf(fused).includes('Simplified') || opOf(fused) === 'RMSNormalization' ? 'rmsnorm' : 'layernorm';
+    // ONNX LayerNormalization defaults to 1e-5; the com.microsoft Skip* ops to 1e-12
+    return { kind, weight: weight.data, bias: bias?.data, eps: attrFloat(fused, 'epsilon', at === 2 ? 1e-12 : 1e-5) };
   }
   // decomposed: eps is the scalar added to the mean square; weight/bias are the vector Mul/Add operands
   let eps = 1e-5;
@@ -92,6 +96,8 @@ async function normParams(g: GraphIndex, nodes: number[], kind: FinalNormParams[
   if (!weight) throw new InstrumentError('RECOMPUTE_UNSUPPORTED', 'the final norm has no weight vector');
   return { kind, weight, bias, eps };
 }
+
+const FUSED_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 
 const PASS_TO_HEAD = new Set(['Gather', 'Slice', 'Squeeze', 'Reshape', 'Identity', 'Cast', 'Flatten']);
 
