@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Tensor } from 'onnxruntime-node';
 import { join } from 'node:path';
 import { entropyBits, klBits, logSoftmax, rankOf, softmax, topK } from '../../src/engine/analyses/distribution.js';
 import { headStats } from '../../src/engine/analyses/headStats.js';
@@ -103,9 +104,9 @@ test('quantisers: uint8 within half a step, float16 bit patterns', () => {
   toFloat16(xs).forEach((h, i) => assert.ok(Math.abs(float16ToFloat32(h) - xs[i]) <= Math.abs(xs[i]) * 2 ** -11 + 1e-7));
 });
 
-interface Ref { inputs: { ids: number[] }[]; activations: Record<string, { shape: number[]; data: number[] }> }
+interface Ref { inputs: { ids: number[]; token_type_ids?: number[] }[]; activations: Record<string, { shape: number[]; data: number[] }> }
 
-for (const name of ['llama-gqa', 'gpt-postln', 'fused-attention', 'llama-gqa-extdata']) {
+for (const name of ['llama-gqa', 'gpt-postln', 'fused-attention', 'llama-gqa-extdata', 'bert-postln', 'bert-postln-opset13']) {
   test(`logit lens on the last residual reproduces ln_final and the logits: ${name}`, async () => {
     const dir = join('test/fixtures/models', name);
     const modelPath = join(dir, 'onnx', 'model.onnx');
@@ -119,13 +120,16 @@ for (const name of ['llama-gqa', 'gpt-postln', 'fused-attention', 'llama-gqa-ext
     const r = await instrumentModel(modelPath, mkdtempSync(join(tmpdir(), 'tl-lens-')));
     const session = await createInstrumentedSession(r);
     const ids = ref.inputs[0].ids;
-    const logits = (await session.run(textFeeds(r.inputs, ids), ['logits'])).logits.data as Float32Array;
+    const feeds = textFeeds(r.inputs, ids);
+    const types = ref.inputs[0].token_type_ids;
+    if (types) feeds.token_type_ids = new Tensor('int64', BigInt64Array.from(types.map(BigInt)), [1, types.length]);
+    const logits = (await session.run(feeds, ['logits'])).logits.data as Float32Array;
     unembed(normed, lens.unembed).forEach((x, i) => close(x, logits[i], 1e-4));
     const cells = lensLayer(resid, lens.norm, lens.unembed, ids[1], logits);
     assert.equal(cells.length, ids.length);
     cells.forEach((c) => close(c.klToFinal ?? NaN, 0, 1e-4));
     // an earlier layer is further from the final distribution than the last one
-    const early = await fetchActivations(session, r, textFeeds(r.inputs, ids), ['blocks.0.hook_resid_pre']);
+    const early = await fetchActivations(session, r, feeds, ['blocks.0.hook_resid_pre']);
     const far = lensLayer(early.get('blocks.0.hook_resid_pre')?.data as Float32Array, lens.norm, lens.unembed, undefined, logits);
     assert.ok(far.reduce((a, c) => a + (c.klToFinal ?? 0), 0) > 1e-3);
     await session.release();

@@ -115,13 +115,21 @@ async function unembedParams(g: GraphIndex, normalized: string, dir: string): Pr
         const transB = op === 'Gemm' && attrInt(n, 'transB', 0) === 1;
         const [dModel, vocab] = transB ? [w.dims[1], w.dims[0]] : w.dims;
         const weight = transB ? transpose(w.data, w.dims[0], w.dims[1]) : w.data; // -> [d_model, vocab]
-        const bias = op === 'Gemm' && n.input?.[2] ? (await constValue(g, n.input[2], dir))?.data : undefined;
+        const bias = op === 'Gemm' && n.input?.[2] ? (await constValue(g, n.input[2], dir))?.data : await biasAfter(g, n.output?.[0], dir);
         return { weight, bias, dModel, vocab };
       }
       if (PASS_TO_HEAD.has(op) && n.input?.[0] === t) queue.push(...(n.output ?? []).filter(Boolean));
     }
   }
   throw new InstrumentError('RECOMPUTE_UNSUPPORTED', 'no unembedding (MatMul/Gemm with a constant weight) consumes the final norm output');
+}
+
+/** Linear exported as MatMul + Add(bias) */
+async function biasAfter(g: GraphIndex, out: string | undefined, dir: string): Promise<Float32Array | undefined> {
+  const next = out ? g.consumers.get(out) : undefined;
+  if (!next || next.length !== 1 || opOf(g.nodes[next[0]]) !== 'Add') return undefined;
+  const other = (g.nodes[next[0]].input ?? []).find((t) => t && t !== out);
+  return other && g.isConst(other) ? (await constValue(g, other, dir))?.data : undefined;
 }
 
 /** read the final norm and unembedding of a model; `modelPath` is the user's .onnx */
