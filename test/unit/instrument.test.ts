@@ -23,6 +23,7 @@ const expected: Record<string, { layers: number; norm: string; fused: boolean; r
   'bert-postln-opset13': { layers: 2, norm: 'post', fused: false, recomputed: 0, mid: true },
   'gpt-postln': { layers: 3, norm: 'post', fused: false, recomputed: 0, mid: true },
   'fused-attention': { layers: 3, norm: 'pre', fused: true, recomputed: 3, mid: true },
+  'onnx-attention': { layers: 2, norm: 'pre', fused: true, recomputed: 0, mid: true },
 };
 
 for (const [name, want] of Object.entries(expected)) {

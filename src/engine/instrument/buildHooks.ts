@@ -37,6 +37,7 @@ export function buildHooks(softmax: SoftmaxAttention[], fused: FusedAttention[],
     const sm = node === undefined ? undefined : softmaxByNode.get(node);
     const fu = node === undefined ? undefined : fusedByNode.get(node);
     if (sm) hooks.push({ name, onnxName: sm.probs, layer, kind: 'pattern' });
+    else if (fu?.probsOutput) hooks.push({ name, onnxName: fu.probsOutput, layer, kind: 'pattern' });
     else if (fu?.spec) hooks.push({ name, onnxName: fu.spec.q.onnxName, layer, kind: 'pattern', recomputed: fu.spec });
     else if (fu) unavailable.push({ name, reason: fu.reason ?? 'unsupported fused attention op' });
     else unavailable.push({ name, reason: `no Softmax fed by a Q·Kᵀ MatMul (and no known fused attention op) was found in block ${layer}'s attention branch` });

@@ -14,6 +14,9 @@ export const FUSED_OPS = new Set(['Attention', 'MultiHeadAttention', 'GroupQuery
 export interface FusedAttention {
   node: number;
   spec?: RecomputeSpec;
+  /** the op can emit its own probabilities: this output (after `patch` is applied) is the exact map */
+  probsOutput?: string;
+  patch?: { outputIndex: number; name: string; attribute: { name: string; value: number } };
   reason?: string;
   extraNodes: onnx.INodeProto[];
   constants: Record<string, { dims: number[]; data: number[] }>;
@@ -163,6 +166,18 @@ function groupQueryAttentionOp(g: GraphIndex, i: number, n: onnx.INodeProto): Fu
   return { ...out, spec };
 }
 
+/** ONNX Attention (opset 23+) can return its softmax itself: output 3 with qk_matmul_output_mode=3 */
+function onnxAttentionOp(i: number, n: onnx.INodeProto): FusedAttention {
+  const out: FusedAttention = { node: i, extraNodes: [], constants: {} };
+  const existing = n.output?.[3];
+  const mode = attrInt(n, 'qk_matmul_output_mode', 0);
+  if (existing && mode !== 3)
+    return { ...out, reason: `Attention already exports its scores before softmax (qk_matmul_output_mode=${mode}); the map is not recomputed from them yet` };
+  if (existing) return { ...out, probsOutput: existing };
+  const name = `tensorloupe/attn_probs/${i}`;
+  return { ...out, probsOutput: name, patch: { outputIndex: 3, name, attribute: { name: 'qk_matmul_output_mode', value: 3 } } };
+}
+
 export function detectFusedAttention(g: GraphIndex): FusedAttention[] {
   const found: FusedAttention[] = [];
   g.nodes.forEach((n, i) => {
@@ -170,7 +185,7 @@ export function detectFusedAttention(g: GraphIndex): FusedAttention[] {
     if (!FUSED_OPS.has(op)) return;
     const domain = n.domain ?? '';
     if (op === 'Attention' && (domain === '' || domain === 'ai.onnx')) {
-      found.push({ node: i, extraNodes: [], constants: {}, reason: 'ONNX-domain Attention (opset 23) is not recomputed yet; add it as an output needs qk_matmul_output support' });
+      found.push(onnxAttentionOp(i, n));
     } else if (op === 'Attention') found.push(fusedAttentionOp(g, i, n, `attn${found.length}`));
     else if (op === 'MultiHeadAttention') found.push(multiHeadAttentionOp(g, i, n));
     else if (op === 'GroupQueryAttention') found.push(groupQueryAttentionOp(g, i, n));

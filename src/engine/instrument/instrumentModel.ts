@@ -14,7 +14,7 @@ import { dimsOf } from './tensorData.js';
 import type { InstrumentResult, RecomputeSpec } from './types.js';
 
 /** bump when detection or the written graph changes, so stale caches are rebuilt */
-export const INSTRUMENT_VERSION = 3;
+export const INSTRUMENT_VERSION = 4;
 
 /** ONNX tensors a recomputed pattern needs besides Q and K */
 export function recomputeInputs(spec: RecomputeSpec): string[] {
@@ -52,6 +52,17 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   const spec = plan.hooks.find((h) => h.recomputed)?.recomputed;
   const normWeight = stream.finalNorm?.nodes.flatMap((i) => g.nodes[i].input ?? []).map((n) => g.initializers.get(n)).find((t) => t && dimsOf(t).length === 1);
   const modelOutputs = (model.graph?.output ?? []).map((o) => o.name ?? ''); // before hooks are appended
+  for (const f of fused) {
+    if (!f.patch) continue;
+    const node = g.nodes[f.node];
+    const outs = node.output ?? [];
+    while (outs.length < f.patch.outputIndex) outs.push('');
+    outs[f.patch.outputIndex] = f.patch.name;
+    node.output = outs;
+    const attrs = (node.attribute ?? []).filter((a) => a.name !== f.patch?.attribute.name);
+    attrs.push({ name: f.patch.attribute.name, type: 2 /* INT */, i: f.patch.attribute.value });
+    node.attribute = attrs;
+  }
   for (const p of stream.outputPatches) {
     const outs = g.nodes[p.node].output ?? [];
     while (outs.length < p.index) outs.push('');
