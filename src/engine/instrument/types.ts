@@ -1,6 +1,13 @@
 /** Public types of the instrumenter. Everything here is plain data (structured-clone and JSON safe)
  * so an InstrumentResult can be cached as result.json and sent across the engine process boundary. */
 
+/** TransformerLens names. Pre-LN: resid_pre = block input, resid_mid = after the attention Add,
+ * resid_post = after the MLP Add (= next resid_pre); attention-only blocks have no resid_mid.
+ * Post-LN (BERT, original Transformer), as TransformerLens's BertBlock: resid_pre = block input (the
+ * previous block's final LN output; the embedding LN output for block 0), resid_mid / resid_post =
+ * the raw sums before the block's two LNs, so resid_post(L) ≠ resid_pre(L+1) there.
+ * ln_final.hook_normalized = the norm after the last residual Add (post-LN: the last block's LN2).
+ * hook_embed = what enters block 0 (= blocks.0.hook_resid_pre). */
 export type HookKind = 'embed' | 'resid_pre' | 'resid_mid' | 'resid_post' | 'pattern' | 'normalized';
 
 /** Columns [offset, offset + width) of the last dimension of an ONNX tensor ([batch, pos, hidden]). */
