@@ -140,6 +140,16 @@ export interface InductionResult {
   lossFirstHalf: number;
   lossSecondHalf: number;
   best: { layer: number; head: number; score: number };
+  /** [layer, head] mean attention from each token to the one before it (optional) */
+  previousToken?: Float32Array;
+  /** [pos − 1] loss (nats) predicting token t + 1 from position t, averaged over the batch */
+  lossPerPosition?: Float32Array;
+  /** [layer, head, patternSize, patternSize] the first sequence's maps, 0–255 = probability 0–1 */
+  patterns?: Uint8Array;
+  /** 2 · seqLen + 1 (BOS + two copies) */
+  patternSize?: number;
+  /** layers whose maps were recomputed from a fused attention op */
+  recomputedLayers?: number[];
   ms: number;
 }
 
@@ -159,6 +169,8 @@ export interface DilutionResult {
   firstTokenMass: Float32Array;
   /** [length, layer] mean cosine similarity of residual vectors (resid_post) to their mean */
   residCosine: Float32Array;
+  /** tokens in the (fitted) selection, so a caller can plan the remaining lengths (optional) */
+  totalTokens?: number;
   ms: number;
 }
 

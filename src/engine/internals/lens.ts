@@ -1,10 +1,95 @@
-import type { InternalsContext, InternalsHandlers } from './context';
-import { RpcError } from '../../protocol/rpc';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { fitToContext } from '../contextWindows';
+import { InputError } from '../errors';
+import { tokenText } from '../languageModels';
+import { applyFinalNorm } from '../analyses/logitLens';
+import { CancelledError, type CancelSignal } from '../../protocol/rpc';
+import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
+import { lensGrid, lensTrace } from './lensCompute';
+import { lensParamsFor, lensRowHooks } from './lensModel';
+import type { InstrumentedLm } from './instrumentedModels';
+import type { LensParams as LensGraphParams } from '../instrument/lensParams';
+import type { LensResult, LensTargetResult } from '../../protocol/internals';
 
-// Placeholder until the logit-lens feature lands (another engineer is writing it).
-export function lensHandlers(_ctx: InternalsContext): InternalsHandlers<'lens/get' | 'lens/target'> {
-  const notYet = (): never => {
-    throw new RpcError('NotImplemented', 'The logit lens is not built yet.');
+const MAX_TOP_K = 20;
+
+interface LensRun {
+  m: InstrumentedLm;
+  params: LensGraphParams;
+  /** one [T, d_model] array per lens row, final norm applied (small: rows × T × d floats) */
+  normed: Float32Array[];
+  T: number;
+}
+
+function throwIfCancelled(signal: CancelSignal): void {
+  if (signal.cancelled) throw new CancelledError();
+}
+
+/**
+ * Logit lens: every layer's residual stream read through the model's own final norm and
+ * unembedding. The grid travels as top-k ids/probabilities per cell; the normalised residuals
+ * stay in the engine so a target token's trace costs one small unembedding per layer.
+ */
+export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get' | 'lens/target'> {
+  const runs = new RunStore<LensRun>(4);
+  return {
+    'lens/get': async (p, signal): Promise<LensResult> => {
+      const t0 = performance.now();
+      if (typeof p.text !== 'string' || p.text.length === 0) throw new InputError('Select some text first: the selection is empty.');
+      const topK = Math.max(1, Math.min(MAX_TOP_K, Math.round(p.topK) || 1));
+      const m = await ctx.instrumented.load(p.model);
+      const params = await lensParamsFor(m);
+      const { names, labels } = lensRowHooks(m);
+      const all = m.base.tokenizer.encode(p.text);
+      const { tokens, truncation } = fitToContext(all, Math.min(Math.max(1, p.maxTokens), m.base.lm.contextLength), m.base.tokenizer.bosId);
+      const ids = tokens.map((t) => t.id);
+      const T = ids.length;
+      throwIfCancelled(signal);
+      const acts = await ctx.instrumented.run(m, ids, names);
+      const d = params.unembed.dModel;
+      const normed = names.map((name) => {
+        const a = acts.get(name); // [batch, pos, d_model]
+        if (!a) throw new InputError(`${name} was not produced by the run, so the logit lens cannot read it.`);
+        if (a.data.length !== T * d) throw new InputError(`${name} has ${a.data.length} values; expected ${T} positions × d_model ${d}.`);
+        return applyFinalNorm(a.data, d, params.norm); // [pos, d_model]
+      });
+      acts.clear();
+      const grid = lensGrid(normed, T, params.unembed, topK, () => throwIfCancelled(signal));
+      const tokenTexts: Record<number, string> = {};
+      for (const id of grid.topIds) tokenTexts[id] ??= tokenText(m.base, id);
+      const runId = randomUUID();
+      runs.put(runId, { m, params, normed, T });
+      return {
+        model: m.base.info,
+        tokens,
+        truncation,
+        runId,
+        layers: labels,
+        positions: T,
+        topK,
+        ...grid,
+        tokenTexts,
+        ms: performance.now() - t0,
+      };
+    },
+    'lens/target': async ({ runId, position, target }): Promise<LensTargetResult> => {
+      const run = runs.get(runId);
+      if (!run) throw new InputError('That logit-lens run is no longer in the engine: run the logit lens again.');
+      if (!Number.isInteger(position) || position < 0 || position >= run.T) {
+        throw new InputError(`Position ${position} is outside the ${run.T} tokens of this run.`);
+      }
+      const vocab = run.params.unembed.vocab;
+      let targetId: number;
+      if (typeof target === 'number') {
+        if (!Number.isInteger(target) || target < 0 || target >= vocab) throw new InputError(`Token id ${target} is outside the vocabulary (0–${vocab - 1}).`);
+        targetId = target;
+      } else {
+        const first = run.m.base.tokenizer.encode(target).find((t) => !t.special);
+        if (!first) throw new InputError(`"${target}" encodes to no token: type the token text you want to follow (leading space included).`);
+        targetId = first.id;
+      }
+      return { targetId, targetText: tokenText(run.m.base, targetId), ...lensTrace(run.normed, position, run.params.unembed, targetId) };
+    },
   };
-  return { 'lens/get': notYet, 'lens/target': notYet };
 }
