@@ -1,7 +1,41 @@
+import { positiveInt, type CliCommand } from '../context';
 import { InputError } from '../../engine/errors';
-import type { CliCommand } from '../context';
 
-// Placeholder until this command lands.
-export const inductionCommand: CliCommand = async () => {
-  throw new InputError('tensorloupe induction is not built yet.');
+function nonNegativeInt(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`${flag} must be a whole number ≥ 0 (got "${text}").`);
+  return n;
+}
+
+/** tensorloupe induction [--seq-len N] [--batch N] [--seed N]: per-head scores on repeated random tokens. */
+export const inductionCommand: CliCommand = async (ctx) => {
+  if (ctx.args.length) throw new InputError('induction takes no text: it draws its own random tokens (see --seq-len, --batch, --seed).');
+  const seqLen = ctx.options['seq-len'] === undefined ? 50 : positiveInt(ctx.options['seq-len'], '--seq-len');
+  const batch = ctx.options.batch === undefined ? 4 : positiveInt(ctx.options.batch, '--batch');
+  const seed = nonNegativeInt(ctx.options.seed, '--seed', 0);
+  const r = await ctx.engine['induction/scan']({ model: ctx.model, seqLen, batch, seed }, ctx.signal);
+  const heads = Array.from({ length: r.nLayers * r.nHeads }, (_, i) => ({
+    layer: Math.floor(i / r.nHeads),
+    head: i % r.nHeads,
+    induction: r.induction[i],
+    prefixMatching: r.prefixMatching[i],
+    previousToken: r.previousToken?.[i] ?? null,
+  }));
+  if (ctx.options.json) {
+    ctx.out(JSON.stringify({ model: r.model.name, seqLen, batch, seed, heads, lossFirstHalf: r.lossFirstHalf, lossSecondHalf: r.lossSecondHalf, best: r.best, ms: r.ms }));
+    return 0;
+  }
+  ctx.out(`model ${r.model.name} · BOS + ${seqLen} random tokens × 2 · batch ${batch} · seed ${seed} · ${r.ms.toFixed(0)} ms`);
+  ctx.out(`loss (nats): first copy ${r.lossFirstHalf.toFixed(3)} · second copy ${r.lossSecondHalf.toFixed(3)}`);
+  ctx.out(`best induction head: L${r.best.layer}H${r.best.head} (${r.best.score.toFixed(3)})`);
+  ctx.out('');
+  ctx.out(`${'layer'.padStart(5)} ${'head'.padStart(4)}  ${'induction'.padStart(9)}  ${'duplicate'.padStart(9)}  ${'prev-token'.padStart(10)}`);
+  for (const h of heads) {
+    const mark = h.layer === r.best.layer && h.head === r.best.head ? '  ◀ best' : '';
+    ctx.out(`${String(h.layer).padStart(5)} ${String(h.head).padStart(4)}  ${h.induction.toFixed(3).padStart(9)}  ${h.prefixMatching.toFixed(3).padStart(9)}  ${(h.previousToken ?? NaN).toFixed(3).padStart(10)}${mark}`);
+  }
+  ctx.out('');
+  ctx.out('induction: attention from the second copy to the token after the earlier occurrence; duplicate: to the earlier occurrence itself.');
+  return 0;
 };
