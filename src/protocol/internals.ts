@@ -157,6 +157,9 @@ export interface InductionResult {
 export interface DilutionParams extends TextRequest {
   /** prefix lengths to measure; empty = powers of two up to the selection */
   lengths: number[];
+  /** measure only this index of the plan (the lengths above, or the default plan), so a caller
+   *  can show progress and stop between lengths; the result's `plan` lists them all (optional) */
+  planIndex?: number;
 }
 
 export interface DilutionResult {
@@ -171,6 +174,8 @@ export interface DilutionResult {
   residCosine: Float32Array;
   /** tokens in the (fitted) selection, so a caller can plan the remaining lengths (optional) */
   totalTokens?: number;
+  /** every length of the plan, when `planIndex` was given (optional) */
+  plan?: number[];
   ms: number;
 }
 

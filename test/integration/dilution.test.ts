@@ -45,10 +45,10 @@ test('code-lm: entropy ratio, first-token mass and residual cosine per length an
     const mean = heads.reduce((a, h) => a + h.firstToken, 0) / heads.length;
     assert.ok(Math.abs(mean - r.firstTokenMass[last * r.nLayers + l]) < 1e-4, `layer ${l}: ${mean} vs ${r.firstTokenMass[last * r.nLayers + l]}`);
   }
-  await assert.rejects(engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, lengths: [100000] }, never), /outside/);
+  await assert.rejects(async () => engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, lengths: [100000] }, never), /outside/);
 });
 
 test('code-lm: a cancelled sweep stops with Cancelled', { skip }, async () => {
   const cancelled = { cancelled: true, onCancel: () => undefined };
-  await assert.rejects(engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, lengths: [] }, cancelled), { code: 'Cancelled' });
+  await assert.rejects(async () => engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, lengths: [] }, cancelled), { code: 'Cancelled' });
 });

@@ -56,6 +56,6 @@ test('code-lm: the scan is seeded, shaped [layer, head], and rejects bad sizes',
   assert.equal(a.best.score, best);
   const c = await engine['induction/scan']({ model: CODE_LM, seqLen: 20, batch: 2, seed: 4 }, never);
   assert.notDeepEqual([...a.induction], [...c.induction], 'another seed draws other tokens');
-  await assert.rejects(engine['induction/scan']({ model: CODE_LM, seqLen: 1, batch: 1, seed: 0 }, never), /2–/);
-  await assert.rejects(engine['induction/scan']({ model: CODE_LM, seqLen: 10, batch: 0, seed: 0 }, never), /Batch/);
+  await assert.rejects(async () => engine['induction/scan']({ model: CODE_LM, seqLen: 1, batch: 1, seed: 0 }, never), /2–/);
+  await assert.rejects(async () => engine['induction/scan']({ model: CODE_LM, seqLen: 10, batch: 0, seed: 0 }, never), /Batch/);
 });

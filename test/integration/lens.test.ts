@@ -34,7 +34,7 @@ test('code-lm: the last lens row equals lm/nextToken at every position within 1e
   // every position: top-1 of the output row against lm/position's distribution
   for (let p = 0; p < T; p++) {
     const pos = await engine['lm/position']({ runId: next.runId, position: p, topK: 1 }, never);
-    const at = ((L - 1) * T + p) * 5;
+    const at: number = ((L - 1) * T + p) * 5;
     assert.equal(lens.topIds[at], pos.top[0].id, `position ${p}`);
     assert.ok(Math.abs(lens.topProbs[at] - pos.top[0].prob) <= 1e-4, `position ${p}: ${lens.topProbs[at]} vs ${pos.top[0].prob}`);
     assert.equal(lens.klToFinal[(L - 1) * T + p], 0);
@@ -62,8 +62,8 @@ test('code-lm: lens/target traces the rank and probability of a token across lay
   }
   const byText = await engine['lens/target']({ runId: lens.runId, position: p, target: byId.targetText }, never);
   assert.equal(byText.targetId, topOut, 'token text round-trips to its id');
-  await assert.rejects(engine['lens/target']({ runId: lens.runId, position: T, target: 1 }, never), /outside/);
-  await assert.rejects(engine['lens/target']({ runId: 'gone', position: 0, target: 1 }, never), /no longer/);
+  await assert.rejects(async () => engine['lens/target']({ runId: lens.runId, position: T, target: 1 }, never), /outside/);
+  await assert.rejects(async () => engine['lens/target']({ runId: 'gone', position: 0, target: 1 }, never), /no longer/);
 });
 
 test('code-lm: lens rows match the lens applied to the PyTorch reference residuals', { skip: !existsSync(join(CODE_LM, 'reference.json')) && 'no reference' }, async () => {

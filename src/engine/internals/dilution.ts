@@ -65,7 +65,11 @@ export function dilutionHandlers(ctx: InternalsContext): InternalsHandlers<'dilu
       for (const n of asked) {
         if (!Number.isInteger(n) || n < 1 || n > T) throw new InputError(`Prefix length ${n} is outside the selection's ${T} tokens.`);
       }
-      const lengths = [...new Set(asked)].sort((a, b) => a - b);
+      const plan = [...new Set(asked)].sort((a, b) => a - b);
+      if (p.planIndex !== undefined && (!Number.isInteger(p.planIndex) || p.planIndex < 0 || p.planIndex >= plan.length)) {
+        throw new InputError(`Plan index ${p.planIndex} is outside the plan of ${plan.length} lengths.`);
+      }
+      const lengths = p.planIndex === undefined ? plan : [plan[p.planIndex]];
       const entropyRatio = new Float32Array(lengths.length * L); // [length, layer]
       const firstMass = new Float32Array(lengths.length * L); // [length, layer]
       const residCosine = new Float32Array(lengths.length * L); // [length, layer]
@@ -85,6 +89,7 @@ export function dilutionHandlers(ctx: InternalsContext): InternalsHandlers<'dilu
         firstTokenMass: firstMass,
         residCosine,
         totalTokens: T,
+        ...(p.planIndex === undefined ? {} : { plan }),
         ms: performance.now() - t0,
       };
     },
