@@ -66,10 +66,10 @@ export interface AttentionHeadResult {
   head: number;
   /** sequence length: data is [query_pos, key_pos] */
   size: number;
-  /** [size, size] row-major; probability ≈ min + data * scale */
+  /** [size, size] row-major; probability ≈ data[q, k] * rowScale[q] */
   data: Uint8Array;
-  min: number;
-  scale: number;
+  /** [size] one scale per query row (its maximum / 255) */
+  rowScale: Float32Array;
   recomputed: boolean;
 }
 

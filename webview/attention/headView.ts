@@ -1,7 +1,7 @@
 // Head view: the [query, key] heatmap with token labels, and BertViz-style token-to-token lines.
 // Hovering a token highlights what it attends to (its row) and what attends to it (its column).
 import { el } from '../shared/dom';
-import { drawUint8Map } from '../shared/colorRamp';
+import { drawRowScaledMap } from '../shared/colorRamp';
 import { themeColors } from '../shared/theme';
 import { visibleToken } from '../../src/util/format';
 import type { AttentionHeadResult } from '../../src/protocol/internals';
@@ -32,7 +32,7 @@ export class HeadView {
     this.head = head;
     this.tokens = tokens;
     const t0 = performance.now();
-    drawUint8Map(this.heatmap, head.data, head.size, head.size, lut);
+    drawRowScaledMap(this.heatmap, head.data, head.rowScale, head.size, lut);
     const ms = performance.now() - t0;
     const px = Math.max(1, Math.floor(Math.min(640, Math.max(240, head.size * 12)) / head.size));
     for (const c of [this.heatmap, this.overlay]) {
@@ -47,7 +47,7 @@ export class HeadView {
 
   private value(q: number, k: number): number {
     const h = this.head!;
-    return h.min + h.data[q * h.size + k] * h.scale;
+    return h.data[q * h.size + k] * h.rowScale[q];
   }
 
   private hover(e: MouseEvent): void {
@@ -132,4 +132,10 @@ export class HeadView {
     draw();
     this.linesBox.replaceChildren(el('div', { className: 'lines' }, [left, canvas, right]));
   }
+}
+
+export function mapMax(head: AttentionHeadResult): number {
+  let max = 0;
+  for (const s of head.rowScale) if (s > max) max = s;
+  return max * 255;
 }

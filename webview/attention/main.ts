@@ -9,7 +9,7 @@ import { themeRamp } from '../shared/colorRamp';
 import { el } from '../shared/dom';
 import { renderModelView } from './modelView';
 import { StatsTable } from './statsTable';
-import { HeadView } from './headView';
+import { HeadView, mapMax } from './headView';
 import type { AttentionHostApi, AttentionPanelApi, AttentionView } from '../../src/protocol/attentionPanel';
 
 interface UiState {
@@ -108,7 +108,7 @@ async function openHead(layer: number, head: number): Promise<void> {
   try {
     const h = await host.call('head', { runId: view.summary.runId, layer, head });
     document.getElementById('head-title')!.textContent = `Layer ${layer}, head ${head}${h.recomputed ? ' (recomputed)' : ''}`;
-    document.getElementById('head-note')!.textContent = `${h.size} × ${h.size}; rows are queries, columns are keys; colour ∝ √p, max p = ${(h.min + 255 * h.scale).toFixed(3)}.`;
+    document.getElementById('head-note')!.textContent = `${h.size} × ${h.size}; rows are queries, columns are keys; colour ∝ √p, max p = ${mapMax(h).toFixed(3)}.`;
     timings.headDrawMs = headView.show(h, view.summary.tokens, lut);
     timings.headSize = h.size;
     document.body.dataset.headDrawn = `${layer}.${head}`;

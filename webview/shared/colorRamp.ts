@@ -50,3 +50,25 @@ export function drawUint8Map(canvas: HTMLCanvasElement, data: Uint8Array, rows: 
   for (let i = 0; i < rows * cols; i++) pixels[i] = lut[data[i]];
   ctx.putImageData(image, 0, 0);
 }
+
+/**
+ * The same for a map whose rows are scaled each to its own maximum (value = data · rowScale[row]):
+ * rescales to the map's maximum while writing pixels, in one pass.
+ */
+export function drawRowScaledMap(canvas: HTMLCanvasElement, data: Uint8Array, rowScale: Float32Array, size: number, lut: Uint32Array): void {
+  canvas.width = size;
+  canvas.height = size;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  let max = 0;
+  for (const s of rowScale) if (s > max) max = s;
+  const image = ctx.createImageData(size, size);
+  const pixels = new Uint32Array(image.data.buffer);
+  for (let q = 0; q < size; q++) {
+    const k = max > 0 ? rowScale[q] / max : 0;
+    const base = q * size;
+    if (k === 1) for (let i = base; i < base + size; i++) pixels[i] = lut[data[i]];
+    else for (let i = base; i < base + size; i++) pixels[i] = lut[(data[i] * k + 0.5) | 0];
+  }
+  ctx.putImageData(image, 0, 0);
+}

@@ -4,25 +4,27 @@ import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
 import { CancelledError } from '../../protocol/rpc';
 import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
-import { headStats, maxPoolThumbnail } from './attentionMaps';
-import { quantizeU8, type QuantizedU8 } from '../analyses/quantize';
+import { HeadAccumulator, inductionTargets } from './attentionMaps';
 import type { AttentionSummaryResult, HeadStats } from '../../protocol/internals';
 
-/** Above this many tokens, layers are run one at a time so only one layer's fp32 maps exist at once. */
-const ALL_LAYERS_AT_ONCE_MAX_TOKENS = 1024;
+/**
+ * Long inputs run through the KV cache a chunk of query rows at a time, so one chunk's maps hold
+ * about this many cells per head (2¹⁸: one pass up to 512 tokens, 128-row chunks at 2048).
+ */
+const CELLS_PER_CHUNK = 1 << 18;
 const THUMB_MAX = 64;
 
 interface AttentionRun {
-  /** per layer, per head: [T, T] quantised map and its scale */
-  maps: QuantizedU8[][];
+  /** [layer][head] row-quantised maps */
+  maps: HeadAccumulator[][];
   size: number;
   recomputedLayers: Set<number>;
 }
 
 /**
  * Attention maps for the attention panel: a summary (thumbnails of every head, per-head
- * statistics) in one call, then one head at full resolution per call, from a quantised copy the
- * engine keeps. fp32 maps exist only while one run's outputs are being reduced.
+ * statistics) in one call, then one head at full resolution per call, from a uint8 copy the
+ * engine keeps. fp32 maps exist only for one chunk of query rows at a time.
  */
 export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'attention/summary' | 'attention/head'> {
   const runs = new RunStore<AttentionRun>(3);
@@ -39,32 +41,35 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
       const { tokens, truncation } = fitToContext(all, Math.min(p.maxTokens, m.base.lm.contextLength), m.base.tokenizer.bosId);
       const ids = tokens.map((t) => t.id);
       const T = ids.length;
-      const layerGroups = T <= ALL_LAYERS_AT_ONCE_MAX_TOKENS ? [Array.from({ length: nLayers }, (_, l) => l)] : Array.from({ length: nLayers }, (_, l) => [l]);
-      const maps: AttentionRun['maps'] = [];
-      const stats: HeadStats[] = [];
       const thumbSize = Math.min(T, THUMB_MAX);
+      const targets = inductionTargets(ids);
+      const maps: HeadAccumulator[][] = [];
       let nHeads = m.info.nHeads;
-      const thumbs: Uint8Array[] = [];
-      for (const group of layerGroups) {
+      const chunk = Math.max(64, Math.floor(CELLS_PER_CHUNK / T));
+      await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, (acts, start, end) => {
         if (signal.cancelled) throw new CancelledError();
-        const acts = await ctx.instrumented.run(m, ids, group.map((l) => `blocks.${l}.attn.hook_pattern`));
-        for (const l of group) {
-          const a = acts.get(`blocks.${l}.attn.hook_pattern`);
+        for (let l = 0; l < nLayers; l++) {
+          const a = acts.get(`blocks.${l}.attn.hook_pattern`); // [batch, head, chunk, keys so far]
           if (!a) throw new InputError(`Layer ${l}'s attention map is not available.`);
-          const heads = a.dims[a.dims.length - 3]; // [batch, head, query_pos, key_pos]
+          const [, heads, rows, keys] = a.dims;
           nHeads = heads;
-          maps[l] = [];
+          maps[l] ??= Array.from({ length: heads }, () => new HeadAccumulator(T, thumbSize, targets));
           for (let h = 0; h < heads; h++) {
-            const map = a.data.subarray(h * T * T, (h + 1) * T * T); // [query_pos, key_pos]
-            maps[l][h] = quantizeU8(map);
-            thumbs.push(maxPoolThumbnail(map, T, thumbSize));
-            stats.push({ layer: l, head: h, ...headStats(map, T, ids) });
+            for (let i = 0; i < rows && start + i < end; i++) {
+              const offset = (h * rows + i) * keys;
+              maps[l][h].addRow(start + i, a.data.subarray(offset, offset + keys));
+            }
           }
-          acts.delete(`blocks.${l}.attn.hook_pattern`); // let the fp32 map go before the next layer
         }
-      }
-      const thumbnails = new Uint8Array(thumbs.length * thumbSize * thumbSize); // [layer, head, s, s]
-      thumbs.forEach((t, i) => thumbnails.set(t, i * thumbSize * thumbSize));
+      });
+      const stats: HeadStats[] = [];
+      const thumbnails = new Uint8Array(nLayers * nHeads * thumbSize * thumbSize); // [layer, head, s, s]
+      maps.forEach((heads, l) =>
+        heads.forEach((acc, h) => {
+          stats.push({ layer: l, head: h, ...acc.summary() });
+          thumbnails.set(acc.thumbnail(), (l * nHeads + h) * thumbSize * thumbSize);
+        }),
+      );
       const runId = randomUUID();
       runs.put(runId, { maps, size: T, recomputedLayers: new Set(m.info.recomputedLayers) });
       return {
@@ -86,7 +91,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
       if (!run) throw new InputError('That attention run is no longer in the engine: open the attention map again.');
       const map = run.maps[layer]?.[head];
       if (!map) throw new InputError(`There is no head ${head} in layer ${layer}.`);
-      return { layer, head, size: run.size, data: map.data, min: map.min, scale: map.scale, recomputed: run.recomputedLayers.has(layer) };
+      return { layer, head, size: run.size, data: map.data, rowScale: map.rowScale, recomputed: run.recomputedLayers.has(layer) };
     },
   };
 }

@@ -1,63 +1,101 @@
-// Reductions of one head's attention map [query_pos, key_pos] for the attention panel.
+// Reductions of attention maps [query_pos, key_pos] for the attention panel. Rows arrive a chunk
+// at a time (long inputs run through the KV cache), so everything here works row by row.
 import { quantizeU8 } from '../analyses/quantize';
-
-/**
- * Max-pools a [T, T] map to [S, S] (S ≤ T) and quantises it to 0–255 of its own maximum, so a
- * sharp one-token pattern stays visible in a thumbnail.
- */
-export function maxPoolThumbnail(map: Float32Array, T: number, S: number): Uint8Array {
-  const pooled = new Float32Array(S * S);
-  for (let q = 0; q < T; q++) {
-    const row = Math.floor((q * S) / T);
-    for (let k = 0; k <= q || (k < T && map[q * T + k] > 0); k++) {
-      const v = map[q * T + k];
-      const cell = row * S + Math.floor((k * S) / T);
-      if (v > pooled[cell]) pooled[cell] = v;
-    }
-  }
-  return quantizeU8(pooled).data; // pooled ≥ 0 and 0 is present, so min = 0 and 255 = the maximum
-}
 
 export interface HeadSummary {
   entropyBits: number;
   prevToken: number;
   firstToken: number;
+  /** mean attention from a token to the token after its previous occurrence; null without repeats */
   induction: number | null;
 }
 
 /**
- * Per-head statistics of a [T, T] map: mean row entropy, mean attention to the previous token and
- * to position 0, and — where the text repeats a token — mean attention from a token to the token
- * that followed its previous occurrence (the induction pattern).
+ * One head, reduced row by row: statistics, a max-pooled thumbnail and a uint8 copy of the map
+ * with one scale per query row (p ≈ data · rowScale[q]), so diffuse rows of long inputs keep
+ * their precision.
  */
-export function headStats(map: Float32Array, T: number, ids: readonly number[]): HeadSummary {
-  let entropy = 0;
-  let prev = 0;
-  let first = 0;
-  let induction = 0;
-  let inductionCount = 0;
-  const lastSeen = new Map<number, number>();
-  for (let q = 0; q < T; q++) {
-    const row = q * T;
-    let h = 0;
-    for (let k = 0; k < T; k++) {
-      const p = map[row + k];
-      if (p > 0) h -= p * Math.log2(p);
-    }
-    entropy += h;
-    first += map[row];
-    if (q > 0) prev += map[row + q - 1];
-    const seen = lastSeen.get(ids[q]);
-    if (seen !== undefined && seen + 1 < q) {
-      induction += map[row + seen + 1];
-      inductionCount++;
-    }
-    lastSeen.set(ids[q], q);
+export class HeadAccumulator {
+  readonly data: Uint8Array; // [T, T]
+  readonly rowScale: Float32Array; // [T]
+  private readonly pooled: Float32Array; // [S, S]
+  private entropy = 0;
+  private prev = 0;
+  private first = 0;
+  private induction = 0;
+  private inductionCount = 0;
+
+  constructor(
+    private readonly T: number,
+    private readonly S: number,
+    /** for each query position, the position after the previous occurrence of its token (or -1) */
+    private readonly inductionTarget: Int32Array,
+  ) {
+    this.data = new Uint8Array(T * T);
+    this.rowScale = new Float32Array(T);
+    this.pooled = new Float32Array(S * S);
   }
-  return {
-    entropyBits: entropy / T,
-    prevToken: T > 1 ? prev / (T - 1) : 0,
-    firstToken: first / T,
-    induction: inductionCount > 0 ? induction / inductionCount : null,
-  };
+
+  /** row: attention of query q over keys [0, row.length) (later keys are causally zero). */
+  addRow(q: number, row: Float32Array): void {
+    const { T, S } = this;
+    let h = 0;
+    let max = 0;
+    for (let k = 0; k < row.length; k++) {
+      const p = row[k];
+      if (p > 0) h -= p * Math.log2(p);
+      if (p > max) max = p;
+    }
+    this.entropy += h;
+    this.first += row[0];
+    if (q > 0) this.prev += row[q - 1];
+    const target = this.inductionTarget[q];
+    if (target >= 0) {
+      this.induction += row[target];
+      this.inductionCount++;
+    }
+    const scale = max / 255;
+    this.rowScale[q] = scale;
+    const pooledRow = Math.floor((q * S) / T) * S;
+    const out = this.data.subarray(q * T, (q + 1) * T);
+    for (let k = 0; k < row.length; k++) {
+      if (scale > 0) out[k] = Math.round(row[k] / scale);
+      const cell = pooledRow + Math.floor((k * S) / T);
+      if (row[k] > this.pooled[cell]) this.pooled[cell] = row[k];
+    }
+  }
+
+  summary(): HeadSummary {
+    const { T } = this;
+    return {
+      entropyBits: this.entropy / T,
+      prevToken: T > 1 ? this.prev / (T - 1) : 0,
+      firstToken: this.first / T,
+      induction: this.inductionCount > 0 ? this.induction / this.inductionCount : null,
+    };
+  }
+
+  /** [S, S] thumbnail, 0–255 of the pooled maximum (pooled ≥ 0 and holds a 0, so min = 0). */
+  thumbnail(): Uint8Array {
+    return quantizeU8(this.pooled).data;
+  }
+}
+
+/** For each position, the position after the previous occurrence of the same token (or -1). */
+export function inductionTargets(ids: readonly number[]): Int32Array {
+  const out = new Int32Array(ids.length).fill(-1);
+  const lastSeen = new Map<number, number>();
+  ids.forEach((id, q) => {
+    const seen = lastSeen.get(id);
+    if (seen !== undefined && seen + 1 < q) out[q] = seen + 1;
+    lastSeen.set(id, q);
+  });
+  return out;
+}
+
+/** Statistics of a whole [T, T] map (tests and small callers). */
+export function headStats(map: Float32Array, T: number, ids: readonly number[]): HeadSummary {
+  const acc = new HeadAccumulator(T, 1, inductionTargets(ids));
+  for (let q = 0; q < T; q++) acc.addRow(q, map.subarray(q * T, (q + 1) * T));
+  return acc.summary();
 }

@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
+import { Tensor as OrtTensor, type InferenceSession, type Tensor } from 'onnxruntime-node';
 import { instrumentModel } from '../instrument/instrumentModel';
-import { createInstrumentedSession, fetchActivations, type Activations } from '../instrument/fetchActivations';
+import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations } from '../instrument/fetchActivations';
+import { resolveHooks } from '../instrument/hookNames';
 import { textFeeds } from '../instrument/textFeeds';
 import { SessionCache } from '../sessions';
 import type { LanguageModels, LoadedLm } from '../languageModels';
@@ -19,8 +20,10 @@ export function defaultCacheDir(): string {
 export interface InstrumentedLm {
   base: LoadedLm;
   result: InstrumentResult;
-  session: InferenceSession;
   info: InternalsInfo;
+  /** lean sessions keyed by the hook names they expose (onnxruntime keeps every graph output of
+   *  a run alive until it ends, so a session exposes only what its feature reads) */
+  sessions: Map<string, Promise<InferenceSession>>;
 }
 
 /**
@@ -47,11 +50,6 @@ export class InstrumentedModels {
       const result = await instrumentModel(base.folder.onnxPath, this.cacheDir).catch((error: Error) => {
         throw new ModelLoadError(`Could not instrument ${base.folder.name}: ${error.message}`);
       });
-      const session = await createInstrumentedSession(result, {
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-        ...(this.threads > 0 ? { intraOpNumThreads: this.threads } : {}),
-      });
       const recomputedLayers = [...new Set(result.hooks.filter((h) => h.recomputed && h.layer !== undefined).map((h) => h.layer as number))];
       const info: InternalsInfo = {
         nLayers: result.architecture.nLayers,
@@ -63,12 +61,73 @@ export class InstrumentedModels {
         instrumentMs: result.timing.ms,
         cached: result.timing.cached,
       };
-      return { base, result, session, info };
+      return { base, result, info, sessions: new Map() };
     });
   }
 
   /** One forward pass over `ids` (batch 1) returning only the named hooks (globs allowed). */
-  run(m: InstrumentedLm, ids: number[], names: string[]): Promise<Activations> {
-    return fetchActivations(m.session, m.result, textFeeds(m.result.inputs, ids), names);
+  async run(m: InstrumentedLm, ids: number[], names: string[]): Promise<Activations> {
+    return fetchActivations(await this.sessionFor(m, names), m.result, textFeeds(m.result.inputs, ids), names);
+  }
+
+  /**
+   * Long inputs in chunks through the model's own KV cache: each chunk's attention rows are
+   * [chunk, keys so far], so peak memory grows with chunk × T instead of T². `onChunk` receives
+   * the hooks for rows [start, end). Models whose maps are recomputed from a fused op, or that
+   * have no KV-cache inputs, run in one piece.
+   */
+  async runChunked(m: InstrumentedLm, ids: number[], names: string[], chunk: number, onChunk: (acts: Activations, start: number, end: number) => void): Promise<void> {
+    const hooks = resolveHooks(m.result, names);
+    const pastInputs = m.result.inputs.filter((i) => /^past_key_values\.\d+\.(key|value)$/.test(i.name));
+    if (ids.length <= chunk || pastInputs.length === 0 || hooks.some((h) => h.recomputed)) {
+      onChunk(await this.run(m, ids, names), 0, ids.length);
+      return;
+    }
+    const session = await this.sessionFor(m, names);
+    const outputs = outputsFor(m.result, names);
+    const presentOf = (input: string) => input.replace('past_key_values', 'present');
+    let past: Record<string, Tensor> = {};
+    for (let start = 0; start < ids.length; start += chunk) {
+      const end = Math.min(ids.length, start + chunk);
+      const feeds = { ...textFeeds(m.result.inputs, ids.slice(start, end)), ...past };
+      overrideForPast(feeds, start, end);
+      const fetched = await session.run(feeds, [...outputs, ...pastInputs.map((i) => presentOf(i.name))]);
+      const acts: Activations = new Map();
+      for (const h of hooks) acts.set(h.name, toDense(fetched[h.onnxName]));
+      past = Object.fromEntries(pastInputs.map((i) => [i.name, fetched[presentOf(i.name)]]));
+      onChunk(acts, start, end);
+    }
+  }
+
+  /** The lean session that exposes the hooks `names` (plus the model's own outputs). */
+  sessionFor(m: InstrumentedLm, names: string[]): Promise<InferenceSession> {
+    const key = [...names].sort().join('|');
+    let s = m.sessions.get(key);
+    if (!s) {
+      s = createInstrumentedSession(
+        m.result,
+        {
+          graphOptimizationLevel: 'all',
+          logSeverityLevel: 3,
+          // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena
+          enableCpuMemArena: false,
+          ...(this.threads > 0 ? { intraOpNumThreads: this.threads } : {}),
+        },
+        names,
+      );
+      s.catch(() => m.sessions.delete(key));
+      m.sessions.set(key, s);
+    }
+    return s;
+  }
+}
+
+/** attention_mask and position_ids of a chunk that follows `start` cached positions. */
+function overrideForPast(feeds: Record<string, Tensor>, start: number, end: number): void {
+  const ints = (like: Tensor, values: number[], dims: number[]): Tensor =>
+    like.type === 'int32' ? new OrtTensor('int32', Int32Array.from(values), dims) : new OrtTensor('int64', BigInt64Array.from(values, BigInt), dims);
+  if (feeds.attention_mask) feeds.attention_mask = ints(feeds.attention_mask, new Array<number>(end).fill(1), [1, end]); // [batch, past+chunk]
+  if (feeds.position_ids) {
+    feeds.position_ids = ints(feeds.position_ids, Array.from({ length: end - start }, (_, i) => start + i), [1, end - start]); // [batch, chunk]
   }
 }

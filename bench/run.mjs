@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark in one run, side by side, each printing its own table and
+// `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
+//   npm run bench                 all
+//   npm run bench -- latency      one (latency | internals | draw | e2e)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const benches = {
+  latency: ['bench/nextTokenLatency.ts', 'next-token latency: cold load, warm in-process vs engine process, RPC overhead'],
+  internals: ['bench/internals.ts', 'instrumented vs plain forward; attention summary peak RSS at 512/1024/2048 tokens'],
+  draw: ['bench/panelDraw.ts', 'attention panel drawing in chromium: 144 thumbnails, a 1024×1024 map'],
+  e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
+};
+
+const wanted = process.argv.slice(2).filter((a) => a in benches);
+const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+let failed = 0;
+for (const [name, [file, what]] of Object.entries(benches)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  if (name === 'draw' || name === 'e2e') {
+    if (!existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')) {
+      console.log(`\n## ${name}: skipped (no chromium at /usr/bin/chromium)`);
+      continue;
+    }
+  }
+  console.log(`\n## ${name}: ${what}`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`(${name} exited with ${r.status})`);
+  }
+}
+process.exit(failed ? 1 : 0);
