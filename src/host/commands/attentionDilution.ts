@@ -1,7 +1,77 @@
 import * as vscode from 'vscode';
-import type { EngineClient } from '../engineClient';
+import { editorText } from '../selection';
+import { readSettings } from '../settings';
+import { DilutionPanel } from '../panels/dilutionPanel';
+import { CancelledError } from '../../protocol/rpc';
+import type { DilutionResult } from '../../protocol/internals';
+import type { CancelToken, EngineClient } from '../engineClient';
 
-// Placeholder until this command lands.
-export async function attentionDilution(_context: vscode.ExtensionContext, _engine: EngineClient): Promise<void> {
-  void vscode.window.showInformationMessage('Tensorloupe: this command is not built yet.');
+/** How long a cancelled request may take to stop by itself before the engine is restarted (as runWithProgress). */
+const HARD_CANCEL_MS = 1500;
+
+/** Appends one length's [1, layer] rows to the [length, layer] arrays measured so far. */
+function merge(a: DilutionResult | undefined, b: DilutionResult): DilutionResult {
+  if (!a) return b;
+  const cat = (x: Float32Array, y: Float32Array) => {
+    const out = new Float32Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    ...b,
+    lengths: [...a.lengths, ...b.lengths],
+    entropyRatio: cat(a.entropyRatio, b.entropyRatio),
+    firstTokenMass: cat(a.firstTokenMass, b.firstTokenMass),
+    residCosine: cat(a.residCosine, b.residCosine),
+    ms: a.ms + b.ms,
+  };
+}
+
+/**
+ * Tensorloupe: Attention Dilution — over growing prefixes of the selection. The engine is asked
+ * for one prefix length at a time, so progress is real, the panel draws as lengths arrive, and a
+ * cancel stops between lengths (or restarts the engine if one forward pass will not stop).
+ */
+export async function attentionDilution(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
+  let source;
+  try {
+    source = editorText(vscode.window.activeTextEditor, true);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
+    return;
+  }
+  const settings = readSettings(context.extensionPath);
+  const panel = DilutionPanel.show(context.extensionUri);
+  const where = { fileName: source.fileName, line: source.line, chars: source.text.length };
+  const run = async () => {
+    panel.loading('Measuring the shortest prefix…');
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tensorloupe: attention dilution', cancellable: true }, async (progress, token) => {
+        const cancel: CancelToken = { onCancel: (l) => token.onCancellationRequested(l) };
+        let busy = false;
+        token.onCancellationRequested(() => setTimeout(() => busy && engine.kill('cancelled by the user while a forward pass was running'), HARD_CANCEL_MS));
+        let sofar: DilutionResult | undefined;
+        let plan: number[] = [];
+        for (let i = 0; i === 0 || i < plan.length; i++) {
+          if (token.isCancellationRequested) throw new CancelledError();
+          busy = true;
+          const step = await engine.call('dilution/get', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, lengths: [], planIndex: i }, cancel).finally(() => {
+            busy = false;
+          });
+          plan = step.plan ?? step.lengths;
+          sofar = merge(sofar, step);
+          const done = i + 1 >= plan.length;
+          // work grows with n (attention is n²), so weight the bar by length
+          const total = plan.reduce((s, n) => s + n, 0);
+          progress.report({ increment: (100 * step.lengths[0]) / total, message: done ? 'done' : `${plan[i + 1]} tokens next (${i + 1}/${plan.length})` });
+          panel.display({ source: where, result: sofar, plan, complete: done });
+        }
+      });
+    } catch (error) {
+      panel.error(error);
+    }
+  };
+  panel.setRerun(() => void run());
+  await run();
 }

@@ -1,7 +1,24 @@
 import * as vscode from 'vscode';
+import { readSettings } from '../settings';
+import { InductionPanel } from '../panels/inductionPanel';
+import { runWithProgress } from './runWithProgress';
+import { INDUCTION_DEFAULTS, type InductionScanSettings } from '../../protocol/inductionPanel';
 import type { EngineClient } from '../engineClient';
 
-// Placeholder until this command lands.
-export async function findInductionHeads(_context: vscode.ExtensionContext, _engine: EngineClient): Promise<void> {
-  void vscode.window.showInformationMessage('Tensorloupe: this command is not built yet.');
+/** Tensorloupe: Find Induction Heads — the seeded repeated-random-tokens scan; needs no selection. */
+export async function findInductionHeads(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
+  const panel = InductionPanel.show(context.extensionUri);
+  const scan = async (s: InductionScanSettings) => {
+    // read per scan: the model setting may have changed since the panel opened
+    const { model } = readSettings(context.extensionPath);
+    panel.loading(`Scanning ${s.batch} sequences of BOS + ${s.seqLen} random tokens, twice over (seed ${s.seed})…`, s);
+    try {
+      const result = await runWithProgress(engine, 'Tensorloupe: induction scan', (cancel) => engine.call('induction/scan', { model, ...s }, cancel));
+      panel.display({ settings: s, result });
+    } catch (error) {
+      panel.error(error);
+    }
+  };
+  panel.setScan((s) => void scan(s));
+  await scan(INDUCTION_DEFAULTS);
 }

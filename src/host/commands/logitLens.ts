@@ -1,7 +1,35 @@
 import * as vscode from 'vscode';
+import { editorText } from '../selection';
+import { readSettings } from '../settings';
+import { LensPanel } from '../panels/lensPanel';
+import { runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
 
-// Placeholder until this command lands.
-export async function logitLens(_context: vscode.ExtensionContext, _engine: EngineClient): Promise<void> {
-  void vscode.window.showInformationMessage('Tensorloupe: this command is not built yet.');
+/** Candidates per lens cell that travel to the panel (the top one is drawn, the rest are listed). */
+const LENS_TOP_K = 10;
+
+/** Tensorloupe: Logit Lens — every layer's guess at the next token, for the selection or the text before the cursor. */
+export async function logitLens(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
+  let source;
+  try {
+    source = editorText(vscode.window.activeTextEditor, true);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
+    return;
+  }
+  const settings = readSettings(context.extensionPath);
+  const panel = LensPanel.show(context.extensionUri, engine);
+  const run = async () => {
+    panel.loading('Reading every layer’s residual stream through the final norm and unembedding…');
+    try {
+      const result = await runWithProgress(engine, 'Tensorloupe: logit lens', (cancel) =>
+        engine.call('lens/get', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, topK: Math.min(settings.topK, LENS_TOP_K) }, cancel),
+      );
+      panel.display({ source: { fileName: source.fileName, line: source.line, chars: source.text.length }, result });
+    } catch (error) {
+      panel.error(error);
+    }
+  };
+  panel.setRerun(() => void run());
+  await run();
 }

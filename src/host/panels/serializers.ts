@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { EngineClient } from '../engineClient';
 import { AttentionPanel, ATTENTION_VIEW_TYPE } from './attentionPanel';
+import { LensPanel, LENS_VIEW_TYPE } from './lensPanel';
+import { InductionPanel, INDUCTION_VIEW_TYPE } from './inductionPanel';
+import { DilutionPanel, DILUTION_VIEW_TYPE } from './dilutionPanel';
 
 /**
  * Panels restored after a reload hold only UI state: each feature's revive() shows a prompt to
@@ -10,6 +13,15 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
   return [
     vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => AttentionPanel.revive(panel, context.extensionUri, engine),
+    }),
+    vscode.window.registerWebviewPanelSerializer(LENS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => LensPanel.revive(panel, context.extensionUri, engine),
+    }),
+    vscode.window.registerWebviewPanelSerializer(INDUCTION_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => InductionPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(DILUTION_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => DilutionPanel.revive(panel, context.extensionUri),
     }),
   ];
 }

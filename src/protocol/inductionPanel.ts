@@ -1,0 +1,31 @@
+// host⇄induction-scan panel channel.
+import type { InductionResult } from './internals';
+import type { PanelError, ReadyParams } from './panel';
+
+/** What the user can change between scans; the model comes from the settings. */
+export interface InductionScanSettings {
+  seqLen: number;
+  batch: number;
+  seed: number;
+}
+
+export const INDUCTION_DEFAULTS: InductionScanSettings = { seqLen: 50, batch: 4, seed: 0 };
+export const INDUCTION_LIMITS = { seqLen: [2, 512], batch: [1, 64], seed: [0, 2 ** 31 - 1] } as const;
+
+export interface InductionView {
+  settings: InductionScanSettings;
+  result: InductionResult;
+}
+
+export type InductionHostApi = {
+  ready: [ReadyParams, null];
+  /** scan again with other settings (the panel's form) */
+  scan: [InductionScanSettings, null];
+  retry: [Record<string, never>, null];
+};
+
+export type InductionPanelApi = {
+  loading: [{ message: string }, null];
+  show: [InductionView, null];
+  error: [PanelError, null];
+};
