@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { EngineClient } from './host/engineClient';
 import { readSettings } from './host/settings';
+import { ModelStatus } from './host/modelStatus';
+import type { ModelInfo } from './protocol/engine';
 import { SurprisalView } from './host/surprisalView';
 import { NextTokenPanel, NEXT_TOKEN_VIEW_TYPE } from './host/panels/nextTokenPanel';
 import { inspectNextToken } from './host/commands/inspectNextToken';
@@ -17,14 +19,20 @@ import { registerPanelSerializers } from './host/panels/serializers';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
+  const modelStatus = new ModelStatus(context.extensionPath);
   const engine = new EngineClient({
     enginePath: join(context.extensionPath, 'dist', 'engine.js'),
     settings: { ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') },
     onLog: (line) => log.info(line),
+    onResult: (method, result) => {
+      if (method === 'model/load') modelStatus.loaded(result as ModelInfo);
+      else if (typeof result === 'object' && result !== null && 'model' in result) modelStatus.loaded((result as { model: ModelInfo }).model);
+    },
   });
   const surprisal = new SurprisalView();
   context.subscriptions.push(
     log,
+    modelStatus,
     surprisal,
     { dispose: () => engine.dispose() },
     vscode.commands.registerCommand('tensorloupe.inspectNextToken', () => inspectNextToken(context, engine)),
@@ -41,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     ...registerPanelSerializers(context, engine),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tensorloupe.model')) modelStatus.refresh();
       if (e.affectsConfiguration('tensorloupe.executionProvider') || e.affectsConfiguration('tensorloupe.threads')) {
         engine.configure({ ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') });
       }

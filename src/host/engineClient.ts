@@ -10,6 +10,8 @@ export interface EngineClientOptions {
   /** extra environment for the engine process */
   env?: NodeJS.ProcessEnv;
   onLog?: (line: string) => void;
+  /** sees every successful result (the status bar reads the model info results carry) */
+  onResult?: (method: string, result: unknown) => void;
 }
 
 export interface CancelToken {
@@ -36,8 +38,10 @@ export class EngineClient {
     return this.child?.pid;
   }
 
-  call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
-    return this.ensure().call(method, params, cancel);
+  async call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
+    const result = await this.ensure().call(method, params, cancel);
+    this.options.onResult?.(method, result);
+    return result;
   }
 
   configure(settings: EngineSettings): void {

@@ -11,7 +11,7 @@ export function renderModelView(
 ): number {
   const t0 = performance.now();
   const size = s.thumbSize * s.thumbSize;
-  const grid = el('div', { className: 'thumb-grid', role: 'grid', 'aria-label': 'Attention heads: rows are layers, columns are heads' });
+  const grid = el('div', { className: 'thumb-grid', role: 'group', 'aria-label': 'Attention heads: rows are layers, columns are heads' });
   grid.style.gridTemplateColumns = `max-content repeat(${s.nHeads}, minmax(36px, 72px))`;
   grid.append(el('span'), ...Array.from({ length: s.nHeads }, (_, h) => el('span', { className: 'muted axis' }, [`H${h}`])));
   const recomputed = new Set(s.internals.recomputedLayers);
