@@ -2,12 +2,13 @@
  * what is asked for, the recompute maths, and the errors a user sees. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-node';
 import { instrumentModel } from '../../src/engine/instrument/instrumentModel.js';
+import { modelKey } from '../../src/engine/instrument/modelFile.js';
 import { createInstrumentedSession, fetchActivations } from '../../src/engine/instrument/fetchActivations.js';
 import { textFeeds } from '../../src/engine/instrument/textFeeds.js';
 import { recomputePattern } from '../../src/engine/instrument/recompute.js';
@@ -134,4 +135,24 @@ test('a lean session exposes only the outputs its hooks need, plus the model\'s 
   await assert.rejects(fetchActivations(lean, r, textFeeds(r.inputs, [1, 2, 3]), ['blocks.1.attn.hook_pattern']));
   await lean.release();
   await full.release();
+});
+
+test('cache keys: full hash for small files, sampled for large ones; both change when the model does', async () => {
+  const dir = tmp();
+  const path = join(dir, 'model.onnx');
+  const bytes = Buffer.from(readFileSync(model('gpt-postln')));
+  writeFileSync(path, bytes);
+  const small = await modelKey(path);
+  assert.ok(small.bytes, 'small files are read once and reused for decoding');
+  const fast = await modelKey(path, 1024);
+  assert.equal(fast.bytes, undefined);
+  assert.notEqual(fast.key, small.key);
+  bytes[bytes.length - 10] ^= 1; // an edit in the last MiB (sampled) and the same size
+  writeFileSync(path, bytes);
+  utimesSync(path, new Date(0), new Date(0));
+  assert.notEqual((await modelKey(path)).key, small.key);
+  assert.notEqual((await modelKey(path, 1024)).key, fast.key);
+  const before = (await modelKey(path)).key;
+  writeFileSync(join(dir, 'model.onnx_data'), 'x'); // external data beside it is part of the key
+  assert.notEqual((await modelKey(path)).key, before);
 });

@@ -1,6 +1,6 @@
 /** instrumentModel: find attention maps and the residual stream in an unmodified ONNX export and
  * write (once, cached by the model's hash) a graph that exposes them as outputs. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildGraphIndex } from './graphIndex.js';
 import { detectSoftmaxAttention } from './detectSoftmax.js';
@@ -30,7 +30,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   const { key: hash, bytes: readBytes } = await modelKey(modelPath);
   const outDir = join(cacheDir, hash.slice(0, 32));
   const resultPath = join(outDir, 'result.json');
-  const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as InstrumentResult & { version: number }, () => undefined);
+  const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as InstrumentResult & { version: number }).catch(() => undefined);
   if (cached && cached.version === INSTRUMENT_VERSION && cached.modelHash === hash) {
     const { version: _v, ...rest } = cached;
     void _v;
@@ -91,6 +91,9 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
     timing: { ms: 0, cached: false },
   };
   result.timing.ms = performance.now() - t0;
-  await writeFile(resultPath, JSON.stringify({ version: INSTRUMENT_VERSION, ...result }));
+  // written last and atomically: its presence means the graph file beside it is complete
+  const tmp = `${resultPath}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify({ version: INSTRUMENT_VERSION, ...result }));
+  await rename(tmp, resultPath);
   return result;
 }

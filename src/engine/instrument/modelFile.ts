@@ -61,12 +61,12 @@ async function fastKey(path: string, h: ReturnType<typeof createHash>): Promise<
  * else size + mtime + 17 sampled MiB; plus size and mtime of external data files beside it
  * (hashing multi-GB .onnx_data on every open would cost seconds; a rewrite changes their mtime).
  * Returns the bytes too when it had to read them. */
-export async function modelKey(path: string): Promise<{ key: string; bytes?: Buffer }> {
+export async function modelKey(path: string, fullHashMaxBytes = FULL_HASH_MAX_BYTES): Promise<{ key: string; bytes?: Buffer }> {
   const h = createHash('sha256');
   let bytes: Buffer | undefined;
   const size = await stat(path).then((s) => s.size, () => -1);
   if (size < 0) await readModelBytes(path); // throws the user-facing not-found error
-  if (size <= FULL_HASH_MAX_BYTES) {
+  if (size <= fullHashMaxBytes) {
     bytes = await readModelBytes(path);
     h.update(bytes);
   } else await fastKey(path, h);
