@@ -1,1 +1,188 @@
-// Placeholder: this panel is being written.
+// Logit-lens panel: layers × positions grid of each layer's top next-token guess, a target token
+// traced across layers at a chosen position, and KL to the output per layer.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import { connectToHost } from '../shared/rpcClient';
+import { loadState, saveState } from '../shared/vscodeApi';
+import { onThemeChange } from '../shared/theme';
+import { el } from '../shared/dom';
+import { linkInternalsCss } from './stylesheet';
+import { PAGE, renderGrid } from './grid';
+import { TargetChart } from './targetChart';
+import { renderCellInfo, renderTrace } from './details';
+import { shortLayer } from './labels';
+import { visibleToken } from '../../src/util/format';
+import type { LensHostApi, LensPanelApi, LensView } from '../../src/protocol/lensPanel';
+import type { LensTargetResult } from '../../src/protocol/internals';
+
+interface UiState {
+  v: number;
+  /** -1 = the last position */
+  position: number;
+  layer: number;
+  /** typed target; '' = the output's top token at the position */
+  target: string;
+}
+
+linkInternalsCss();
+const state = loadState<UiState>(1, { v: 1, position: -1, layer: 0, target: '' });
+const timings: Record<string, number> = {};
+(window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
+
+document.getElementById('app')!.replaceChildren(
+  el('header', {}, [el('h1', { id: 'title' }, ['Logit lens']), el('p', { id: 'subtitle', className: 'muted' })]),
+  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
+  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
+  el('div', { id: 'notice', className: 'notice', hidden: true }),
+  el('div', { id: 'content', hidden: true }, [
+    el('section', { 'aria-label': 'Lens grid' }, [
+      el('h2', {}, ['Top token per layer ', el('span', { className: 'muted' }, ['(rows: residual stream into each block, then the output; columns: positions; arrows move, Enter picks a position)'])]),
+      el('div', { className: 'row' }, [
+        el('vscode-button', { id: 'prev-page', secondary: true, 'aria-label': 'Previous positions' }, ['◀']),
+        el('span', { id: 'page-label', className: 'muted' }),
+        el('vscode-button', { id: 'next-page', secondary: true, 'aria-label': 'Next positions' }, ['▶']),
+      ]),
+      el('div', { className: 'lens-wrap' }, [el('table', { id: 'lens-grid', className: 'lens-grid', role: 'grid', 'aria-label': 'Logit lens: rows are layers, columns are positions' })]),
+      el('p', { id: 'cell-info', className: 'muted', role: 'status' }),
+    ]),
+    el('section', { 'aria-label': 'Target token across layers' }, [
+      el('h2', { id: 'target-title' }, ['Target token']),
+      el('form', { id: 'target-form', className: 'row' }, [
+        el('label', {}, ['Token ', el('input', { id: 'target-input', type: 'text', placeholder: 'output’s top token', size: 16 })]),
+        el('vscode-button', { id: 'target-go' }, ['Trace']),
+        el('span', { id: 'target-note', className: 'muted' }),
+      ]),
+      el('div', { id: 'target-chart-box', className: 'chart-box' }, [el('canvas', { id: 'target-chart', role: 'img', 'aria-label': 'Target token probability and rank across layers' })]),
+      el('table', { id: 'trace-table' }),
+    ]),
+  ]),
+);
+
+let view: LensView | undefined;
+let page = 0;
+let trace: LensTargetResult | undefined;
+const chart = new TargetChart(document.getElementById('target-chart') as HTMLCanvasElement);
+const input = document.getElementById('target-input') as HTMLInputElement;
+
+const host = connectToHost<LensPanelApi, LensHostApi>({
+  loading: ({ message }) => {
+    setState('loading');
+    document.getElementById('loading-text')!.textContent = message;
+    return null;
+  },
+  show: (v) => {
+    view = v;
+    const r = v.result;
+    if (state.position >= r.positions) state.position = -1;
+    state.layer = Math.min(state.layer, r.layers.length - 1);
+    page = Math.floor(position() / PAGE);
+    render();
+    void traceTarget();
+    return null;
+  },
+  error: (e) => {
+    setState('error');
+    document.getElementById('error-text')!.textContent = `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    return null;
+  },
+});
+
+function position(): number {
+  return view && state.position >= 0 ? state.position : (view?.result.positions ?? 1) - 1;
+}
+
+function setState(s: 'loading' | 'drawn' | 'error'): void {
+  document.body.dataset.state = s;
+  document.getElementById('loading')!.hidden = s !== 'loading';
+  document.getElementById('error')!.hidden = s !== 'error';
+  document.getElementById('content')!.hidden = s !== 'drawn';
+}
+
+function render(): void {
+  if (!view) return;
+  const r = view.result;
+  document.getElementById('subtitle')!.textContent =
+    `${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.positions} tokens · ${r.layers.length} lens rows · ${r.ms.toFixed(0)} ms`;
+  const notice = document.getElementById('notice')!;
+  notice.hidden = !r.truncation;
+  notice.textContent = r.truncation?.reason ?? '';
+  setState('drawn');
+  const pages = Math.ceil(r.positions / PAGE);
+  page = Math.max(0, Math.min(pages - 1, page));
+  document.getElementById('page-label')!.textContent = `positions ${page * PAGE}–${Math.min(r.positions, (page + 1) * PAGE) - 1} of ${r.positions}`;
+  document.getElementById('prev-page')!.toggleAttribute('disabled', page === 0);
+  document.getElementById('next-page')!.toggleAttribute('disabled', page >= pages - 1);
+  const p = position();
+  const selected = { layer: state.layer, position: p >= page * PAGE && p < (page + 1) * PAGE ? p : page * PAGE };
+  timings.gridMs = renderGrid(document.getElementById('lens-grid') as HTMLTableElement, r, page, selected, {
+    focus: (l, q) => {
+      state.layer = l;
+      saveState(state);
+      renderCellInfo(document.getElementById('cell-info')!, r, l, q);
+    },
+    pick: (q) => pick(q),
+  });
+  renderCellInfo(document.getElementById('cell-info')!, r, selected.layer, selected.position);
+  document.body.dataset.position = String(p);
+}
+
+function pick(p: number): void {
+  if (!view) return;
+  state.position = p === view.result.positions - 1 ? -1 : p;
+  saveState(state);
+  document.body.dataset.position = String(p);
+  for (const td of document.querySelectorAll<HTMLElement>('#lens-grid .lens-cell')) td.classList.toggle('picked', td.dataset.position === String(p));
+  void traceTarget();
+}
+
+async function traceTarget(): Promise<void> {
+  if (!view) return;
+  const r = view.result;
+  const p = position();
+  const L = r.layers.length;
+  const outTop = r.topIds[((L - 1) * r.positions + p) * r.topK];
+  const typed = state.target.trim() === '' ? undefined : state.target;
+  const note = document.getElementById('target-note')!;
+  try {
+    trace = await host.call('target', { runId: r.runId, position: p, target: typed ?? outTop });
+    if (position() !== p) return; // the user picked another position meanwhile
+    note.textContent = '';
+    document.getElementById('target-title')!.textContent =
+      `Target “${visibleToken(trace.targetText)}” (id ${trace.targetId}) after position ${p} “${visibleToken(r.tokens[p].text)}”`;
+    timings.targetChartMs = chart.draw({ labels: r.layers.map(shortLayer), probs: trace.probs, ranks: trace.ranks });
+    renderTrace(document.getElementById('trace-table') as HTMLTableElement, r, p, trace);
+    document.body.dataset.target = String(trace.targetId);
+  } catch (error) {
+    note.textContent = (error as Error).message;
+  }
+}
+
+function bind(): void {
+  input.value = state.target;
+  const go = () => {
+    state.target = input.value;
+    saveState(state);
+    void traceTarget();
+  };
+  document.getElementById('target-form')!.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go();
+  });
+  document.getElementById('target-go')!.addEventListener('click', go);
+  document.getElementById('prev-page')!.addEventListener('click', () => {
+    page--;
+    render();
+  });
+  document.getElementById('next-page')!.addEventListener('click', () => {
+    page++;
+    render();
+  });
+  document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
+}
+
+bind();
+onThemeChange(() => {
+  render();
+  if (trace && view) timings.targetChartMs = chart.draw({ labels: view.result.layers.map(shortLayer), probs: trace.probs, ranks: trace.ranks });
+});
+setState('loading');

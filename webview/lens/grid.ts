@@ -1,0 +1,101 @@
+// The lens grid: rows are lens layers, columns are positions (one page at a time), each cell the
+// top token of that layer's lens and its probability, shaded by it. Token text goes in as text
+// nodes only. Keyboard: arrows move between cells, Enter/Space picks the cell's position.
+import { el } from '../shared/dom';
+import { visibleToken } from '../../src/util/format';
+import { heat, shortLayer } from './labels';
+import type { LensResult } from '../../src/protocol/internals';
+
+/** Positions drawn per page: keeps the DOM small on 2k-token selections. */
+export const PAGE = 128;
+
+export interface GridCallbacks {
+  /** a cell got focus or was clicked: show its details */
+  focus(layer: number, position: number): void;
+  /** Enter/click: make this position the one the target box follows */
+  pick(position: number): void;
+}
+
+export function topAt(r: LensResult, layer: number, position: number, j = 0): { id: number; text: string; prob: number } {
+  const at = (layer * r.positions + position) * r.topK + j;
+  const id = r.topIds[at];
+  return { id, text: r.tokenTexts[id] ?? '', prob: r.topProbs[at] };
+}
+
+/** Draws page `page` of the grid into `table`; returns the time taken in ms. */
+export function renderGrid(table: HTMLTableElement, r: LensResult, page: number, selected: { layer: number; position: number }, cb: GridCallbacks): number {
+  const t0 = performance.now();
+  const L = r.layers.length;
+  const from = page * PAGE;
+  const to = Math.min(r.positions, from + PAGE);
+  const cols = Array.from({ length: to - from }, (_, i) => from + i);
+  const meanKl = r.layers.map((_, l) => {
+    let s = 0;
+    for (let p = 0; p < r.positions; p++) s += r.klToFinal[l * r.positions + p];
+    return s / r.positions;
+  });
+  const header = el('tr', {}, [
+    el('th', { scope: 'col' }, ['layer']),
+    el('th', { scope: 'col', title: 'KL(output ‖ layer) in bits, mean over positions' }, ['KL']),
+    ...cols.map((p) => {
+      const th = el('th', { scope: 'col', className: 'lens-input', title: `position ${p}: ${JSON.stringify(r.tokens[p].text)} (the column shows what each layer predicts after it)` }, [visibleToken(r.tokens[p].text)]);
+      th.dataset.position = String(p);
+      th.addEventListener('click', () => cb.pick(p));
+      return th;
+    }),
+  ]);
+  const rows: HTMLElement[] = [];
+  for (let l = 0; l < L; l++) {
+    const tr = el('tr', {}, [
+      el('th', { scope: 'row', title: r.layers[l] }, [shortLayer(r.layers[l])]),
+      el('td', { className: 'num muted' }, [meanKl[l].toFixed(2)]),
+    ]);
+    for (const p of cols) {
+      const top = topAt(r, l, p);
+      const next = r.tokens[p + 1];
+      const hit = next !== undefined && next.id === top.id;
+      const td = el('td', {
+        className: hit ? 'lens-cell hit' : 'lens-cell',
+        tabIndex: l === selected.layer && p === selected.position ? 0 : -1,
+        title: `${shortLayer(r.layers[l])} at ${p}: ${JSON.stringify(top.text)} p = ${top.prob.toFixed(3)}${hit ? ' (the token that came next)' : ''}`,
+      }, [el('span', { className: 'lens-token' }, [visibleToken(top.text)]), el('span', { className: 'lens-prob' }, [top.prob.toFixed(2)])]);
+      td.style.background = heat(top.prob);
+      td.dataset.layer = String(l);
+      td.dataset.position = String(p);
+      if (p === selected.position) td.classList.add('picked');
+      td.addEventListener('click', () => {
+        cb.focus(l, p);
+        cb.pick(p);
+      });
+      td.addEventListener('focus', () => cb.focus(l, p));
+      tr.append(td);
+    }
+    rows.push(tr);
+  }
+  const actual = el('tr', { className: 'muted' }, [el('th', { scope: 'row', title: 'The token that actually follows each position' }, ['next']), el('td')]);
+  for (const p of cols) actual.append(el('td', { className: 'lens-next' }, [r.tokens[p + 1] ? visibleToken(r.tokens[p + 1].text) : '—']));
+  table.replaceChildren(el('thead', {}, [header]), el('tbody', {}, [...rows, actual]));
+  table.onkeydown = (e: KeyboardEvent) => {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>('.lens-cell');
+    if (!cell) return;
+    const l = Number(cell.dataset.layer);
+    const p = Number(cell.dataset.position);
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      cb.pick(p);
+      return;
+    }
+    const move: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Home: [0, from - p], End: [0, to - 1 - p] };
+    const d = move[e.key];
+    if (!d) return;
+    e.preventDefault();
+    const nl = Math.max(0, Math.min(L - 1, l + d[0]));
+    const np = Math.max(from, Math.min(to - 1, p + d[1]));
+    const next = table.querySelector<HTMLElement>(`.lens-cell[data-layer="${nl}"][data-position="${np}"]`);
+    if (!next) return;
+    cell.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  };
+  return performance.now() - t0;
+}
