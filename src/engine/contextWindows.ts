@@ -14,7 +14,7 @@ export function fitToContext(tokens: TokenInfo[], limit: number, bosId: number |
     tokens: kept,
     truncation: {
       droppedTokens: dropped,
-      reason: `The selection has ${tokens.length} tokens; the model read only the last ${kept.length - (keepBos ? 1 : 0)} (limit ${limit}).`,
+      reason: `The selection has ${tokens.length.toLocaleString('en-US')} tokens; the model read only the last ${kept.length - (keepBos ? 1 : 0)} (limit ${limit}).`,
     },
   };
 }

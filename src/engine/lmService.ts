@@ -146,7 +146,7 @@ export class LmService {
       tokens = all.slice(0, p.maxTokens);
       truncation = {
         droppedTokens: all.length - p.maxTokens,
-        reason: `Scored the first ${p.maxTokens} of ${all.length} tokens (setting tensorloupe.maxTokens).`,
+        reason: `Scored the first ${p.maxTokens} of ${all.length.toLocaleString('en-US')} tokens (setting tensorloupe.maxTokens).`,
       };
     }
     const bos = model.tokenizer.bosId;
