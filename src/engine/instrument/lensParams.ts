@@ -99,7 +99,8 @@ async function normParams(g: GraphIndex, nodes: number[], kind: FinalNormParams[
 
 const FUSED_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 
-const PASS_TO_HEAD = new Set(['Gather', 'Slice', 'Squeeze', 'Reshape', 'Identity', 'Cast', 'Flatten']);
+// a classifier head reads one position (CLS Gather) or the mean over positions; the lens applies it per position
+const PASS_TO_HEAD = new Set(['Gather', 'Slice', 'Squeeze', 'Reshape', 'Identity', 'Cast', 'Flatten', 'ReduceMean']);
 
 async function unembedParams(g: GraphIndex, normalized: string, dir: string): Promise<UnembedParams> {
   const queue = [normalized];
