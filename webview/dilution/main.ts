@@ -1,1 +1,121 @@
-// Placeholder: this panel is being written.
+// Attention-dilution panel: per layer, against prefix length n, the mean attention entropy / log n,
+// the attention mass on the first token, and the mean cosine of residual vectors to their mean.
+// The host sends each length as it is measured, so the charts grow while the sweep runs.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import { connectToHost } from '../shared/rpcClient';
+import { saveState, loadState } from '../shared/vscodeApi';
+import { onThemeChange } from '../shared/theme';
+import { el } from '../shared/dom';
+import { linkInternalsCss } from '../lens/stylesheet';
+import { LayerChart, type Series } from './layerChart';
+import type { DilutionHostApi, DilutionPanelApi, DilutionView } from '../../src/protocol/dilutionPanel';
+import type { DilutionResult } from '../../src/protocol/internals';
+
+interface UiState {
+  v: number;
+  showTable: boolean;
+}
+
+linkInternalsCss();
+const state = loadState<UiState>(1, { v: 1, showTable: false });
+const timings: Record<string, number> = {};
+(window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
+
+const METRICS: { key: 'entropyRatio' | 'firstTokenMass' | 'residCosine'; title: string; help: string; min?: number; max?: number }[] = [
+  { key: 'entropyRatio', title: 'entropy / log n', help: 'Mean attention entropy over heads and queries, divided by the log of the keys each query sees: 1 = uniform (fully diluted), 0 = one key.', min: 0, max: 1 },
+  { key: 'firstTokenMass', title: 'mass on first token', help: 'Mean attention on position 0 (the "sink"): where heads park attention they do not need.', min: 0, max: 1 },
+  { key: 'residCosine', title: 'cos(resid, mean)', help: 'Mean cosine similarity of each position’s residual vector (resid_post) to their mean: near 1 means the representations are collapsing together.', max: 1 },
+];
+
+document.getElementById('app')!.replaceChildren(
+  el('header', {}, [el('h1', { id: 'title' }, ['Attention dilution']), el('p', { id: 'subtitle', className: 'muted' })]),
+  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
+  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
+  el('div', { id: 'notice', className: 'notice', hidden: true }),
+  el('div', { id: 'content', hidden: true }, [
+    el('p', { id: 'progress', className: 'muted', role: 'status' }),
+    ...METRICS.map((m) =>
+      el('section', { 'aria-label': m.title }, [
+        el('h2', {}, [m.title]),
+        el('p', { className: 'muted' }, [m.help]),
+        el('div', { className: 'chart-box' }, [el('canvas', { id: `chart-${m.key}`, role: 'img', 'aria-label': `${m.title} against prefix length, one line per layer` })]),
+      ]),
+    ),
+    el('label', {}, [el('input', { id: 'show-table', type: 'checkbox' }), ' Show the numbers as a table']),
+    el('table', { id: 'numbers', hidden: true }),
+  ]),
+);
+
+let view: DilutionView | undefined;
+const charts = new Map(METRICS.map((m) => [m.key, new LayerChart(document.getElementById(`chart-${m.key}`) as HTMLCanvasElement)]));
+
+const host = connectToHost<DilutionPanelApi, DilutionHostApi>({
+  loading: ({ message }) => {
+    view = undefined;
+    setState('loading');
+    document.getElementById('loading-text')!.textContent = message;
+    return null;
+  },
+  show: (v) => {
+    view = v;
+    render();
+    return null;
+  },
+  error: (e) => {
+    setState('error');
+    document.getElementById('error-text')!.textContent = `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    return null;
+  },
+});
+
+function setState(s: 'loading' | 'drawn' | 'error'): void {
+  document.body.dataset.state = s;
+  document.getElementById('loading')!.hidden = s !== 'loading';
+  document.getElementById('error')!.hidden = s !== 'error';
+  document.getElementById('content')!.hidden = s !== 'drawn';
+}
+
+function render(): void {
+  if (!view) return;
+  const t0 = performance.now();
+  const r = view.result;
+  document.getElementById('subtitle')!.textContent =
+    `${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.totalTokens ?? r.lengths[r.lengths.length - 1]} tokens · ${r.nLayers} layers · ${r.ms.toFixed(0)} ms`;
+  document.getElementById('progress')!.textContent = view.complete
+    ? `Measured ${r.lengths.length} prefix lengths: ${r.lengths.join(', ')}.`
+    : `Measured ${r.lengths.length} of ${view.plan.length} prefix lengths; next n = ${view.plan[r.lengths.length]}…`;
+  document.body.dataset.complete = String(view.complete);
+  setState('drawn');
+  for (const m of METRICS) {
+    const s: Series = { title: m.title, lengths: r.lengths, nLayers: r.nLayers, values: r[m.key], min: m.min, max: m.max };
+    timings[`${m.key}Ms`] = charts.get(m.key)!.draw(s);
+  }
+  renderTable(r);
+  timings.drawnMs = performance.now() - t0;
+}
+
+function renderTable(r: DilutionResult): void {
+  const table = document.getElementById('numbers') as HTMLTableElement;
+  table.hidden = !state.showTable;
+  if (!state.showTable) return;
+  const head = el('tr', {}, [el('th', { scope: 'col' }, ['n']), el('th', { scope: 'col' }, ['layer']), ...METRICS.map((m) => el('th', { scope: 'col', className: 'num' }, [m.title]))]);
+  const rows: HTMLElement[] = [];
+  r.lengths.forEach((n, i) => {
+    for (let l = 0; l < r.nLayers; l++) {
+      rows.push(el('tr', {}, [el('td', { className: 'num' }, [String(n)]), el('td', { className: 'num' }, [String(l)]), ...METRICS.map((m) => el('td', { className: 'num' }, [r[m.key][i * r.nLayers + l].toFixed(4)]))]));
+    }
+  });
+  table.replaceChildren(el('thead', {}, [head]), el('tbody', {}, rows));
+}
+
+const toggle = document.getElementById('show-table') as HTMLInputElement;
+toggle.checked = state.showTable;
+toggle.addEventListener('change', () => {
+  state.showTable = toggle.checked;
+  saveState(state);
+  if (view) renderTable(view.result);
+});
+document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
+onThemeChange(render);
+setState('loading');

@@ -1,0 +1,63 @@
+// One quantity against prefix length, one line per layer. Layer colours are the theme's chart
+// colours in turn; the x axis is log₂ because the lengths are powers of two.
+import { Chart, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend } from 'chart.js';
+import { cssVar, themeColors } from '../shared/theme';
+
+Chart.register(LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
+
+const LAYER_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow', '--vscode-charts-foreground'];
+const FALLBACKS = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700', '#cccccc'];
+
+export function layerColor(l: number): string {
+  return cssVar(LAYER_VARS[l % LAYER_VARS.length], FALLBACKS[l % FALLBACKS.length]);
+}
+
+export interface Series {
+  title: string;
+  lengths: number[];
+  nLayers: number;
+  /** [length, layer] */
+  values: Float32Array;
+  min?: number;
+  max?: number;
+}
+
+export class LayerChart {
+  private chart: Chart<'line', { x: number; y: number }[]> | undefined;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {}
+
+  /** returns the draw time in ms */
+  draw(s: Series): number {
+    const t0 = performance.now();
+    this.chart?.destroy();
+    const c = themeColors();
+    const datasets = Array.from({ length: s.nLayers }, (_, l) => ({
+      label: `layer ${l}`,
+      data: s.lengths.map((n, i) => ({ x: n, y: s.values[i * s.nLayers + l] })),
+      borderColor: layerColor(l),
+      backgroundColor: layerColor(l),
+      // dashes as well as colours, so layers stay apart in high contrast and for colour-blind users
+      borderDash: l % 2 ? [6, 3] : [],
+      tension: 0,
+    }));
+    this.chart = new Chart(this.canvas, {
+      type: 'line',
+      data: { datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: {
+          legend: { labels: { color: c.foreground } },
+          tooltip: { callbacks: { title: (items) => `n = ${String((items[0]?.raw as { x: number } | undefined)?.x ?? '')}`, label: (ctx) => `${ctx.dataset.label}: ${(ctx.raw as { y: number }).y.toFixed(3)}` } },
+        },
+        scales: {
+          x: { type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, grid: { color: c.grid }, title: { display: true, text: 'prefix length n (tokens, log scale)', color: c.muted } },
+          y: { min: s.min, max: s.max, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: s.title, color: c.muted } },
+        },
+      },
+    });
+    return performance.now() - t0;
+  }
+}
