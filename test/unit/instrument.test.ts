@@ -156,3 +156,23 @@ test('cache keys: full hash for small files, sampled for large ones; both change
   writeFileSync(join(dir, 'model.onnx_data'), 'x'); // external data beside it is part of the key
   assert.notEqual((await modelKey(path)).key, before);
 });
+
+test('selecting heads and query rows returns exactly that slice of the full map', async () => {
+  for (const name of ['llama-gqa', 'fused-attention']) {
+    const r = await instrumentModel(model(name), tmp());
+    const session = await createInstrumentedSession(r);
+    const feeds = textFeeds(r.inputs, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const hook = 'blocks.1.attn.hook_pattern';
+    const full = (await fetchActivations(session, r, feeds, [hook])).get(hook);
+    const part = (await fetchActivations(session, r, feeds, [hook], { heads: [2, 0], queries: [3, 7] })).get(hook);
+    assert.ok(full && part);
+    assert.deepEqual(part.dims, [1, 2, 4, 9]);
+    [2, 0].forEach((h, hi) => {
+      for (let q = 3; q < 7; q++)
+        for (let k = 0; k < 9; k++) assert.equal(part.data[(hi * 4 + q - 3) * 9 + k], full.data[(h * 9 + q) * 9 + k], `${name} h${h} q${q} k${k}`);
+    });
+    await assert.rejects(fetchActivations(session, r, feeds, [hook], { heads: [4] }), /head 4 does not exist/);
+    await assert.rejects(fetchActivations(session, r, feeds, [hook], { queries: [5, 12] }), /outside/);
+    await session.release();
+  }
+});

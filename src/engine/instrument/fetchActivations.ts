@@ -10,6 +10,8 @@ import { recomputeInputs } from './instrumentModel.js';
 import { recomputePattern } from './recompute.js';
 import type { DenseTensor } from './recompute.js';
 import { float16ToFloat32 } from './tensorData.js';
+import { slicePattern } from './patternSlice.js';
+import type { PatternSelection } from './patternSlice.js';
 import type { HookInfo, InstrumentResult } from './types.js';
 
 /** the ONNX outputs that the hooks `names` need (globs allowed) */
@@ -62,8 +64,9 @@ function batchOf(feeds: Record<string, Tensor>): number {
 
 export type Activations = Map<string, { dims: number[]; data: Float32Array }>;
 
+/** `select` cuts every pattern to some heads / query rows (recomputed ones compute only those) */
 export async function fetchActivations(session: InferenceSession, result: InstrumentResult, feeds: Record<string, Tensor>,
-  names: string[]): Promise<Activations> {
+  names: string[], select: PatternSelection = {}): Promise<Activations> {
   const hooks = resolveHooks(result, names);
   const needed = new Set<string>();
   for (const h of hooks) for (const n of h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName]) {
@@ -79,11 +82,11 @@ export async function fetchActivations(session: InferenceSession, result: Instru
   };
   const out: Activations = new Map();
   const batch = batchOf(feeds);
-  for (const h of hooks) out.set(h.name, readHook(h, get, batch));
+  for (const h of hooks) out.set(h.name, readHook(h, get, batch, select));
   return out;
 }
 
-function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | undefined, batch: number): DenseTensor {
+function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | undefined, batch: number, select: PatternSelection): DenseTensor {
   const spec = h.recomputed;
   if (spec) {
     const q = get(spec.q.onnxName);
@@ -100,11 +103,12 @@ function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | und
       cos: get(spec.rotary?.cos),
       sin: get(spec.rotary?.sin),
       positionIds: get(spec.rotary?.positionIds),
-    });
+    }, select);
   }
   const t = get(h.onnxName);
   if (!t) throw new InstrumentError('HOOK_UNKNOWN', `${h.name} (${h.onnxName}) was not produced by the run`);
   // fairseq-style exports keep scores as [batch * head, q, k]
-  if (h.kind === 'pattern' && t.dims.length === 3) return { dims: [batch, t.dims[0] / batch, t.dims[1], t.dims[2]], data: t.data };
-  return t;
+  if (h.kind !== 'pattern') return t;
+  const bhqk = t.dims.length === 3 ? { dims: [batch, t.dims[0] / batch, t.dims[1], t.dims[2]], data: t.data } : t;
+  return slicePattern(bhqk, select);
 }

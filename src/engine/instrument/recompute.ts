@@ -2,6 +2,8 @@
  * semantics (GQA head sharing, rotary from the op's cos/sin caches, causal / padding / window masks). */
 import { InstrumentError } from './errors.js';
 import type { RecomputeSpec, TensorSlice } from './types.js';
+import { checkSelection } from './patternSlice.js';
+import type { PatternSelection } from './patternSlice.js';
 
 export interface DenseTensor {
   dims: number[];
@@ -62,8 +64,9 @@ export interface RecomputeInputs {
   pastLength: number;
 }
 
-/** returns the attention probabilities [batch, numHeads, query_pos, key_pos] */
-export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs): DenseTensor {
+/** returns the attention probabilities [batch, numHeads, query_pos, key_pos], or only the selected
+ * heads and query rows (computing just those) */
+export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel: PatternSelection = {}): DenseTensor {
   if (inp.pastLength > 0)
     throw new InstrumentError('RECOMPUTE_UNSUPPORTED', `${spec.op} pattern is recomputed only for a run without past keys (got ${inp.pastLength} cached positions); run the whole prompt at once`);
   const H = spec.numHeads;
@@ -82,14 +85,17 @@ export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs): Den
     applyRotary(k, inp.cos, inp.sin, spec.rotary.interleaved, at);
   }
   const scale = spec.scale || 1 / Math.sqrt(D);
-  const out = new Float32Array(B * H * S * T); // [B, H, S, T]
+  const { heads, q0, q1 } = checkSelection(sel, H, S);
+  const rows = q1 - q0;
+  const out = new Float32Array(B * heads.length * rows * T); // [B, heads, rows, T]
   const row = new Float64Array(T);
   const group = H / KVH;
   const bias = inp.attentionBias;
   for (let b = 0; b < B; b++)
-    for (let h = 0; h < H; h++) {
+    for (let hi = 0; hi < heads.length; hi++) {
+      const h = heads[hi];
       const kh = Math.floor(h / group);
-      for (let i = 0; i < S; i++) {
+      for (let i = q0; i < q1; i++) {
         const qi = ((b * H + h) * S + i) * D;
         const absI = i + (T - S); // query position among the keys (suffix alignment)
         let max = -Infinity;
@@ -116,12 +122,12 @@ export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs): Den
           row[j] = s;
           if (s > max) max = s;
         }
-        const o = ((b * H + h) * S + i) * T;
+        const o = ((b * heads.length + hi) * rows + (i - q0)) * T;
         if (max === -Infinity) continue; // fully masked row: leave zeros
         let sum = 0;
         for (let j = 0; j < T; j++) sum += row[j] = Math.exp(row[j] - max);
         for (let j = 0; j < T; j++) out[o + j] = row[j] / sum;
       }
     }
-  return { dims: [B, H, S, T], data: out };
+  return { dims: [B, heads.length, rows, T], data: out };
 }
