@@ -53,9 +53,11 @@ function fusedAttentionOp(g: GraphIndex, i: number, n: onnx.INodeProto, tag: str
   const x = input(n, 0);
   const weights = input(n, 1);
   const w = weights ? g.initializers.get(weights) : undefined;
-  if (!x || !weights || !w) return { ...out, reason: 'the Attention op\'s packed QKV weights are not an initializer' };
+  const declared = weights ? g.valueInfo.get(weights)?.type?.tensorType?.shape?.dim?.map((d) => Number(d.dimValue ?? 0)) : undefined;
+  const width = (w ? dimsOf(w) : declared)?.[1];
+  const sizes = attrInts(n, 'qkv_hidden_sizes') ?? (width ? Array(3).fill(width / 3) : undefined);
+  if (!x || !weights || !sizes) return { ...out, reason: 'the width of the Attention op\'s packed QKV weights is unknown' };
   if (attrInt(n, 'do_rotary', 0)) return { ...out, reason: 'Attention with do_rotary=1 is not recomputed yet (its rotary has no cos/sin inputs)' };
-  const sizes = attrInts(n, 'qkv_hidden_sizes') ?? Array(3).fill(dimsOf(w)[1] / 3);
   const qkv = `tensorloupe/${tag}/qkv`;
   const bias = input(n, 2);
   // the op projects internally: add the same projection as a node so ORT computes Q and K for us
