@@ -11,16 +11,28 @@ import { decodeModel, modelKey, readModelBytes } from './modelFile.js';
 import { writeInstrumented } from './writeInstrumented.js';
 import { graphInputsOf, readConfigHints } from './modelInfo.js';
 import { dimsOf } from './tensorData.js';
-import type { InstrumentResult, RecomputeSpec } from './types.js';
+import type { HookInfo, InstrumentResult, RecomputeSpec } from './types.js';
+import type { GraphIndex } from './graphIndex.js';
 
 /** bump when detection or the written graph changes, so stale caches are rebuilt */
-export const INSTRUMENT_VERSION = 4;
+export const INSTRUMENT_VERSION = 5;
 
 /** ONNX tensors a recomputed pattern needs besides Q and K */
 export function recomputeInputs(spec: RecomputeSpec): string[] {
   const names = [spec.q.onnxName, spec.k.onnxName, spec.keyPaddingMask, spec.attentionBias, spec.seqlensK, spec.pastKey,
     spec.rotary?.cos, spec.rotary?.sin, spec.rotary?.positionIds];
   return [...new Set(names.filter((n): n is string => !!n))];
+}
+
+/** [batch, head, q, k] patterns usually carry a fixed head count in the exporter's value_info */
+function headsFromShape(g: GraphIndex, hooks: HookInfo[]): number | undefined {
+  for (const h of hooks) {
+    if (h.kind !== 'pattern' || h.recomputed) continue;
+    const dims = g.valueInfo.get(h.onnxName)?.type?.tensorType?.shape?.dim;
+    const heads = dims?.length === 4 ? Number(dims[1].dimValue ?? 0) : 0;
+    if (heads > 0) return heads;
+  }
+  return undefined;
 }
 
 export async function instrumentModel(userModelPath: string, cacheDir: string): Promise<InstrumentResult> {
@@ -80,7 +92,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
     unavailable: plan.unavailable,
     architecture: {
       nLayers: plan.nLayers,
-      nHeads: spec?.numHeads ?? hints.nHeads,
+      nHeads: spec?.numHeads ?? headsFromShape(g, plan.hooks) ?? hints.nHeads,
       dModel: (normWeight ? dimsOf(normWeight)[0] : undefined) ?? hints.dModel,
       fusedAttention: fused.length > 0,
       layerNorm: stream.layerNorm,
