@@ -30,7 +30,7 @@ const MODELS = [
 ];
 
 /** Softmax in float64 and the k most probable ids, best first. */
-export function topK(logits: Float32Array, k: number): { ids: number[]; probs: number[] } {
+function topK(logits: Float32Array, k: number): { ids: number[]; probs: number[] } {
   const max = logits.reduce((a, b) => Math.max(a, b), -Infinity);
   const e = Array.from(logits, (v) => Math.exp(v - max));
   const sum = e.reduce((a, b) => a + b, 0);
@@ -82,6 +82,32 @@ for (const m of MODELS) {
       assert.deepEqual(topK(row, 1).ids, r.inputs[b].top10[0].ids.slice(0, 1));
     }
     await session.release();
+  });
+
+  test(`${m.name}: reference activations cover every layer with consistent shapes`, () => {
+    const r = ref();
+    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, number>;
+    const layers = cfg.num_hidden_layers ?? cfg.encoder_layers;
+    const heads = cfg.num_attention_heads ?? cfg.encoder_attention_heads;
+    const d = cfg.hidden_size ?? cfg.d_model;
+    const acts = r.activations as Record<string, { shape: number[]; data: number[] }>;
+    const pos = acts.hook_embed.shape[1];
+    assert.equal(pos, m.kind === 'image-classification' ? 65 : 50);
+    const names = ['hook_embed', 'ln_final.hook_normalized'];
+    for (let l = 0; l < layers; l++) names.push(...['resid_pre', 'resid_mid', 'resid_post'].map((h) => `blocks.${l}.hook_${h}`));
+    for (const n of names) {
+      assert.deepEqual(acts[n]?.shape, [1, pos, d], n);
+      assert.equal(acts[n].data.length, pos * d, n);
+    }
+    assert.deepEqual(acts.hook_embed.data, acts['blocks.0.hook_resid_pre'].data);
+    for (let l = 0; l < layers; l++) {
+      const p = acts[`blocks.${l}.attn.hook_pattern`]; // [1, head, q, k]
+      assert.deepEqual(p.shape, [1, heads, pos, pos]);
+      for (let row = 0; row < heads * pos; row++) {
+        const sum = p.data.slice(row * pos, (row + 1) * pos).reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(sum - 1) < 1e-5, `layer ${l} row ${row} sums to ${sum}`);
+      }
+    }
   });
 
   test(`${m.name}: held-out accuracy in metrics.json is at least 90%`, () => {

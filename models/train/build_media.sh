@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuild the bundled vision and audio models from scratch (seeded), on CPU, one thread each:
+#   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT, ~16 min)
+#   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder, ~20 min)
+# Needs Debian's /usr/bin/python3 with python3-torch, python3-numpy, python3-onnx, python3-pil, and
+# espeak-ng, fonts-dejavu-core, fonts-liberation, fonts-liberation2, fonts-noto-core.
+#   bash models/train/build_media.sh            # both, one after the other
+#   bash models/train/build_media.sh glyph      # or just one: glyph | speech
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=/usr/bin/python3
+mkdir -p .data
+which=${1:-all}
+$PY whisper_features.py                      # self-check of the feature extractor
+if [[ $which == all || $which == glyph ]]; then
+  rm -f .data/glyphs_*.npz .data/glyph_vit.pt
+  nice -n 10 $PY glyph_vit.py 2>&1 | tee .data/glyph_vit.log
+fi
+if [[ $which == all || $which == speech ]]; then
+  rm -f .data/speech_clips.npz .data/speech_kws.pt
+  nice -n 10 $PY speech_kws.py 2>&1 | tee .data/speech_kws.log
+fi
+cd ../.. && node --import tsx --test test/acceptance/mediaModels.test.ts
