@@ -4,7 +4,9 @@
  * The region is every node computable from x and constants alone with norm-ish ops; its single exit
  * tensor is the normalised output (after the affine weight and bias). */
 import type { GraphIndex } from './graphIndex.js';
-import { opOf } from './graphIndex.js';
+import type { onnx } from 'onnx-proto';
+import { attrInt, attrInts, opOf } from './graphIndex.js';
+import { tensorToFloat32 } from './tensorData.js';
 
 const NORM_OPS = new Set(['ReduceMean', 'ReduceSumSquare', 'ReduceSum', 'Sub', 'Pow', 'Mul', 'Add', 'Sqrt', 'Div',
   'Reciprocal', 'Cast', 'Identity', 'LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization']);
@@ -18,6 +20,18 @@ export interface NormRegion {
   kind: 'layernorm' | 'rmsnorm';
 }
 
+/** a norm reduces over the feature (last) axis and keeps it for broadcasting; pooling over positions
+ * (a classifier's mean over time) reduces axis 1 and is not part of a norm */
+function reducesFeatures(g: GraphIndex, n: onnx.INodeProto): boolean {
+  if (attrInt(n, 'keepdims', 1) !== 1) return false;
+  const axesInput = n.input?.[1];
+  const producer = axesInput ? g.producer.get(axesInput) : undefined;
+  const constNode = producer === undefined ? undefined : g.nodes[producer];
+  const init = axesInput ? g.initializers.get(axesInput) ?? (opOf(constNode ?? {}) === 'Constant' ? constNode?.attribute?.find((a) => a.name === 'value')?.t ?? undefined : undefined) : undefined;
+  const axes = attrInts(n, 'axes') ?? (init ? Array.from(tensorToFloat32(init)) : undefined);
+  return !!axes && axes.every((a) => a === -1 || a >= 2);
+}
+
 export function findNormRegion(g: GraphIndex, x: string): NormRegion | undefined {
   const tensors = new Set([x]);
   const nodes = new Set<number>();
@@ -28,7 +42,7 @@ export function findNormRegion(g: GraphIndex, x: string): NormRegion | undefined
       for (const c of g.consumers.get(t) ?? []) {
         if (nodes.has(c)) continue;
         const n = g.nodes[c];
-        if (!NORM_OPS.has(opOf(n))) continue;
+        if (!NORM_OPS.has(opOf(n)) || (opOf(n).startsWith('Reduce') && !reducesFeatures(g, n))) continue;
         const ins = (n.input ?? []).filter(Boolean);
         if (!ins.every((i) => tensors.has(i) || g.isConst(i))) continue;
         nodes.add(c);

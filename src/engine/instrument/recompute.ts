@@ -91,43 +91,43 @@ export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel:
   const row = new Float64Array(T);
   const group = H / KVH;
   const bias = inp.attentionBias;
-  for (let b = 0; b < B; b++)
+  const [bb, bh] = bias && bias.dims.length === 4 ? [bias.dims[0], bias.dims[1]] : [1, 1];
+  const qd = q.data;
+  const kd = k.data;
+  const keep = new Uint8Array(T); // per batch row: keys not removed by padding / seqlens
+  for (let b = 0; b < B; b++) {
+    const pad = inp.keyPaddingMask && inp.keyPaddingMask.dims.length === 2 ? inp.keyPaddingMask.data : undefined;
+    for (let j = 0; j < T; j++) keep[j] = (pad && pad[b * T + j] === 0) || (inp.seqlensK && j > inp.seqlensK.data[b]) ? 0 : 1;
     for (let hi = 0; hi < heads.length; hi++) {
       const h = heads[hi];
-      const kh = Math.floor(h / group);
+      const kBase = (b * KVH + Math.floor(h / group)) * T * D;
+      const biasBase = bias ? ((bb === 1 ? 0 : b) * bh + (bh === 1 ? 0 : h)) * S * T : 0;
       for (let i = q0; i < q1; i++) {
         const qi = ((b * H + h) * S + i) * D;
         const absI = i + (T - S); // query position among the keys (suffix alignment)
+        // keys outside [jLo, jHi] are masked by causality / the sliding window
+        const jHi = spec.causal ? Math.min(absI, T - 1) : T - 1;
+        const jLo = spec.localWindow !== undefined ? Math.max(0, absI - spec.localWindow) : 0;
         let max = -Infinity;
-        for (let j = 0; j < T; j++) {
-          let masked = spec.causal && j > absI;
-          if (spec.localWindow !== undefined && j < absI - spec.localWindow) masked = true;
-          if (inp.keyPaddingMask && inp.keyPaddingMask.dims.length === 2 && inp.keyPaddingMask.data[b * T + j] === 0) masked = true;
-          if (inp.seqlensK && j > inp.seqlensK.data[b]) masked = true;
-          if (masked) {
-            row[j] = -Infinity;
-            continue;
-          }
-          const kj = ((b * KVH + kh) * T + j) * D;
+        row.fill(-Infinity);
+        for (let j = jLo; j <= jHi; j++) {
+          if (!keep[j]) continue;
+          const kj = kBase + j * D;
           let s = 0;
-          for (let d = 0; d < D; d++) s += q.data[qi + d] * k.data[kj + d];
+          for (let d = 0; d < D; d++) s += qd[qi + d] * kd[kj + d];
           s *= scale;
           if (spec.softcap) s = spec.softcap * Math.tanh(s / spec.softcap);
-          if (bias) {
-            // broadcast [B|1, H|1, S, T]
-            const [bb, bh] = bias.dims.length === 4 ? [bias.dims[0], bias.dims[1]] : [1, 1];
-            const idx = (((bb === 1 ? 0 : b) * bh + (bh === 1 ? 0 : h)) * S + i) * T + j;
-            s += bias.data[idx];
-          }
+          if (bias) s += bias.data[biasBase + i * T + j]; // broadcast [B|1, H|1, S, T]
           row[j] = s;
           if (s > max) max = s;
         }
         const o = ((b * heads.length + hi) * rows + (i - q0)) * T;
         if (max === -Infinity) continue; // fully masked row: leave zeros
         let sum = 0;
-        for (let j = 0; j < T; j++) sum += row[j] = Math.exp(row[j] - max);
-        for (let j = 0; j < T; j++) out[o + j] = row[j] / sum;
+        for (let j = jLo; j <= jHi; j++) sum += row[j] = Math.exp(row[j] - max);
+        for (let j = jLo; j <= jHi; j++) out[o + j] = row[j] / sum;
       }
     }
+  }
   return { dims: [B, heads.length, rows, T], data: out };
 }
