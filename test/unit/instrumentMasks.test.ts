@@ -14,16 +14,22 @@ import { seededRandom } from '../../src/engine/analyses/induction.js';
 const B = 2, S = 5, H = 2, D = 16;
 const rand = seededRandom(11);
 const floats = (n: number): Float32Array => Float32Array.from({ length: n }, () => rand() * 2 - 1);
+// GQA wants total_sequence_length as an int32 scalar: computed in the graph from the key's shape
+const gqaScalars: onnx.INodeProto[] = [
+  { opType: 'Shape', input: ['k'], output: ['k_shape'], attribute: [{ name: 'start', type: 2, i: 1 }, { name: 'end', type: 2, i: 2 }] },
+  { opType: 'Squeeze', input: ['k_shape'], output: ['total64'] },
+  { opType: 'Cast', input: ['total64'], output: ['total'], attribute: [{ name: 'to', type: 2, i: 6 }] },
+];
 const vi = (name: string, elemType: number, dims: number[]): onnx.IValueInfoProto =>
   ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 
 async function check(op: onnx.INodeProto, inputs: onnx.IValueInfoProto[], feeds: Record<string, Tensor>, v: Float32Array,
-  initializer: onnx.ITensorProto[] = []): Promise<void> {
+  initializer: onnx.ITensorProto[] = [], kvHeads = H, rowValid: (b: number, i: number) => boolean = () => true): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-mask-'));
   const path = join(dir, 'model.onnx');
   const m = onnx.ModelProto.create({
     irVersion: 8, opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
-    graph: { name: 'g', node: [op], input: inputs, initializer, output: [vi('y', 1, [B, S, H * D])] },
+    graph: { name: 'g', node: op.opType === 'GroupQueryAttention' ? [op, ...gqaScalars] : [op], input: inputs, initializer, output: [vi('y', 1, [B, S, H * D])] },
   });
   writeFileSync(path, onnx.ModelProto.encode(m).finish());
   const r = await instrumentModel(path, join(dir, 'cache'));
@@ -38,8 +44,10 @@ async function check(op: onnx.INodeProto, inputs: onnx.IValueInfoProto[], feeds:
     for (let h = 0; h < H; h++)
       for (let i = 0; i < S; i++)
         for (let d = 0; d < D; d++) {
+          if (!rowValid(b, i)) continue; // padded query rows are unspecified
           let acc = 0;
-          for (let j = 0; j < S; j++) acc += p.data[((b * H + h) * S + i) * S + j] * v[(b * S + j) * H * D + h * D + d];
+          const kh = Math.floor(h / (H / kvHeads));
+          for (let j = 0; j < S; j++) acc += p.data[((b * H + h) * S + i) * S + j] * v[(b * S + j) * kvHeads * D + kh * D + d];
           max = Math.max(max, Math.abs(acc - y[(b * S + i) * H * D + h * D + d]));
         }
   assert.ok(max < 1e-5, `P·V differs from the op's output by ${max}`);
@@ -79,4 +87,16 @@ test('Attention (packed QKV weights): causal with a 2-D mask_index', async () =>
   await check(node, [vi('x', 1, [B, S, H * D]), vi('mask', 6, [B, S])], {
     x: new Tensor('float32', x, [B, S, H * D]), mask: new Tensor('int32', mask, [B, S]),
   }, v, [wInit, bInit]);
+});
+
+test('GroupQueryAttention: kv heads shared by query heads, right-padded batch (causal: padded keys are never visible to valid rows)', async () => {
+  const KVH = 1;
+  const q = floats(B * S * H * D), k = floats(B * S * KVH * D), v = floats(B * S * KVH * D);
+  const seqlens = Int32Array.from([S - 1, S - 3]); // batch 1 has 2 padding positions at the end
+  const node = { opType: 'GroupQueryAttention', domain: 'com.microsoft', input: ['q', 'k', 'v', '', '', 'seqlens_k', 'total'], output: ['y', 'pk', 'pv'],
+    attribute: [{ name: 'num_heads', type: 2, i: H }, { name: 'kv_num_heads', type: 2, i: KVH }] };
+  await check(node, [vi('q', 1, [B, S, H * D]), vi('k', 1, [B, S, KVH * D]), vi('v', 1, [B, S, KVH * D]), vi('seqlens_k', 6, [B])], {
+    q: new Tensor('float32', q, [B, S, H * D]), k: new Tensor('float32', k, [B, S, KVH * D]), v: new Tensor('float32', v, [B, S, KVH * D]),
+    seqlens_k: new Tensor('int32', seqlens, [B]),
+  }, v, [], KVH, (b, i) => i <= seqlens[b]);
 });
