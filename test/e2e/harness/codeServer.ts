@@ -126,6 +126,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     env: { ...process.env, ...options.env },
   });
   const pgid = child.pid ?? 0;
+  // Detached children outlive us: if this test process exits without stop() (a crash, an
+  // uncaught error), take code-server's whole group down with it.
+  const killGroupOnExit = (): void => { try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ } };
+  process.once('exit', killGroupOnExit);
   const log = (): string => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : '');
   const keep = options.keep ?? process.env.TENSORLOUPE_E2E_KEEP === '1';
 
@@ -133,6 +137,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', killGroupOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       try { process.kill(-pgid, 'SIGTERM'); } catch { /* already gone */ }

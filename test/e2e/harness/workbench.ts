@@ -127,9 +127,8 @@ export class Workbench {
    * it would move the cursor and the `editorHasSelection` items would vanish.
    */
   async contextMenu(label: string): Promise<void> {
-    const box = await this.editor.locator('.selected-text').first().boundingBox();
-    if (!box) throw new Error('no visible selection to right-click');
-    await this.page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
+    const point = await this.selectionPoint();
+    await this.page.mouse.click(point.x, point.y, { button: 'right' });
     const item = this.page.locator('.context-view .action-item .action-label', { hasText: label }).first();
     await item.waitFor({ timeout: long });
     // A click on a menu that has just opened is ignored: hover, pause, click — and click again
@@ -146,11 +145,31 @@ export class Workbench {
     throw new Error(`context menu item "${label}" did not run: the menu stayed open`);
   }
 
+  /**
+   * A point on the widest rendered piece of the selection. Monaco re-renders the selection layer
+   * (e.g. when semantic colouring arrives), so a located element can vanish before it is
+   * measured: read all pieces in one go, and retry for a while.
+   */
+  async selectionPoint(): Promise<{ x: number; y: number }> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const rects = await this.editor.locator('.selected-text').evaluateAll((els) =>
+        els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.top, r.width, r.height]),
+      );
+      const widest = rects.filter(([, , w, h]) => w > 4 && h > 4).sort((a, b) => b[2] - a[2])[0];
+      if (widest) {
+        const [x, y, w, h] = widest;
+        return { x: x + Math.min(20, w / 2), y: y + h / 2 };
+      }
+      if (Date.now() > deadline) throw new Error('no visible selection to right-click');
+      await this.page.waitForTimeout(200);
+    }
+  }
+
   /** Labels of the editor context menu for the current selection (then closes it). */
   async contextMenuLabels(): Promise<string[]> {
-    const box = await this.editor.locator('.selected-text').first().boundingBox();
-    if (!box) throw new Error('no visible selection to right-click');
-    await this.page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2, { button: 'right' });
+    const point = await this.selectionPoint();
+    await this.page.mouse.click(point.x, point.y, { button: 'right' });
     const labels = this.page.locator('.context-view .action-item .action-label');
     await labels.first().waitFor({ timeout: long });
     const texts = (await labels.allInnerTexts()).map((t) => t.trim()).filter((t) => t.length > 0);
