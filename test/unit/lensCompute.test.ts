@@ -1,18 +1,33 @@
 // The lens grid and trace on a tiny hand-made unembedding, where every number can be worked out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lensGrid, lensTrace } from '../../src/engine/internals/lensCompute';
+import { lensGrid, lensTrace, type LogProbs } from '../../src/engine/internals/lensCompute';
+import { createLensHead } from '../../src/engine/internals/lensUnembed';
 import { shortLayer } from '../../webview/lens/labels';
-import type { UnembedParams } from '../../src/engine/analyses/logitLens';
+import { unembed, type UnembedParams } from '../../src/engine/analyses/logitLens';
+import { entropyBits as entropyBitsOf, logSoftmax, softmax } from '../../src/engine/analyses/distribution';
+import { seededRandom } from '../../src/engine/analyses/induction';
 
 // d_model 2, vocab 3: logits = [x0, x1, 0]
 const u: UnembedParams = { weight: Float32Array.from([1, 0, 0, 0, 1, 0]), dModel: 2, vocab: 3 }; // [d_model, vocab]
 
-test('lensGrid: top-k, probabilities, entropy and KL to the last row', () => {
+/** the lens head in plain JavaScript: x [rows, d_model] → log-probabilities [rows, vocab] */
+function jsLogProbs(p: UnembedParams): LogProbs {
+  return async (x) => {
+    const logits = unembed(x, p); // [rows, vocab]
+    const logp = new Float32Array(logits.length);
+    for (let r = 0; r < logits.length / p.vocab; r++) logp.set(logSoftmax(logits.subarray(r * p.vocab, (r + 1) * p.vocab)), r * p.vocab);
+    const entropyBits = Float32Array.from({ length: logits.length / p.vocab }, (_, r) =>
+      entropyBitsOf(softmax(logits.subarray(r * p.vocab, (r + 1) * p.vocab))));
+    return { logp, entropyBits };
+  };
+}
+
+test('lensGrid: top-k, probabilities, entropy and KL to the last row', async () => {
   // two rows (layer 0, output), two positions each: [pos, d_model]
   const layer0 = Float32Array.from([0, 0, 5, 0]); // pos 0 uniform, pos 1 favours token 0
   const output = Float32Array.from([0, 5, 5, 0]); // pos 0 favours token 1, pos 1 favours token 0
-  const g = lensGrid([layer0, output], 2, u, 2);
+  const g = await lensGrid([layer0, output], 2, 3, 2, jsLogProbs(u));
   assert.equal(g.topIds.length, 2 * 2 * 2);
   // layer 0, position 0: uniform over 3 → ties broken by lower id
   assert.deepEqual([...g.topIds.subarray(0, 2)], [0, 1]);
@@ -30,12 +45,12 @@ test('lensGrid: top-k, probabilities, entropy and KL to the last row', () => {
   assert.deepEqual([...g.klToFinal.subarray(2)], [0, 0], 'the output row is the reference');
 });
 
-test('lensTrace: 1-based rank and probability of a token in every row', () => {
+test('lensTrace: 1-based rank and probability of a token in every row', async () => {
   const rows = [Float32Array.from([0, 0, 5, 0]), Float32Array.from([0, 5, 5, 0])];
-  const t = lensTrace(rows, 0, u, 1);
+  const t = await lensTrace(rows, 0, 2, 3, 1, jsLogProbs(u));
   assert.deepEqual([...t.ranks], [2, 1], 'uniform row: id 0 wins the tie, so id 1 is second');
   assert.ok(Math.abs(t.probs[0] - 1 / 3) < 1e-6);
-  const t2 = lensTrace(rows, 1, u, 2);
+  const t2 = await lensTrace(rows, 1, 2, 3, 2, jsLogProbs(u));
   assert.deepEqual([...t2.ranks], [3, 3], 'logits [5, 0, 0]: id 2 loses the tie with id 1');
 });
 
@@ -43,4 +58,21 @@ test('shortLayer names lens rows for axes', () => {
   assert.equal(shortLayer('blocks.0.hook_resid_pre (embed)'), 'embed');
   assert.equal(shortLayer('blocks.3.hook_resid_pre'), 'L3 in');
   assert.equal(shortLayer('ln_final (output)'), 'output');
+});
+
+test('the onnxruntime lens head equals unembed + log-softmax in JavaScript, with and without bias', async () => {
+  const rand = seededRandom(5);
+  const d = 16;
+  const V = 50;
+  const x = Float32Array.from({ length: 7 * d }, () => rand() * 4 - 2); // [rows, d_model]
+  for (const bias of [undefined, Float32Array.from({ length: V }, () => rand() - 0.5)]) {
+    const p: UnembedParams = { weight: Float32Array.from({ length: d * V }, () => rand() - 0.5), bias, dModel: d, vocab: V };
+    const got = await (await createLensHead(p)).logProbs(x);
+    const want = await jsLogProbs(p)(x);
+    assert.equal(got.logp.length, want.logp.length);
+    let max = 0;
+    for (let i = 0; i < got.logp.length; i++) max = Math.max(max, Math.abs(got.logp[i] - want.logp[i]));
+    assert.ok(max < 1e-5, `log-probabilities: max |diff| ${max}`);
+    for (let r = 0; r < 7; r++) assert.ok(Math.abs(got.entropyBits[r] - want.entropyBits[r]) < 1e-4, `entropy row ${r}`);
+  }
 });

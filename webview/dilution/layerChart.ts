@@ -53,7 +53,7 @@ export class LayerChart {
           tooltip: { callbacks: { title: (items) => `n = ${String((items[0]?.raw as { x: number } | undefined)?.x ?? '')}`, label: (ctx) => `${ctx.dataset.label}: ${(ctx.raw as { y: number }).y.toFixed(3)}` } },
         },
         scales: {
-          x: { type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, grid: { color: c.grid }, title: { display: true, text: 'prefix length n (tokens, log scale)', color: c.muted } },
+          x: { type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, afterBuildTicks: (axis) => { axis.ticks = s.lengths.map((value) => ({ value })); }, grid: { color: c.grid }, title: { display: true, text: 'prefix length n (tokens, log scale)', color: c.muted } },
           y: { min: s.min, max: s.max, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: s.title, color: c.muted } },
         },
       },

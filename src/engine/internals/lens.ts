@@ -7,7 +7,8 @@ import { applyFinalNorm } from '../analyses/logitLens';
 import { CancelledError, type CancelSignal } from '../../protocol/rpc';
 import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
 import { lensGrid, lensTrace } from './lensCompute';
-import { lensParamsFor, lensRowHooks } from './lensModel';
+import { lensHeadFor, lensParamsFor, lensRowHooks } from './lensModel';
+import type { LensHead } from './lensUnembed';
 import type { InstrumentedLm } from './instrumentedModels';
 import type { LensParams as LensGraphParams } from '../instrument/lensParams';
 import type { LensResult, LensTargetResult } from '../../protocol/internals';
@@ -17,6 +18,7 @@ const MAX_TOP_K = 20;
 interface LensRun {
   m: InstrumentedLm;
   params: LensGraphParams;
+  head: LensHead;
   /** one [T, d_model] array per lens row, final norm applied (small: rows × T × d floats) */
   normed: Float32Array[];
   T: number;
@@ -40,6 +42,7 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
       const topK = Math.max(1, Math.min(MAX_TOP_K, Math.round(p.topK) || 1));
       const m = await ctx.instrumented.load(p.model);
       const params = await lensParamsFor(m);
+      const head = await lensHeadFor(m);
       const { names, labels } = lensRowHooks(m);
       const all = m.base.tokenizer.encode(p.text);
       const { tokens, truncation } = fitToContext(all, Math.min(Math.max(1, p.maxTokens), m.base.lm.contextLength), m.base.tokenizer.bosId);
@@ -55,11 +58,11 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
         return applyFinalNorm(a.data, d, params.norm); // [pos, d_model]
       });
       acts.clear();
-      const grid = lensGrid(normed, T, params.unembed, topK, () => throwIfCancelled(signal));
+      const grid = await lensGrid(normed, T, params.unembed.vocab, topK, head.logProbs, () => throwIfCancelled(signal));
       const tokenTexts: Record<number, string> = {};
       for (const id of grid.topIds) tokenTexts[id] ??= tokenText(m.base, id);
       const runId = randomUUID();
-      runs.put(runId, { m, params, normed, T });
+      runs.put(runId, { m, params, head, normed, T });
       return {
         model: m.base.info,
         tokens,
@@ -89,7 +92,9 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
         if (!first) throw new InputError(`"${target}" encodes to no token: type the token text you want to follow (leading space included).`);
         targetId = first.id;
       }
-      return { targetId, targetText: tokenText(run.m.base, targetId), ...lensTrace(run.normed, position, run.params.unembed, targetId) };
+      const { dModel } = run.params.unembed;
+      const trace = await lensTrace(run.normed, position, dModel, vocab, targetId, run.head.logProbs);
+      return { targetId, targetText: tokenText(run.m.base, targetId), ...trace };
     },
   };
 }

@@ -1,7 +1,10 @@
 // The logit-lens grid from residual rows that already went through the final norm: per layer and
-// position the top-k tokens, the entropy, and KL(final ‖ layer). Pure: no ONNX, no I/O.
-import { unembed, type UnembedParams } from '../analyses/logitLens';
-import { klBits, logSoftmax, rankOf, topK } from '../analyses/distribution';
+// position the top-k tokens, the entropy, and KL(final ‖ layer). The unembedding + log-softmax is
+// passed in (onnxruntime in the engine, plain JavaScript in unit tests).
+import { rankOf, topK } from '../analyses/distribution';
+
+/** x: [rows, d_model] → natural-log probabilities [rows, vocab] and entropy in bits [rows] */
+export type LogProbs = (x: Float32Array) => Promise<{ logp: Float32Array; entropyBits: Float32Array }>;
 
 export interface LensGrid {
   /** [layer, position, topK] token ids, best first */
@@ -14,14 +17,11 @@ export interface LensGrid {
   entropyBits: Float32Array;
 }
 
-/** Shannon entropy in bits from one row of natural-log probabilities ([vocab]). */
-function entropyFromLog(lp: Float64Array): number {
-  let h = 0;
-  for (let i = 0; i < lp.length; i++) {
-    const p = Math.exp(lp[i]);
-    if (p > 0) h -= p * lp[i];
-  }
-  return h / Math.LN2;
+/** KL(final ‖ layer) in bits from the final row's probabilities and both rows' log-probabilities */
+function klToFinalBits(pFinal: Float32Array, logFinal: Float32Array, logLayer: Float32Array): number {
+  let kl = 0;
+  for (let i = 0; i < pFinal.length; i++) if (pFinal[i] > 0) kl += pFinal[i] * (logFinal[i] - logLayer[i]);
+  return Math.max(0, kl / Math.LN2);
 }
 
 /**
@@ -29,29 +29,29 @@ function entropyFromLog(lp: Float64Array): number {
  * output. Rows are unembedded one at a time so at most two [T, vocab] arrays exist at once.
  * `onRow` runs after each row (cancellation checks).
  */
-export function lensGrid(normed: Float32Array[], T: number, u: UnembedParams, k: number, onRow: () => void = () => undefined): LensGrid {
+export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, logProbs: LogProbs, onRow: () => void = () => undefined): Promise<LensGrid> {
   const L = normed.length;
-  const V = u.vocab;
+  const V = vocab;
   const topIds = new Int32Array(L * T * k);
   const topProbs = new Float32Array(L * T * k);
   const klToFinal = new Float32Array(L * T);
   const entropyBits = new Float32Array(L * T);
-  // final log-probabilities [T, vocab], the reference every other row is compared with
-  const finalLogits = unembed(normed[L - 1], u);
-  const finalLog = new Float32Array(T * V);
-  for (let p = 0; p < T; p++) finalLog.set(logSoftmax(finalLogits.subarray(p * V, (p + 1) * V)), p * V);
+  const final = await logProbs(normed[L - 1]); // the reference every row is compared with
+  const finalLog = final.logp; // [T, vocab]
+  const finalP = finalLog.map(Math.exp); // [T, vocab], so KL needs no exp per row
   for (let l = 0; l < L; l++) {
-    const logits = l === L - 1 ? finalLogits : unembed(normed[l], u); // [T, vocab]
+    const row = l === L - 1 ? final : await logProbs(normed[l]);
+    const all = row.logp; // [T, vocab]
     for (let p = 0; p < T; p++) {
-      const lp = logSoftmax(logits.subarray(p * V, (p + 1) * V)); // [vocab]
+      const lp = all.subarray(p * V, (p + 1) * V); // [vocab]
       const best = topK(lp, k);
       const at = (l * T + p) * k;
       for (let j = 0; j < best.ids.length; j++) {
         topIds[at + j] = best.ids[j];
         topProbs[at + j] = Math.exp(best.values[j]);
       }
-      entropyBits[l * T + p] = entropyFromLog(lp);
-      klToFinal[l * T + p] = l === L - 1 ? 0 : Math.max(0, klBits(finalLog.subarray(p * V, (p + 1) * V), lp));
+      entropyBits[l * T + p] = row.entropyBits[p];
+      klToFinal[l * T + p] = l === L - 1 ? 0 : klToFinalBits(finalP.subarray(p * V, (p + 1) * V), finalLog.subarray(p * V, (p + 1) * V), lp);
     }
     onRow();
   }
@@ -59,14 +59,17 @@ export function lensGrid(normed: Float32Array[], T: number, u: UnembedParams, k:
 }
 
 /** Rank (1-based) and probability of `id` at one position of every lens row; normed as above. */
-export function lensTrace(normed: Float32Array[], position: number, u: UnembedParams, id: number): { ranks: Int32Array; probs: Float32Array } {
-  const d = u.dModel;
-  const ranks = new Int32Array(normed.length); // [layer]
-  const probs = new Float32Array(normed.length); // [layer]
-  normed.forEach((rows, l) => {
-    const lp = logSoftmax(unembed(rows.subarray(position * d, (position + 1) * d), u)); // [vocab]
+export async function lensTrace(normed: Float32Array[], position: number, dModel: number, vocab: number, id: number, logProbs: LogProbs): Promise<{ ranks: Int32Array; probs: Float32Array }> {
+  const L = normed.length;
+  const x = new Float32Array(L * dModel); // [layer, d_model]: this position in every row
+  normed.forEach((rows, l) => x.set(rows.subarray(position * dModel, (position + 1) * dModel), l * dModel));
+  const all = (await logProbs(x)).logp; // [layer, vocab]
+  const ranks = new Int32Array(L); // [layer]
+  const probs = new Float32Array(L); // [layer]
+  for (let l = 0; l < L; l++) {
+    const lp = all.subarray(l * vocab, (l + 1) * vocab);
     ranks[l] = rankOf(lp, id) + 1;
     probs[l] = Math.exp(lp[id]);
-  });
+  }
   return { ranks, probs };
 }

@@ -2,6 +2,7 @@
 // graph's initializers and kept by model hash) and the residual hooks that make its rows.
 import { findLensParams, type LensParams } from '../instrument/lensParams';
 import { InputError } from '../errors';
+import { createLensHead, type LensHead } from './lensUnembed';
 import type { InstrumentedLm } from './instrumentedModels';
 
 const cache = new Map<string, Promise<LensParams>>();
@@ -18,6 +19,21 @@ export function lensParamsFor(m: InstrumentedLm): Promise<LensParams> {
     });
     cache.set(key, hit);
     while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  }
+  return hit;
+}
+
+const heads = new Map<string, Promise<LensHead>>();
+
+/** The model's unembedding + log-softmax as an onnxruntime session, one per model. */
+export function lensHeadFor(m: InstrumentedLm): Promise<LensHead> {
+  const key = m.result.modelHash;
+  let hit = heads.get(key);
+  if (!hit) {
+    hit = lensParamsFor(m).then((p) => createLensHead(p.unembed));
+    hit.catch(() => heads.delete(key));
+    heads.set(key, hit);
+    while (heads.size > CACHE_LIMIT) heads.delete(heads.keys().next().value as string);
   }
   return hit;
 }
