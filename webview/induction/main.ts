@@ -166,6 +166,12 @@ document.getElementById('scan-form')!.addEventListener('submit', (e) => {
   scan();
 });
 document.getElementById('scan')!.addEventListener('click', scan);
+// Enter in any field scans (a form of three fields and no native submit button would not submit)
+document.getElementById('scan-form')!.addEventListener('keydown', (e: KeyboardEvent) => {
+  if (e.key !== 'Enter' || !(e.target instanceof HTMLInputElement)) return;
+  e.preventDefault();
+  scan();
+});
 document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
 fillForm();
 onThemeChange(() => {

@@ -46,12 +46,12 @@ export async function attentionDilution(context: vscode.ExtensionContext, engine
   const where = { fileName: source.fileName, line: source.line, chars: source.text.length };
   const run = async () => {
     panel.loading('Measuring the shortest prefix…');
+    let sofar: DilutionResult | undefined;
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tensorloupe: attention dilution', cancellable: true }, async (progress, token) => {
         const cancel: CancelToken = { onCancel: (l) => token.onCancellationRequested(l) };
         let busy = false;
         token.onCancellationRequested(() => setTimeout(() => busy && engine.kill('cancelled by the user while a forward pass was running'), HARD_CANCEL_MS));
-        let sofar: DilutionResult | undefined;
         let plan: number[] = [];
         for (let i = 0; i === 0 || i < plan.length; i++) {
           if (token.isCancellationRequested) throw new CancelledError();
@@ -69,7 +69,11 @@ export async function attentionDilution(context: vscode.ExtensionContext, engine
         }
       });
     } catch (error) {
-      panel.error(error);
+      if ((error as { code?: string }).code === 'Cancelled' && sofar) {
+        // keep what was measured: the curves up to the last finished length
+        panel.display({ source: where, result: sofar, plan: sofar.lengths, complete: true });
+        void vscode.window.showInformationMessage(`Tensorloupe: attention dilution stopped after ${sofar.lengths.length} prefix lengths.`);
+      } else panel.error(error);
     }
   };
   panel.setRerun(() => void run());
