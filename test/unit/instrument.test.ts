@@ -12,6 +12,8 @@ import { modelKey } from '../../src/engine/instrument/modelFile.js';
 import { createInstrumentedSession, fetchActivations } from '../../src/engine/instrument/fetchActivations.js';
 import { textFeeds } from '../../src/engine/instrument/textFeeds.js';
 import { recomputePattern } from '../../src/engine/instrument/recompute.js';
+import { recomputePatternNative } from '../../src/engine/instrument/recomputeNative.js';
+import { seededRandom } from '../../src/engine/analyses/induction.js';
 import { InstrumentError } from '../../src/engine/instrument/errors.js';
 import type { RecomputeSpec } from '../../src/engine/instrument/types.js';
 
@@ -174,5 +176,26 @@ test('selecting heads and query rows returns exactly that slice of the full map'
     await assert.rejects(fetchActivations(session, r, feeds, [hook], { heads: [4] }), /head 4 does not exist/);
     await assert.rejects(fetchActivations(session, r, feeds, [hook], { queries: [5, 12] }), /outside/);
     await session.release();
+  }
+});
+
+test('native recompute (ORT softmax) equals the TypeScript reference, with masks, bias, GQA and selection', async () => {
+  const rand = seededRandom(5);
+  const floats = (n: number): Float32Array => Float32Array.from({ length: n }, () => rand() * 2 - 1);
+  const [B, S, H, KVH, D] = [2, 7, 4, 2, 8];
+  const base: RecomputeSpec = { op: 'GroupQueryAttention', q: { onnxName: 'q', offset: 0, width: 0 }, k: { onnxName: 'k', offset: 0, width: 0 },
+    numHeads: H, kvNumHeads: KVH, headDim: D, scale: 0.3, causal: true };
+  const inp = {
+    q: { dims: [B, S, H * D], data: floats(B * S * H * D) }, k: { dims: [B, S, KVH * D], data: floats(B * S * KVH * D) }, pastLength: 0,
+    keyPaddingMask: { dims: [B, S], data: Float32Array.from([1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]) },
+    attentionBias: { dims: [1, H, S, S], data: floats(H * S * S) },
+  };
+  for (const spec of [base, { ...base, causal: false }, { ...base, localWindow: 2 }]) {
+    for (const sel of [{}, { heads: [3, 1], queries: [2, 6] as [number, number] }]) {
+      const want = recomputePattern(spec, inp, sel);
+      const got = await recomputePatternNative(spec, inp, sel);
+      assert.deepEqual(got.dims, want.dims);
+      want.data.forEach((w, i) => assert.ok(Math.abs(got.data[i] - w) < 1e-6, `${JSON.stringify(sel)} [${i}] ${got.data[i]} vs ${w}`));
+    }
   }
 });

@@ -7,7 +7,7 @@ import type { Tensor } from 'onnxruntime-node';
 import { InstrumentError } from './errors.js';
 import { resolveHooks } from './hookNames.js';
 import { recomputeInputs } from './instrumentModel.js';
-import { recomputePattern } from './recompute.js';
+import { recomputePatternNative } from './recomputeNative.js';
 import type { DenseTensor } from './recompute.js';
 import { float16ToFloat32 } from './tensorData.js';
 import { slicePattern } from './patternSlice.js';
@@ -82,11 +82,11 @@ export async function fetchActivations(session: InferenceSession, result: Instru
   };
   const out: Activations = new Map();
   const batch = batchOf(feeds);
-  for (const h of hooks) out.set(h.name, readHook(h, get, batch, select));
+  for (const h of hooks) out.set(h.name, await readHook(h, get, batch, select));
   return out;
 }
 
-function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | undefined, batch: number, select: PatternSelection): DenseTensor {
+async function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | undefined, batch: number, select: PatternSelection): Promise<DenseTensor> {
   const spec = h.recomputed;
   if (spec) {
     const q = get(spec.q.onnxName);
@@ -95,7 +95,7 @@ function readHook(h: HookInfo, get: (n: string | undefined) => DenseTensor | und
     const past = get(spec.pastKey);
     // past key is [batch, kv_heads, past_len, head_dim] (or packed [2, batch, heads, past_len, head_dim])
     const pastLength = past ? past.dims[past.dims.length - 2] : 0;
-    return recomputePattern(spec, {
+    return recomputePatternNative(spec, {
       q, k, pastLength,
       keyPaddingMask: get(spec.keyPaddingMask),
       attentionBias: get(spec.attentionBias),

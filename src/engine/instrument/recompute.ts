@@ -64,19 +64,23 @@ export interface RecomputeInputs {
   pastLength: number;
 }
 
-/** returns the attention probabilities [batch, numHeads, query_pos, key_pos], or only the selected
- * heads and query rows (computing just those) */
-export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel: PatternSelection = {}): DenseTensor {
+export interface PreparedQK {
+  /** [B, numHeads, S, D] after slicing, bias and rotary */
+  q: DenseTensor;
+  /** [B, kvNumHeads, T, D] */
+  k: DenseTensor;
+  scale: number;
+}
+
+/** Q and K as the op sees them right before Q·Kᵀ */
+export function prepareQK(spec: RecomputeSpec, inp: RecomputeInputs): PreparedQK {
   if (inp.pastLength > 0)
     throw new InstrumentError('RECOMPUTE_UNSUPPORTED', `${spec.op} pattern is recomputed only for a run without past keys (got ${inp.pastLength} cached positions); run the whole prompt at once`);
   const H = spec.numHeads;
-  const KVH = spec.kvNumHeads;
   const qWidth = spec.q.width || inp.q.dims[inp.q.dims.length - 1];
   const D = spec.headDim || (inp.q.dims.length === 4 ? inp.q.dims[3] : qWidth / H);
   const q = splitHeads(inp.q, spec.q, H, D, spec.qBias);
-  const k = splitHeads(inp.k, spec.k, KVH, D, spec.kBias);
-  const [B, , S] = q.dims;
-  const T = k.dims[2];
+  const k = splitHeads(inp.k, spec.k, spec.kvNumHeads, D, spec.kBias);
   if (spec.rotary) {
     if (!inp.cos || !inp.sin) throw new InstrumentError('RECOMPUTE_UNSUPPORTED', 'rotary cos/sin caches were not available');
     const pos = inp.positionIds;
@@ -84,7 +88,29 @@ export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel:
     applyRotary(q, inp.cos, inp.sin, spec.rotary.interleaved, at);
     applyRotary(k, inp.cos, inp.sin, spec.rotary.interleaved, at);
   }
-  const scale = spec.scale || 1 / Math.sqrt(D);
+  return { q, k, scale: spec.scale || 1 / Math.sqrt(D) };
+}
+
+/** keys a query row may see: [jLo, jHi] from causality / window, and `keep` from padding / seqlens */
+export function visibleKeys(inp: RecomputeInputs, b: number, T: number, keep: Uint8Array): void {
+  const pad = inp.keyPaddingMask && inp.keyPaddingMask.dims.length === 2 ? inp.keyPaddingMask.data : undefined;
+  for (let j = 0; j < T; j++) keep[j] = (pad && pad[b * T + j] === 0) || (inp.seqlensK && j > inp.seqlensK.data[b]) ? 0 : 1;
+}
+
+export function keyRange(spec: RecomputeSpec, absI: number, T: number): [number, number] {
+  const jHi = spec.causal ? Math.min(absI, T - 1) : T - 1;
+  const jLo = spec.localWindow !== undefined ? Math.max(0, absI - spec.localWindow) : 0;
+  return [jLo, jHi];
+}
+
+/** returns the attention probabilities [batch, numHeads, query_pos, key_pos], or only the selected
+ * heads and query rows (computing just those). Plain TypeScript: the reference for recomputeNative. */
+export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel: PatternSelection = {}): DenseTensor {
+  const { q, k, scale } = prepareQK(spec, inp);
+  const H = spec.numHeads;
+  const KVH = spec.kvNumHeads;
+  const [B, , S, D] = q.dims;
+  const T = k.dims[2];
   const { heads, q0, q1 } = checkSelection(sel, H, S);
   const rows = q1 - q0;
   const out = new Float32Array(B * heads.length * rows * T); // [B, heads, rows, T]
@@ -96,8 +122,7 @@ export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel:
   const kd = k.data;
   const keep = new Uint8Array(T); // per batch row: keys not removed by padding / seqlens
   for (let b = 0; b < B; b++) {
-    const pad = inp.keyPaddingMask && inp.keyPaddingMask.dims.length === 2 ? inp.keyPaddingMask.data : undefined;
-    for (let j = 0; j < T; j++) keep[j] = (pad && pad[b * T + j] === 0) || (inp.seqlensK && j > inp.seqlensK.data[b]) ? 0 : 1;
+    visibleKeys(inp, b, T, keep);
     for (let hi = 0; hi < heads.length; hi++) {
       const h = heads[hi];
       const kBase = (b * KVH + Math.floor(h / group)) * T * D;
@@ -105,9 +130,7 @@ export function recomputePattern(spec: RecomputeSpec, inp: RecomputeInputs, sel:
       for (let i = q0; i < q1; i++) {
         const qi = ((b * H + h) * S + i) * D;
         const absI = i + (T - S); // query position among the keys (suffix alignment)
-        // keys outside [jLo, jHi] are masked by causality / the sliding window
-        const jHi = spec.causal ? Math.min(absI, T - 1) : T - 1;
-        const jLo = spec.localWindow !== undefined ? Math.max(0, absI - spec.localWindow) : 0;
+        const [jLo, jHi] = keyRange(spec, absI, T); // outside: masked by causality / the sliding window
         let max = -Infinity;
         row.fill(-Infinity);
         for (let j = jLo; j <= jHi; j++) {
