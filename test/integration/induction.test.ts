@@ -33,12 +33,14 @@ test('attn2: the induction head is found with score ≥ 0.4 and the second copy 
   const metricsPath = join(ATTN2, 'metrics.json');
   const ref = existsSync(metricsPath) ? pytorchScores(JSON.parse(readFileSync(metricsPath, 'utf8'))) : undefined;
   if (ref) {
-    // PyTorch draws its own random tokens (torch.randint), so only the head ranking and a loose
-    // level are comparable: the same best head, and a score within 0.15.
+    // PyTorch draws its own random tokens (torch.randint, 10 trials), so only the ranking and the
+    // level are comparable: our best head is one PyTorch also scores near its best, and the
+    // best scores agree within 0.15.
     const flat = ref.flat();
-    const refBest = flat.indexOf(Math.max(...flat));
-    assert.equal(r.best.layer * r.nHeads + r.best.head, refBest, `PyTorch best head ${refBest}`);
-    assert.ok(Math.abs(r.best.score - flat[refBest]) < 0.15, `ONNX ${r.best.score} vs PyTorch ${flat[refBest]}`);
+    const refMax = Math.max(...flat);
+    const ours = flat[r.best.layer * r.nHeads + r.best.head];
+    assert.ok(ours >= refMax - 0.1, `PyTorch scores our best head L${r.best.layer}H${r.best.head} ${ours}, its best ${refMax}`);
+    assert.ok(Math.abs(r.best.score - refMax) < 0.15, `ONNX ${r.best.score} vs PyTorch ${refMax}`);
   }
 });
 
