@@ -1,7 +1,8 @@
-/** The recompute's Q·Kᵀ + softmax run by onnxruntime instead of a JavaScript loop (12 heads × 2048² with d 64: 1.9 s vs 9.0 s measured on a busy 2-core
- * machine). TypeScript still prepares Q and K exactly as the op does (slices, bias, rotary) and
- * builds the additive mask; a tiny graph does softmax(Q·Kᵀ·scale + mask). Soft-capped scores stay
- * on the TypeScript path (recomputePattern), which is also the reference this is tested against. */
+/** The recompute's Q·Kᵀ + softmax run by onnxruntime instead of a JavaScript loop (12 heads,
+ * 2048 tokens, d 64: 1.9 s vs 9.0 s, measured on a busy 2-core machine). TypeScript still prepares
+ * Q and K exactly as the op does (slices, bias, rotary) and builds the additive mask; a tiny graph
+ * does softmax(Q·Kᵀ·scale + mask). Soft-capped scores stay on the TypeScript path
+ * (recomputePattern), which is also the reference this is tested against. */
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { checkSelection } from './patternSlice.js';
