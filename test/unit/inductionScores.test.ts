@@ -28,9 +28,9 @@ test('a perfect induction head scores 1, a previous-token head 0 on induction an
   assert.deepEqual([...s.previous].map((v) => Number(v.toFixed(3))), [0.1, 1, 0.1, 1]);
   assert.deepEqual(s.best, { layer: 0, head: 0, score: 1 });
   const S = 2 * n + 1;
-  assert.equal(s.patterns.length, 2 * 2 * S * S);
-  assert.equal(s.patterns[S * S + 1 * S + 0], 255, 'layer 0 head 1 row 1 → key 0 kept as 255');
-  assert.equal(s.patterns[2 * S * S], 0, 'layer 1 was not kept');
+  assert.equal(s.patterns?.length, 2 * 2 * S * S);
+  assert.equal(s.patterns?.[S * S + 1 * S + 0], 255, 'layer 0 head 1 row 1 → key 0 kept as 255');
+  assert.equal(s.patterns?.[2 * S * S], 0, 'layer 1 was not kept');
 });
 
 test('averaging over a batch and seeds per sequence', () => {

@@ -45,7 +45,7 @@ document.getElementById('app')!.replaceChildren(
     el('section', { 'aria-label': 'Selected head' }, [
       el('h2', { id: 'head-title' }, ['Head']),
       el('p', { id: 'head-scores' }),
-      el('p', { className: 'muted' }, ['Pattern on the first sequence (rows: queries, columns: keys). An induction head draws a stripe one step right of the diagonal that starts where the second copy begins.']),
+      el('p', { id: 'pattern-note', className: 'muted' }),
       el('canvas', { id: 'pattern', className: 'pattern', role: 'img', 'aria-label': 'Attention pattern of the selected head' }),
     ]),
     el('section', { 'aria-label': 'Loss per position' }, [el('h2', {}, ['Loss per position']), el('div', { className: 'chart-box' }, [el('canvas', { id: 'loss-chart', role: 'img', 'aria-label': 'Loss per position' })])]),
@@ -138,6 +138,9 @@ function openHead(layer: number, head: number, focus: boolean): void {
   const canvas = document.getElementById('pattern') as HTMLCanvasElement;
   const S = r.patternSize ?? 0;
   canvas.hidden = !r.patterns || S === 0;
+  document.getElementById('pattern-note')!.textContent = canvas.hidden
+    ? 'The maps of this scan are too large to send to the panel (more than 16 MB): use a shorter block to see them.'
+    : 'Pattern on the first sequence (rows: queries, columns: keys). An induction head draws a stripe one step right of the diagonal that starts where the second copy begins.';
   if (r.patterns && S) {
     const t0 = performance.now();
     drawUint8Map(canvas, r.patterns.subarray(i * S * S, (i + 1) * S * S), S, S, lut);

@@ -2,6 +2,9 @@
 // patterns quantised to uint8 so the panel can show any head's map without another run.
 import { headStats } from '../analyses/headStats';
 
+/** Above this, the first sequence's maps are not sent (a 12 × 12-head model at seqLen 512 would be 150 MB). */
+const MAX_PATTERN_BYTES = 16 * 1024 * 1024;
+
 export interface InductionScores {
   nHeads: number;
   /** [layer, head] attention from the second copy to the token after the first occurrence */
@@ -10,8 +13,8 @@ export interface InductionScores {
   duplicate: Float32Array;
   /** [layer, head] attention to the previous token (the other half of an induction circuit) */
   previous: Float32Array;
-  /** [layer, head, S, S] of sequence 0, 0–255 = probability 0–1 */
-  patterns: Uint8Array;
+  /** [layer, head, S, S] of sequence 0, 0–255 = probability 0–1; undefined when too large to send */
+  patterns: Uint8Array | undefined;
   best: { layer: number; head: number; score: number };
 }
 
@@ -31,7 +34,7 @@ export function inductionAccumulator(seqLen: number, nLayers: number) {
         induction = new Float32Array(nLayers * H);
         duplicate = new Float32Array(nLayers * H);
         previous = new Float32Array(nLayers * H);
-        patterns = new Uint8Array(nLayers * H * S * S);
+        if (nLayers * H * S * S <= MAX_PATTERN_BYTES) patterns = new Uint8Array(nLayers * H * S * S);
       }
       const stats = headStats({ dims: [H, S, S], data }, seqLen);
       for (const s of stats) {
@@ -40,7 +43,7 @@ export function inductionAccumulator(seqLen: number, nLayers: number) {
         duplicate[i] += s.duplicateToken;
         previous[i] += s.previousToken;
       }
-      if (keepPattern) {
+      if (keepPattern && patterns.length) {
         const out = patterns.subarray(layer * nHeads * S * S, (layer + 1) * nHeads * S * S);
         for (let j = 0; j < out.length; j++) out[j] = Math.round(Math.min(1, Math.max(0, data[j])) * 255);
       }
@@ -51,7 +54,7 @@ export function inductionAccumulator(seqLen: number, nLayers: number) {
       induction.forEach((v, i) => {
         if (v > best.score) best = { layer: Math.floor(i / nHeads), head: i % nHeads, score: v };
       });
-      return { nHeads, induction, duplicate, previous, patterns, best };
+      return { nHeads, induction, duplicate, previous, patterns: patterns.length ? patterns : undefined, best };
     },
   };
 }
