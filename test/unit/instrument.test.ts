@@ -27,6 +27,7 @@ const expected: Record<string, { layers: number; norm: string; fused: boolean; r
   'gpt-postln': { layers: 3, norm: 'post', fused: false, recomputed: 0, mid: true },
   'fused-attention': { layers: 3, norm: 'pre', fused: true, recomputed: 3, mid: true },
   'onnx-attention': { layers: 2, norm: 'pre', fused: true, recomputed: 0, mid: true },
+  'attn-only': { layers: 2, norm: 'pre', fused: false, recomputed: 0, mid: false },
 };
 
 for (const [name, want] of Object.entries(expected)) {
