@@ -28,6 +28,10 @@ async function waitDrawn(frame: FrameLocator, name: string): Promise<void> {
   }
 }
 
+function timingsOf(frame: FrameLocator): Promise<Record<string, number>> {
+  return frame.locator('body').evaluate(() => (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings);
+}
+
 async function closeEditors(): Promise<void> {
   await session.workbench.runPaletteCommand('View: Close All Editors');
 }
@@ -69,6 +73,7 @@ test('palette: Logit Lens draws layers × positions; a column click and the keyb
     assert.match((await frame.locator('#target-title').textContent()) ?? '', /after position 3/);
     const timings = await frame.locator('body').evaluate(() => (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings);
     assert.ok(timings.gridMs >= 0 && timings.targetChartMs >= 0, JSON.stringify(timings));
+    console.log(`lens panel timings (ms): ${JSON.stringify(timings)}`);
     await workbench.screenshot('lens-2-position-3');
     await closeEditors();
   });
@@ -93,6 +98,7 @@ test('palette: Find Induction Heads draws layers × heads and matches the CLI; c
     await frame.locator('body[data-layer="2"][data-head="2"]').waitFor({ state: 'attached', timeout: long });
     const size = await frame.locator('#pattern').evaluate((c: HTMLCanvasElement) => c.width);
     assert.equal(size, 101, 'pattern is (2 × 50 + 1) square');
+    console.log(`induction panel timings (ms): ${JSON.stringify(await timingsOf(frame))}`);
     await workbench.screenshot('induction-1-heads');
     await closeEditors();
   });
@@ -110,6 +116,7 @@ test('palette: Attention Dilution measures every prefix length and draws three c
     assert.match((await frame.locator('#progress').textContent()) ?? '', /Measured \d+ prefix lengths: 4, 8, 16/);
     await frame.locator('#show-table').check();
     assert.ok((await frame.locator('#numbers tbody tr').count()) >= 4 * 4);
+    console.log(`dilution panel timings (ms): ${JSON.stringify(await timingsOf(frame))}`);
     await workbench.screenshot('dilution-1-charts');
   });
 });
