@@ -43,6 +43,9 @@ test('lensGrid: top-k, probabilities, entropy and KL to the last row', async () 
   assert.ok(Math.abs(g.klToFinal[0] - kl) < 1e-5, `${g.klToFinal[0]} vs ${kl}`);
   assert.ok(Math.abs(g.klToFinal[1]) < 1e-6);
   assert.deepEqual([...g.klToFinal.subarray(2)], [0, 0], 'the output row is the reference');
+  // one position per chunk (as with a large vocabulary) gives the same grid
+  const chunked = await lensGrid([layer0, output], 2, 3, 2, jsLogProbs(u), () => undefined, 3);
+  assert.deepEqual(chunked, g);
 });
 
 test('lensTrace: 1-based rank and probability of a token in every row', async () => {

@@ -24,36 +24,45 @@ function klToFinalBits(pFinal: Float32Array, logFinal: Float32Array, logLayer: F
   return Math.max(0, kl / Math.LN2);
 }
 
+/** Positions unembedded per call: bounds the [positions, vocab] arrays to ~32 MB each, whatever the vocabulary. */
+const CHUNK_FLOATS = 8 * 1024 * 1024;
+
 /**
  * normed: one [T, d_model] array per lens row, final norm applied; the last row is the model's
- * output. Rows are unembedded one at a time so at most two [T, vocab] arrays exist at once.
- * `onRow` runs after each row (cancellation checks).
+ * output. Positions go in chunks and rows one at a time, so at most three [chunk, vocab] arrays
+ * exist at once. `onRow` runs after each row of a chunk (cancellation checks).
  */
-export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, logProbs: LogProbs, onRow: () => void = () => undefined): Promise<LensGrid> {
+export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, logProbs: LogProbs, onRow: () => void = () => undefined, chunkFloats = CHUNK_FLOATS): Promise<LensGrid> {
   const L = normed.length;
   const V = vocab;
+  const d = normed[0].length / T;
   const topIds = new Int32Array(L * T * k);
   const topProbs = new Float32Array(L * T * k);
   const klToFinal = new Float32Array(L * T);
   const entropyBits = new Float32Array(L * T);
-  const final = await logProbs(normed[L - 1]); // the reference every row is compared with
-  const finalLog = final.logp; // [T, vocab]
-  const finalP = finalLog.map(Math.exp); // [T, vocab], so KL needs no exp per row
-  for (let l = 0; l < L; l++) {
-    const row = l === L - 1 ? final : await logProbs(normed[l]);
-    const all = row.logp; // [T, vocab]
-    for (let p = 0; p < T; p++) {
-      const lp = all.subarray(p * V, (p + 1) * V); // [vocab]
-      const best = topK(lp, k);
-      const at = (l * T + p) * k;
-      for (let j = 0; j < best.ids.length; j++) {
-        topIds[at + j] = best.ids[j];
-        topProbs[at + j] = Math.exp(best.values[j]);
+  const chunk = Math.max(1, Math.floor(chunkFloats / V));
+  for (let p0 = 0; p0 < T; p0 += chunk) {
+    const p1 = Math.min(T, p0 + chunk);
+    const rowsOf = (l: number) => normed[l].subarray(p0 * d, p1 * d); // [p1 - p0, d_model]
+    const final = await logProbs(rowsOf(L - 1)); // the reference every row is compared with
+    const finalLog = final.logp; // [p1 - p0, vocab]
+    const finalP = finalLog.map(Math.exp); // [p1 - p0, vocab], so KL needs no exp per row
+    for (let l = 0; l < L; l++) {
+      const row = l === L - 1 ? final : await logProbs(rowsOf(l));
+      for (let p = p0; p < p1; p++) {
+        const i = p - p0;
+        const lp = row.logp.subarray(i * V, (i + 1) * V); // [vocab]
+        const best = topK(lp, k);
+        const at = (l * T + p) * k;
+        for (let j = 0; j < best.ids.length; j++) {
+          topIds[at + j] = best.ids[j];
+          topProbs[at + j] = Math.exp(best.values[j]);
+        }
+        entropyBits[l * T + p] = row.entropyBits[i];
+        klToFinal[l * T + p] = l === L - 1 ? 0 : klToFinalBits(finalP.subarray(i * V, (i + 1) * V), finalLog.subarray(i * V, (i + 1) * V), lp);
       }
-      entropyBits[l * T + p] = row.entropyBits[p];
-      klToFinal[l * T + p] = l === L - 1 ? 0 : klToFinalBits(finalP.subarray(p * V, (p + 1) * V), finalLog.subarray(p * V, (p + 1) * V), lp);
+      onRow();
     }
-    onRow();
   }
   return { topIds, topProbs, klToFinal, entropyBits };
 }
