@@ -3,21 +3,13 @@ import json, math, os
 import numpy as np
 import torch
 import torch.nn.functional as F
+from text_eval import heldout_ce, target_indices, bits_per_byte
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, '.data')
 
-@torch.no_grad()
-def heldout_ce(model, chunk=512):
-    """mean CE in nats over every target of consecutive `chunk`-token pieces of the held-out ids"""
-    ids = np.load(os.path.join(DATA, 'corpus', 'eval.ids.npy')).astype(np.int64)
-    n = (len(ids) - 1) // chunk
-    tot = 0.0
-    for c in range(n):
-        w = torch.from_numpy(ids[c * chunk:(c + 1) * chunk + 1]).unsqueeze(0)
-        logits, _ = model(w[:, :-1])
-        tot += F.cross_entropy(logits[0], w[0, 1:], reduction='sum').item()
-    return tot / (n * chunk)
+def eval_ids():
+    return np.load(os.path.join(DATA, 'corpus', 'eval.ids.npy')).astype(np.int64)
 
 @torch.no_grad()
 def induction_scores(model, n=50, seed=0, trials=10):
@@ -36,11 +28,9 @@ def induction_scores(model, n=50, seed=0, trials=10):
             scores[l] += pat[:, q, q - n + 1].mean(-1) / trials  # token after first occurrence: q - n + 1
     return [[round(float(v), 4) for v in row] for row in scores]
 
-def bits_per_byte(ce_nats):
+def eval_bytes():
     m = json.load(open(os.path.join(ROOT, 'corpus_manifest.json')))
-    nbytes = sum(f['bytes'] for f in m['files'] if f['split'] == 'eval')
-    ntok = len(np.load(os.path.join(DATA, 'corpus', 'eval.ids.npy')))
-    return ce_nats / math.log(2) * ntok / nbytes
+    return sum(f['bytes'] for f in m['files'] if f['split'] == 'eval')
 
 def corpus_lines():
     m = json.load(open(os.path.join(ROOT, 'corpus_manifest.json')))
@@ -56,7 +46,9 @@ def corpus_lines():
             f"| source package | version | licence | bytes |\n|---|---|---|---|\n{rows}\n")
 
 def write(kind, out, ck, model, params):
-    ce = heldout_ce(model)
+    ids = eval_ids()
+    ce = heldout_ce(model, ids)
+    bpb = bits_per_byte(ce, len(target_indices(ids)), eval_bytes())
     train_s = ck.get('train_seconds', 0.0)
     common = (f"## Tokenizer\nByte-level BPE, vocab 4096 (256 bytes + 3839 merges + `<|endoftext|>` id 0), GPT-2 "
               f"pre-tokenization regex, trained on the train split by `models/train/text_tokenizer.py`. The "
@@ -71,10 +63,10 @@ def write(kind, out, ck, model, params):
               f"Rebuild: `bash models/train/build_text.sh` (seeded; Debian python3 with torch {torch.__version__}).\n")
     if kind == 'code-lm':
         tri = json.load(open(os.path.join(DATA, 'trigram.json')))
-        metrics = {'heldout_ce_nats': ce, 'heldout_ce_bits': ce / math.log(2), 'bits_per_byte': bits_per_byte(ce),
+        metrics = {'heldout_ce_nats': ce, 'heldout_ce_bits': ce / math.log(2), 'bits_per_byte': bpb,
                    'trigram_ce_nats': tri['trigram_ce_nats'], 'trigram_ce_bits': tri['trigram_ce_nats'] / math.log(2),
                    'trigram_bits_per_byte': tri['trigram_bits_per_byte'], 'train_seconds': round(train_s, 1),
-                   'steps': ck['step'], 'params': params, 'eval_tokens': tri['eval_tokens'], 'eval_chunk': 512}
+                   'steps': ck['step'], 'params': params, 'eval_tokens': tri['eval_tokens']}
         phases = ', '.join(f'{s} steps × batch {b} at seq {t}' for t, b, s in ck.get('phases', []))
         card = (f"# tensorloupe-code-lm\n\nA tiny GPT-2 style code language model bundled with Tensorloupe so the "
                 f"extension works offline and tests have a model whose internals are known exactly. It is a toy: "
@@ -84,10 +76,13 @@ def write(kind, out, ck, model, params):
                 f"follow Hugging Face GPT-2 (`transformer.h.{{i}}.attn.c_attn`, …), so ONNX node names look like an "
                 f"Optimum export (weights are nn.Linear, i.e. transposed relative to HF's Conv1D).\n\n"
                 f"## Training\n{ck['step']} AdamW steps (lr 3e-3 cosine to 3e-4, wd 0.1, clip 1.0), one CPU thread, "
-                f"{train_s / 60:.1f} minutes: {phases}. Every document starts with `<|endoftext|>`. At seq 256, half the "
-                f"windows start at a document start (positions from 0), half are random windows at a random position "
-                f"offset so all 2048 position rows are trained; the final phases train real long contexts.\n\n"
-                f"## Figures (held-out files, {tri['eval_tokens']:,} tokens, chunks of 512)\n"
+                f"{train_s / 60:.1f} minutes wall clock on a shared machine: {phases}. Every document starts with "
+                f"`<|endoftext|>`. Windows: 1 in 8 starts at a document's BOS at position 0; the others start anywhere, "
+                f"at position 0 (half) or at a random offset in the 2048-row position table, so every position row is "
+                f"trained; the final phases train real long contexts.\n\n"
+                f"## Figures\nHeld-out files ({tri['eval_tokens']:,} tokens): every token after each file's BOS, scored with "
+                f"sliding windows of 1024 tokens, stride 512 (`models/train/text_eval.py`); bits/byte over the files' "
+                f"UTF-8 bytes.\n\n"
                 f"| model | CE nats/token | bits/token | bits/byte |\n|---|---|---|---|\n"
                 f"| tensorloupe-code-lm | {ce:.4f} | {ce / math.log(2):.4f} | {metrics['bits_per_byte']:.4f} |\n"
                 f"| interpolated Kneser–Ney trigram (same train tokens, D3 {tri['D3']}, D2 {tri['D2']} tuned on "
@@ -97,22 +92,23 @@ def write(kind, out, ck, model, params):
     else:
         ind = induction_scores(model)
         mx = max(max(r) for r in ind)
-        metrics = {'induction_scores': ind, 'max_induction_score': mx, 'heldout_ce_nats': ce,
+        metrics = {'induction_scores': ind, 'max_induction_score': mx, 'heldout_ce_nats': ce, 'bits_per_byte': bpb,
                    'train_seconds': round(train_s, 1), 'steps': ck['step'], 'params': params}
         table = '\n'.join(f'| {l} | ' + ' | '.join(f'{v:.3f}' for v in row) + ' |' for l, row in enumerate(ind))
         heads = model.cfg.n_head
         card = (f"# tensorloupe-attn2\n\nA 2-layer attention-only transformer (no MLPs) — the classic setting in "
                 f"which induction heads form — bundled with Tensorloupe for its attention views and tests.\n\n"
                 f"## Architecture\nToken + learned position embeddings (512), two pre-LayerNorm attention blocks "
-                f"(n_head {heads}, d 128), final LayerNorm, unembedding tied to the token embedding: "
+                f"(n_head {heads}, d 128), final LayerNorm, unembedding (not tied: with a tied unembedding the direct path "
+                f"predicts the current token again, which works against copying): "
                 f"**{params:,} parameters**. Same module names as tensorloupe-code-lm.\n\n"
-                f"## Training\n{ck['step']} AdamW steps on one CPU thread, {train_s / 60:.1f} minutes, seq 256. "
+                f"## Training\n{ck['step']} AdamW steps on one CPU thread, {train_s / 60:.1f} minutes, seq {ck.get('seq', 128)}, batch 16, lr 3e-3 cosine. "
                 f"**Synthetic data is mixed in**: {ck.get('synthetic_note', '')}\n\n"
                 f"## Induction scores\nSequence: `<|endoftext|>` then 50 seeded random tokens, repeated twice; score = "
                 f"mean attention from each token of the second copy to the token after its first occurrence "
                 f"(10 seeded trials).\n\n| layer | " + ' | '.join(f'head {h}' for h in range(heads)) + ' |\n|---|' +
                 '---|' * heads + f'\n{table}\n\nMax {mx:.3f}; bar ≥ 0.4 — **{"met" if mx >= 0.4 else "NOT met"}**. '
-                f"Held-out CE {ce:.4f} nats/token (chunks of 512).\n\n{common}")
+                f"Held-out CE {ce:.4f} nats/token ({bpb:.3f} bits/byte; same evaluation as tensorloupe-code-lm).\n\n{common}")
     json.dump(metrics, open(os.path.join(out, 'metrics.json'), 'w'), indent=1)
     open(os.path.join(out, 'MODEL_CARD.md'), 'w').write(card)
     print(json.dumps(metrics))

@@ -89,7 +89,7 @@ def hf_config(cfg, kind):
     base = {'vocab_size': cfg.vocab_size, 'n_positions': cfg.n_positions, 'n_ctx': cfg.n_positions,
             'n_embd': cfg.n_embd, 'n_layer': cfg.n_layer, 'n_head': cfg.n_head, 'n_inner': None,
             'layer_norm_epsilon': 1e-5, 'initializer_range': 0.02, 'bos_token_id': 0, 'eos_token_id': 0,
-            'tie_word_embeddings': True, 'use_cache': True, 'torch_dtype': 'float32',
+            'tie_word_embeddings': cfg.tie, 'use_cache': True, 'torch_dtype': 'float32',
             'resid_pdrop': 0.0, 'embd_pdrop': 0.0, 'attn_pdrop': 0.0}
     if kind == 'code-lm':
         return {'architectures': ['GPT2LMHeadModel'], 'model_type': 'gpt2', 'activation_function': 'gelu_new', **base}

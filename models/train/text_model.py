@@ -21,6 +21,7 @@ class Config:
     n_head: int = 4
     n_embd: int = 128
     mlp: bool = True
+    tie: bool = True  # unembedding tied to the token embedding (GPT-2); attn2 unties it
 
 class Attention(nn.Module):
     def __init__(self, cfg):
@@ -113,7 +114,8 @@ class GPT(nn.Module):
         self.cfg = cfg
         self.transformer = Transformer(cfg)
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
-        self.lm_head.weight = self.transformer.wte.weight  # tied embeddings
+        if cfg.tie:
+            self.lm_head.weight = self.transformer.wte.weight  # tied embeddings
         self.apply(self._init)
         for n, p in self.named_parameters():
             if n.endswith('c_proj.weight'):  # GPT-2's scaled init of residual projections

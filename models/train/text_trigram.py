@@ -3,15 +3,16 @@
   /usr/bin/python3 models/train/text_trigram.py
 Discounts (D3 for trigrams, D2 for bigram continuation counts) are tuned on the last 5% of the
 training tokens with counts from the first 95%, then the model is refitted on all training tokens
-and scored on the held-out files: the same targets as the LM's evaluation (chunks of 512 tokens,
-every target except each chunk's first token). Writes .data/trigram.json.
+and scored on the held-out files: the same targets as the LMs' evaluation (text_eval.py: every token
+but each document's BOS; history a is BOS where it would cross a document start). Writes .data/trigram.json.
 """
 import json, math, os, time
 import numpy as np
+from text_eval import target_indices, bits_per_byte
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, '.data')
-V, CHUNK = 4096, 512
+V = 4096
 
 def lookup(keys, counts, q):
     """counts[keys == q] (0 where absent); keys sorted unique"""
@@ -40,17 +41,10 @@ class KNTrigram:
         n_ab, t_ab = lookup(self.ab, self.ab_n, a * V + b), lookup(self.ab, self.ab_t, a * V + b)
         return np.where(n_ab > 0, (np.maximum(n_abc - d3, 0) + d3 * t_ab * p2) / np.maximum(n_ab, 1), p2)
 
-def targets(ids, chunk=CHUNK):
-    """indices scored: i >= 1 and not the first token of a chunk; a = BOS where there is no ids[i-2]"""
-    i = np.arange(1, len(ids)); i = i[i % chunk != 0]
-    n_chunks = (len(ids) - 1) // chunk
-    i = i[i <= n_chunks * chunk]  # the LM scores whole chunks only
-    a = np.where(i >= 2, ids[np.maximum(i - 2, 0)], 0)
-    return a, ids[i - 1], ids[i]
-
-def ce(model, ids, d3, d2, chunk=CHUNK):
-    a, b, c = targets(ids, chunk)
-    return float(-np.log(model.prob(a, b, c, d3, d2)).mean())
+def ce(model, ids, d3, d2):
+    i = target_indices(ids)
+    a = np.where(ids[i - 1] == 0, 0, ids[np.maximum(i - 2, 0)])
+    return float(-np.log(model.prob(a, ids[i - 1], ids[i], d3, d2)).mean())
 
 if __name__ == '__main__':
     t0 = time.time()
@@ -64,9 +58,9 @@ if __name__ == '__main__':
     model = KNTrigram(train)
     h = ce(model, held, d3, d2)
     nbytes = sum(m['bytes'] for m in json.load(open(os.path.join(ROOT, 'corpus_manifest.json')))['files'] if m['split'] == 'eval')
-    bpb = h / math.log(2) * len(held) / nbytes
+    bpb = bits_per_byte(h, len(target_indices(held)), nbytes)
     print(f'trigram held-out CE {h:.4f} nats/token = {h / math.log(2):.4f} bits/token, {bpb:.4f} bits/byte '
           f'({len(model.tri)} trigram types, {time.time() - t0:.1f}s)')
     json.dump({'trigram_ce_nats': h, 'trigram_bits_per_byte': bpb, 'D3': d3, 'D2': d2, 'dev_ce_nats': best,
-               'eval_tokens': int(len(held)), 'eval_bytes': nbytes, 'trigram_types': int(len(model.tri))},
+               'eval_tokens': int(len(target_indices(held))), 'eval_bytes': nbytes, 'trigram_types': int(len(model.tri))},
               open(os.path.join(DATA, 'trigram.json'), 'w'), indent=1)
