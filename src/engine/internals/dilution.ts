@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
+import { MAX_TEXT_CHARS } from '../../util/limits';
 import { firstTokenMass, meanCosineToMean, normalizedEntropy } from '../analyses/dilution';
 import { CancelledError, type CancelSignal } from '../../protocol/rpc';
 import { dilutionLengths } from './dilutionPlan';
@@ -50,6 +51,7 @@ export function dilutionHandlers(ctx: InternalsContext): InternalsHandlers<'dilu
     'dilution/get': async (p, signal): Promise<DilutionResult> => {
       const t0 = performance.now();
       if (typeof p.text !== 'string' || p.text.length === 0) throw new InputError('Select some text first: the selection is empty.');
+      if (p.text.length > MAX_TEXT_CHARS) throw new InputError(`The selection has ${p.text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
       const m = await ctx.instrumented.load(p.model);
       const L = m.info.nLayers;
       if (L === 0 || m.result.hooks.every((h) => h.kind !== 'pattern')) {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
+import { MAX_TEXT_CHARS } from '../../util/limits';
 import { tokenText } from '../languageModels';
 import { applyFinalNorm } from '../analyses/logitLens';
 import { CancelledError, type CancelSignal } from '../../protocol/rpc';
@@ -39,6 +40,7 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
     'lens/get': async (p, signal): Promise<LensResult> => {
       const t0 = performance.now();
       if (typeof p.text !== 'string' || p.text.length === 0) throw new InputError('Select some text first: the selection is empty.');
+      if (p.text.length > MAX_TEXT_CHARS) throw new InputError(`The selection has ${p.text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
       const topK = Math.max(1, Math.min(MAX_TOP_K, Math.round(p.topK) || 1));
       const m = await ctx.instrumented.load(p.model);
       const params = await lensParamsFor(m);
