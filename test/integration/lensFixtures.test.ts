@@ -26,7 +26,8 @@ for (const name of ['llama-gqa', 'attn-only', 'fused-attention']) {
     const input = ref.inputs[typeof at === 'number' ? at : 0];
     const posts = Object.keys(ref.activations).filter((k) => /^blocks\.\d+\.hook_resid_post$/.test(k));
     const last = posts.sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).at(-1);
-    assert.ok(last && input.top10, 'reference has a last resid_post and top-10s');
+    const top10 = input.top10;
+    assert.ok(last && top10, 'reference has a last resid_post and top-10s');
     const params = await findLensParams(join(dir, 'onnx', 'model.onnx'));
     const resid = ref.activations[last]; // [1, pos, d_model]
     assert.ok(typeof resid === 'object');
@@ -37,7 +38,7 @@ for (const name of ['llama-gqa', 'attn-only', 'fused-attention']) {
     const head = await createLensHead(params.unembed);
     const g = await lensGrid([normed], T, params.unembed.vocab, 10, head.logProbs);
     for (let p = 0; p < T; p++) {
-      const want = input.top10[p];
+      const want: { ids: number[]; probs: number[] } = top10[p];
       for (let j = 0; j < 10; j++) {
         const got = g.topProbs[p * 10 + j];
         assert.ok(Math.abs(got - want.probs[j]) <= 1e-4, `${name} position ${p} rank ${j}: ${got} vs ${want.probs[j]}`);
