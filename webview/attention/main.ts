@@ -7,6 +7,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { themeRamp } from '../shared/colorRamp';
 import { el } from '../shared/dom';
+import { panelChrome, setNotices, setPanelState, setSubtitle, showError, showLoading } from '../shared/panelFrame';
 import { renderModelView } from './modelView';
 import { StatsTable } from './statsTable';
 import { HeadView, mapMax } from './headView';
@@ -22,23 +23,18 @@ const state = loadState<UiState>(1, { v: 1, layer: 0, head: 0 });
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
 
-document.getElementById('app')!.replaceChildren(
-  el('header', {}, [el('h1', { id: 'title' }, ['Attention']), el('p', { id: 'subtitle', className: 'muted' })]),
-  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
-  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
-  el('div', { id: 'notice', className: 'notice', hidden: true }),
-  el('div', { id: 'content', hidden: true }, [
-    el('section', { 'aria-label': 'Model view' }, [el('h2', {}, ['Model view ', el('span', { className: 'muted' }, ['(layers × heads; click or Enter to open a head)'])]), el('div', { id: 'model-view' })]),
-    el('section', { id: 'head-section', 'aria-label': 'Head view' }, [
-      el('h2', { id: 'head-title' }, ['Head']),
-      el('p', { id: 'head-note', className: 'muted' }),
-      el('div', { className: 'heatmap-wrap' }, [el('canvas', { id: 'head-heatmap', className: 'heatmap', role: 'img', 'aria-label': 'Attention heatmap, rows are queries, columns are keys' }), el('canvas', { id: 'head-overlay', className: 'heatmap overlay' })]),
-      el('p', { id: 'tooltip', className: 'muted', hidden: true, role: 'status' }),
-      el('div', { id: 'lines-box' }),
-    ]),
-    el('section', { 'aria-label': 'Per-head statistics' }, [el('h2', {}, ['Per-head statistics']), el('table', { id: 'stats' })]),
+const content = el('div', { id: 'content', hidden: true }, [
+  el('section', { 'aria-label': 'Model view' }, [el('h2', {}, ['Model view ', el('span', { className: 'muted' }, ['(layers × heads; click or Enter to open a head)'])]), el('div', { id: 'model-view' })]),
+  el('section', { id: 'head-section', 'aria-label': 'Head view' }, [
+    el('h2', { id: 'head-title' }, ['Head']),
+    el('p', { id: 'head-note', className: 'muted' }),
+    el('div', { className: 'heatmap-wrap' }, [el('canvas', { id: 'head-heatmap', className: 'heatmap', role: 'img', 'aria-label': 'Attention heatmap, rows are queries, columns are keys' }), el('canvas', { id: 'head-overlay', className: 'heatmap overlay' })]),
+    el('p', { id: 'tooltip', className: 'muted', hidden: true, role: 'status' }),
+    el('div', { id: 'lines-box' }),
   ]),
-);
+  el('section', { 'aria-label': 'Per-head statistics' }, [el('h2', {}, ['Per-head statistics']), el('table', { id: 'stats' })]),
+]);
+document.getElementById('app')!.replaceChildren(...panelChrome('Attention', () => void host.call('retry', {})), content);
 
 let view: AttentionView | undefined;
 let lut = themeRamp();
@@ -52,8 +48,7 @@ const stats = new StatsTable(document.getElementById('stats') as HTMLTableElemen
 
 const host = connectToHost<AttentionPanelApi, AttentionHostApi>({
   loading: ({ message }) => {
-    setState('loading');
-    document.getElementById('loading-text')!.textContent = message;
+    showLoading(message, content);
     return null;
   },
   show: (v) => {
@@ -62,32 +57,23 @@ const host = connectToHost<AttentionPanelApi, AttentionHostApi>({
     return null;
   },
   error: (e) => {
-    setState('error');
-    document.getElementById('error-text')!.textContent = `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    showError(e, content);
     return null;
   },
 });
 
-function setState(s: 'loading' | 'drawn' | 'error'): void {
-  document.body.dataset.state = s;
-  document.getElementById('loading')!.hidden = s !== 'loading';
-  document.getElementById('error')!.hidden = s !== 'error';
-  document.getElementById('content')!.hidden = s !== 'drawn';
-}
-
 function render(): void {
   if (!view) return;
   const s = view.summary;
-  document.getElementById('subtitle')!.textContent =
-    `${s.model.name} · ${view.source.fileName}:${view.source.line} · ${s.tokens.length} tokens · ${s.nLayers} layers × ${s.nHeads} heads · ${s.ms.toFixed(0)} ms`;
+  setSubtitle(
+    `${s.model.name} · ${view.source.fileName}:${view.source.line} · ${s.tokens.length} tokens · ${s.nLayers} layers × ${s.nHeads} heads · ${s.ms.toFixed(0)} ms`,
+  );
   const notes: string[] = [];
   if (s.truncation) notes.push(s.truncation.reason);
   if (s.internals.recomputedLayers.length) notes.push(`Layers ${s.internals.recomputedLayers.join(', ')} use a fused attention op: their maps are recomputed from its Q and K.`);
   for (const u of s.internals.unavailable) notes.push(`${u.name}: ${u.reason}`);
-  const notice = document.getElementById('notice')!;
-  notice.hidden = notes.length === 0;
-  notice.textContent = notes.join(' ');
-  setState('drawn');
+  setNotices(notes);
+  setPanelState('drawn', content);
   timings.thumbnailsMs = renderModelView(document.getElementById('model-view')!, s, lut, (l, h) => void openHead(l, h));
   stats.render(s.stats);
   const layer = Math.min(state.layer, s.nLayers - 1);
@@ -117,9 +103,8 @@ async function openHead(layer: number, head: number): Promise<void> {
   }
 }
 
-document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
 onThemeChange(() => {
   lut = themeRamp();
   render();
 });
-setState('loading');
+setPanelState('loading', content);

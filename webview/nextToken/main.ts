@@ -8,6 +8,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { BarChart } from './barChart';
 import { el } from '../shared/dom';
+import { panelChrome, setNotices, setPanelState, setSubtitle, showError, showLoading } from '../shared/panelFrame';
 import { renderChips, renderContinuations, renderTable, type Row } from './dom';
 import { filterDistribution } from '../../src/util/distribution';
 import { visibleToken } from '../../src/util/format';
@@ -28,12 +29,7 @@ const state = loadState<UiState>(1, { v: 1, temperature: 1, topK: 0, topP: 1, se
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
 
-const app = document.getElementById('app')!;
-app.replaceChildren(
-  el('header', { id: 'header' }, [el('h1', { id: 'title' }, ['Next token']), el('p', { id: 'subtitle', className: 'muted' })]),
-  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
-  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
-  el('div', { id: 'notice', className: 'notice', hidden: true }),
+const content = el('div', { id: 'content', hidden: true }, [
   el('section', { id: 'tokens-section', 'aria-label': 'Tokens of the selection' }, [
     el('h2', {}, ['Tokens ', el('span', { className: 'muted' }, ['(click one to see what the model expected after it; ← → to move)'])]),
     el('div', { id: 'chips', role: 'listbox', tabIndex: 0 }),
@@ -61,7 +57,8 @@ app.replaceChildren(
     ]),
     el('ol', { id: 'continuations' }),
   ]),
-);
+]);
+document.getElementById('app')!.replaceChildren(...panelChrome('Next token', () => void host.call('retry', {})), content);
 
 const chart = new BarChart(document.getElementById('chart') as HTMLCanvasElement);
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
@@ -72,8 +69,7 @@ let candidates: Candidate[] = [];
 
 const host = connectToHost<NextTokenPanelApi, NextTokenHostApi>({
   loading: ({ message }) => {
-    setState('loading');
-    document.getElementById('loading-text')!.textContent = message;
+    showLoading(message, content);
     return null;
   },
   show: (v) => {
@@ -84,34 +80,19 @@ const host = connectToHost<NextTokenPanelApi, NextTokenHostApi>({
     return null;
   },
   error: (e) => {
-    setState('error');
-    document.getElementById('error-text')!.textContent =
-      `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    showError(e, content);
     return null;
   },
 });
 
-function setState(s: 'loading' | 'drawn' | 'error'): void {
-  document.body.dataset.state = s;
-  document.getElementById('loading')!.hidden = s !== 'loading';
-  document.getElementById('error')!.hidden = s !== 'error';
-  for (const id of ['tokens-section', 'controls', 'entropy', 'chart-box', 'topk', 'generate']) {
-    document.getElementById(id)!.hidden = s !== 'drawn' || !view;
-  }
-}
-
 function renderView(): void {
   if (!view) return;
   const r = view.result;
-  document.getElementById('subtitle')!.textContent =
-    `${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.tokens.length} tokens · forward ${r.forwardMs.toFixed(1)} ms · ${r.model.provider}`;
-  const notes = [r.truncation?.reason, r.model.providerNote].filter((n): n is string => Boolean(n));
-  const notice = document.getElementById('notice')!;
-  notice.hidden = notes.length === 0;
-  notice.textContent = notes.join(' ');
+  setSubtitle(`${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.tokens.length} tokens · forward ${r.forwardMs.toFixed(1)} ms · ${r.model.provider}`);
+  setNotices([r.truncation?.reason, r.model.providerNote].filter((n): n is string => Boolean(n)));
   renderChips(document.getElementById('chips')!, r, (i) => void selectPosition(i));
   document.getElementById('continuations')!.replaceChildren();
-  setState('drawn');
+  setPanelState('drawn', content);
   void selectPosition(r.tokens.length - 1);
 }
 
@@ -129,10 +110,15 @@ async function selectPosition(i: number): Promise<void> {
     logits = r.lastLogits;
     candidates = r.next;
   } else {
-    const res = await host.call('position', { runId: r.runId, position: i, topK: 100 });
-    if (position !== i) return; // the user moved on meanwhile
-    logits = res.logits;
-    candidates = res.top;
+    try {
+      const res = await host.call('position', { runId: r.runId, position: i, topK: 100 });
+      if (position !== i) return; // the user moved on meanwhile
+      logits = res.logits;
+      candidates = res.top;
+    } catch (error) {
+      document.getElementById('position-info')!.textContent = (error as Error).message;
+      return;
+    }
   }
   const info = document.getElementById('position-info')!;
   const actual = r.positions[i]?.actual;
@@ -177,7 +163,6 @@ function bindControls(): void {
   };
   for (const e of [t, k, p, input('seed'), input('count')]) e.addEventListener('input', sync);
   sync();
-  document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
   document.getElementById('greedy')!.addEventListener('click', () => void generate('greedy'));
   document.getElementById('sample')!.addEventListener('click', () => void generate('sample'));
 }
@@ -209,4 +194,4 @@ function clamp(v: number, min: number, max: number): number {
 
 bindControls();
 onThemeChange(redraw);
-setState('loading');
+setPanelState('loading', content);

@@ -1,0 +1,48 @@
+// What every panel shares: title, loading ring, error box with Retry, notice line, and the
+// body[data-state] the tests and users' eyes rely on (loading | drawn | error).
+import { el } from './dom';
+import type { PanelError } from '../../src/protocol/panel';
+
+export type PanelState = 'loading' | 'drawn' | 'error';
+
+/** The elements above a panel's own content. `retry` runs when the user asks to try again. */
+export function panelChrome(title: string, retry: () => void): HTMLElement[] {
+  const retryButton = el('vscode-button', { id: 'retry' }, ['Retry']);
+  retryButton.addEventListener('click', retry);
+  return [
+    el('header', {}, [el('h1', { id: 'title' }, [title]), el('p', { id: 'subtitle', className: 'muted' })]),
+    el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
+    el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), retryButton]),
+    el('div', { id: 'notice', className: 'notice', hidden: true }),
+  ];
+}
+
+/** Shows one state; `content` is the panel's own container, visible only when drawn. */
+export function setPanelState(state: PanelState, content: HTMLElement): void {
+  document.body.dataset.state = state;
+  document.getElementById('loading')!.hidden = state !== 'loading';
+  document.getElementById('error')!.hidden = state !== 'error';
+  content.hidden = state !== 'drawn';
+}
+
+export function showLoading(message: string, content: HTMLElement): void {
+  setPanelState('loading', content);
+  document.getElementById('loading-text')!.textContent = message;
+}
+
+/** The host's message already says what to do next (e.g. that the engine restarts). */
+export function showError(error: PanelError, content: HTMLElement): void {
+  setPanelState('error', content);
+  document.getElementById('error-text')!.textContent = `${error.code}: ${error.message}`;
+}
+
+export function setSubtitle(text: string): void {
+  document.getElementById('subtitle')!.textContent = text;
+}
+
+/** The notice line: truncation, provider fallbacks, what could not be shown. Empty hides it. */
+export function setNotices(notes: string[]): void {
+  const notice = document.getElementById('notice')!;
+  notice.hidden = notes.length === 0;
+  notice.textContent = notes.join(' ');
+}
