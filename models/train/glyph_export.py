@@ -135,7 +135,10 @@ except the few sample PNGs.
 
 ## Training and results
 - AdamW (lr 2e-3, cosine, weight decay 0.05), label smoothing 0.1, batch {m['batch']}, {m['steps']} steps,
-  1 CPU thread: {m['train_seconds']:.0f} s of training.
+  1 CPU thread: {m['train_cpu_seconds']:.0f} s of CPU time ({m['train_seconds']:.0f} s wall clock on a shared,
+  oversubscribed 2-core machine), plus about a minute to render the images. Cosine cycles (each
+  ends at its CPU-time budget, 840 s for the first; a later cycle restarts from the weights):
+  {'; '.join(f"{s['steps']} steps from lr {s['lr']:g}, {s['cpu_seconds']:.0f} CPU-s, held-out accuracy after it {100 * s['heldout_accuracy']:.1f} %" for s in m.get('stages', []))}.
 - **Held-out-font accuracy: {100 * m['heldout_accuracy']:.2f} %** (bar: 90 %).
 
 ## Files

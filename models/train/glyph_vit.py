@@ -141,7 +141,14 @@ def train(args):
     no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embeddings" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0}],
                             lr=args.lr, betas=(0.9, 0.99))
-    rng = np.random.default_rng(SEED)
+    prev = {}
+    if args.resume:  # one more cosine cycle (warm restart) from the saved weights
+        model.load_state_dict(torch.load(os.path.join(DATA, "glyph_vit.pt")))
+        prev = json.load(open(os.path.join(OUT, "metrics.json")))
+    stages = prev.get("stages") or ([dict(steps=prev["steps"], lr=2e-3, cpu_seconds=prev["train_cpu_seconds"],
+                                          wall_seconds=prev["train_seconds"], heldout_accuracy=prev["heldout_accuracy"])]
+                                     if prev else [])
+    rng = np.random.default_rng(SEED + len(stages))
     t1, c1, n_steps = time.time(), time.process_time(), 0
     for step in range(args.steps):
         # cosine decay over whichever runs out first: steps, CPU-time budget (1 thread) or wall clock
@@ -171,11 +178,14 @@ def train(args):
     acc = accuracy(model, d["xte"], d["yte"])
     print(f"final heldout accuracy {acc:.4f} ({len(d['yte'])} images), train {train_s:.0f}s wall, {train_cpu:.0f}s cpu")
     torch.save(model.state_dict(), os.path.join(DATA, "glyph_vit.pt"))
-    metrics = dict(heldout_accuracy=float(acc), train_seconds=round(train_s, 1), train_cpu_seconds=round(train_cpu, 1), n_train=int(len(d["ytr"])),
-                   n_test=int(len(d["yte"])), steps=n_steps, batch=args.batch,
+    metrics = dict(heldout_accuracy=float(acc), train_seconds=round(train_s + prev.get("train_seconds", 0), 1),
+                   train_cpu_seconds=round(train_cpu + prev.get("train_cpu_seconds", 0), 1), n_train=int(len(d["ytr"])),
+                   n_test=int(len(d["yte"])), steps=n_steps + prev.get("steps", 0), batch=args.batch,
                    heldout_font_groups=[str(g) for g in d["test_groups"]],
                    heldout_fonts=[str(f) for f in d["test_fonts"]], train_fonts=[str(f) for f in d["train_fonts"]])
     os.makedirs(OUT, exist_ok=True)
+    metrics["stages"] = stages + [dict(steps=n_steps, lr=args.lr, cpu_seconds=round(train_cpu, 1),
+                                        wall_seconds=round(train_s, 1), heldout_accuracy=float(acc))]
     json.dump(metrics, open(os.path.join(OUT, "metrics.json"), "w"), indent=2)
 
 
@@ -187,6 +197,7 @@ if __name__ == "__main__":
     ap.add_argument("--per_glyph", type=int, default=24)
     ap.add_argument("--max_cpu_seconds", type=float, default=840)
     ap.add_argument("--max_wall_seconds", type=float, default=3300)
+    ap.add_argument("--resume", action="store_true", help="continue from .data/*.pt for another budget")
     ap.add_argument("--export", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(1)

@@ -73,6 +73,8 @@ class KwsModel(nn.Module):
         e.layers = nn.ModuleList(EncoderLayer(c) for _ in range(c["encoder_layers"]))
         e.layer_norm = nn.LayerNorm(d, eps=c["layer_norm_eps"])
         self.classifier = nn.Linear(d, n_labels)
+        for conv in (e.conv1, e.conv2):  # He init: conv output at the scale of the positions (else no learning)
+            nn.init.kaiming_normal_(conv.weight); nn.init.zeros_(conv.bias)
 
     def forward(self, input_features, hooks=None):  # [B, 80, 100] -> logits [B, 20]
         e = self.encoder
@@ -146,7 +148,14 @@ def train(args):
     model = KwsModel(CFG, len(speech_data.WORDS))
     print(f"params: {sum(p.numel() for p in model.parameters())}")
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05, betas=(0.9, 0.99))
-    rng = np.random.default_rng(SEED)
+    prev = {}
+    if args.resume:  # one more cosine cycle (warm restart) from the saved weights
+        model.load_state_dict(torch.load(os.path.join(DATA, "speech_kws.pt")))
+        prev = json.load(open(os.path.join(OUT, "metrics.json")))
+    stages = prev.get("stages") or ([dict(steps=prev["steps"], lr=1e-3, cpu_seconds=prev["train_cpu_seconds"],
+                                          wall_seconds=prev["train_seconds"], heldout_accuracy=prev["heldout_accuracy"])]
+                                     if prev else [])
+    rng = np.random.default_rng(SEED + len(stages))
     t1, c1, n_steps = time.time(), time.process_time(), 0
     for step in range(args.steps):
         # cosine decay over whichever runs out first: steps, CPU-time budget (1 thread) or wall clock
@@ -163,6 +172,8 @@ def train(args):
         loss = F.cross_entropy(model(x), torch.from_numpy(d["ytr"][idx]), label_smoothing=0.1)
         opt.zero_grad(set_to_none=True)
         loss.backward()
+        assert torch.isfinite(loss), f"loss {loss.item()} at step {step}"
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # gradient spikes diverged without it
         opt.step()
         n_steps = step + 1
         if step % 100 == 0 or step == args.steps - 1:
@@ -177,11 +188,14 @@ def train(args):
           f"{len(d['yte'])} clips, train {train_s:.0f}s wall, {train_cpu:.0f}s cpu")
     torch.save(model.state_dict(), os.path.join(DATA, "speech_kws.pt"))
     os.makedirs(OUT, exist_ok=True)
-    metrics = dict(heldout_accuracy=acc, heldout_accuracy_clean=acc_clean, train_seconds=round(train_s, 1), train_cpu_seconds=round(train_cpu, 1),
+    metrics = dict(heldout_accuracy=acc, heldout_accuracy_clean=acc_clean, train_seconds=round(train_s + prev.get("train_seconds", 0), 1),
+                   train_cpu_seconds=round(train_cpu + prev.get("train_cpu_seconds", 0), 1),
                    synth_seconds=round(float(d["synth_seconds"]), 1), n_train=int(len(d["ytr"])),
-                   n_test=int(len(d["yte"])), steps=n_steps, batch=args.batch,
+                   n_test=int(len(d["yte"])), steps=n_steps + prev.get("steps", 0), batch=args.batch,
                    heldout_accent=str(d["test_accent"]), heldout_variants=[str(v) for v in d["test_variants"]],
                    n_train_voice_combos=int(d["n_train_combos"]), n_test_voice_combos=int(d["n_test_combos"]))
+    metrics["stages"] = stages + [dict(steps=n_steps, lr=args.lr, cpu_seconds=round(train_cpu, 1),
+                                        wall_seconds=round(train_s, 1), heldout_accuracy=float(acc))]
     json.dump(metrics, open(os.path.join(OUT, "metrics.json"), "w"), indent=2)
 
 
@@ -189,9 +203,10 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--max_cpu_seconds", type=float, default=660)
-    ap.add_argument("--max_wall_seconds", type=float, default=3000)
+    ap.add_argument("--max_wall_seconds", type=float, default=2100)
+    ap.add_argument("--resume", action="store_true", help="continue from .data/*.pt for another budget")
     ap.add_argument("--export", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(1)
