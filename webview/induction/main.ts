@@ -96,7 +96,7 @@ function render(): void {
   document.getElementById('subtitle')!.textContent =
     `${r.model.name} · BOS + ${s.seqLen} random tokens, repeated · ${s.batch} sequences · seed ${s.seed} · ${r.ms.toFixed(0)} ms`;
   document.getElementById('loss')!.textContent =
-    `Loss on the first copy ${r.lossFirstHalf.toFixed(3)} nats, on the second ${r.lossSecondHalf.toFixed(3)} nats (${(r.lossFirstHalf - r.lossSecondHalf).toFixed(3)} lower). ` +
+    `Loss on the first copy ${r.lossFirstHalf.toFixed(3)} nats, on the second ${r.lossSecondHalf.toFixed(3)} nats (${(r.lossFirstHalf - r.lossSecondHalf).toFixed(3)} lower; each copy's unpredictable first token left out). ` +
     `Best induction head: L${r.best.layer}H${r.best.head}, score ${r.best.score.toFixed(3)}.`;
   const notice = document.getElementById('notice')!;
   const recomputed = r.recomputedLayers ?? [];

@@ -27,7 +27,7 @@ export const inductionCommand: CliCommand = async (ctx) => {
     return 0;
   }
   ctx.out(`model ${r.model.name} · BOS + ${seqLen} random tokens × 2 · batch ${batch} · seed ${seed} · ${r.ms.toFixed(0)} ms`);
-  ctx.out(`loss (nats): first copy ${r.lossFirstHalf.toFixed(3)} · second copy ${r.lossSecondHalf.toFixed(3)}`);
+  ctx.out(`loss (nats): first copy ${r.lossFirstHalf.toFixed(3)} · second copy ${r.lossSecondHalf.toFixed(3)} (each copy's first token left out)`);
   ctx.out(`best induction head: L${r.best.layer}H${r.best.head} (${r.best.score.toFixed(3)})`);
   ctx.out('');
   ctx.out(`${'layer'.padStart(5)} ${'head'.padStart(4)}  ${'induction'.padStart(9)}  ${'duplicate'.padStart(9)}  ${'prev-token'.padStart(10)}`);

@@ -8,6 +8,13 @@ import type { InductionParams, InductionResult } from '../../protocol/internals'
 
 const MAX_BATCH = 64;
 
+/** mean of a[from, to) */
+function meanOf(a: Float32Array, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += a[i];
+  return sum / (to - from);
+}
+
 /** Sequence b of a scan uses this seed, so (seed, batch) pairs never share sequences by accident. */
 export function sequenceSeed(seed: number, b: number): number {
   return (Math.imul(seed >>> 0, 1_000_003) + b) >>> 0;
@@ -57,8 +64,10 @@ export function inductionHandlers(ctx: InternalsContext): InternalsHandlers<'ind
         acts.clear();
         const { logits, vocab } = await m.base.lm.forward(ids); // [pos, vocab]
         const loss = lossPerHalf(logits, vocab, ids);
-        lossFirst += loss.firstHalf / p.batch;
-        lossSecond += loss.secondHalf / p.batch;
+        // Both halves skip their copy's first token, which nothing can predict: lossPerHalf's
+        // secondHalf counts it, so a perfect copier would still show ln(vocab) / n there.
+        lossFirst += meanOf(loss.perToken, 1, p.seqLen) / p.batch;
+        lossSecond += meanOf(loss.perToken, p.seqLen + 1, 2 * p.seqLen) / p.batch;
         perToken ??= new Float32Array(loss.perToken.length);
         for (let i = 0; i < perToken.length; i++) perToken[i] += loss.perToken[i] / p.batch;
       }
