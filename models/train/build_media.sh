@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the bundled vision and audio models from scratch (seeded), on CPU, one thread each:
-#   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT, ~16 min)
-#   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder, ~20 min)
+#   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT; 2 x 840 CPU-seconds of training)
+#   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder; ~6 min synthesis + 660 CPU-s)
+# Training cycles end at a CPU-time budget (or a wall-clock cap), so the step count depends on the machine.
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-numpy, python3-onnx, python3-pil, and
 # espeak-ng, fonts-dejavu-core, fonts-liberation, fonts-liberation2, fonts-noto-core.
 #   bash models/train/build_media.sh            # both, one after the other
@@ -14,7 +15,9 @@ which=${1:-all}
 $PY whisper_features.py                      # self-check of the feature extractor
 if [[ $which == all || $which == glyph ]]; then
   rm -f .data/glyphs_*.npz .data/glyph_vit.pt
-  nice -n 10 $PY glyph_vit.py 2>&1 | tee .data/glyph_vit.log
+  nice -n 10 $PY glyph_vit.py 2>&1 | tee .data/glyph_vit.log              # cycle 1: 840 CPU-s, lr 2e-3
+  nice -n 10 $PY glyph_vit.py --resume --lr 1e-3 --max_wall_seconds 2100 \
+    2>&1 | tee .data/glyph_vit_2.log                                        # cycle 2: 840 CPU-s, lr 1e-3
 fi
 if [[ $which == all || $which == speech ]]; then
   rm -f .data/speech_clips.npz .data/speech_kws.pt

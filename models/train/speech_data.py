@@ -99,9 +99,9 @@ def place(clip, rng, shift=True):
 
 
 def augment(clip, rng):
-    """Random gain, time shift and background noise at 0-40 dB SNR (20% of clips stay clean)."""
+    """Random gain, time shift and background noise at 10-40 dB SNR (20% of clips stay clean)."""
     x = place(clip, rng) * 10 ** (rng.uniform(-20, 0) / 20)
     if rng.random() < 0.8:
         rms = np.sqrt((clip ** 2).mean()) * 10 ** (rng.uniform(-20, 0) / 20)
-        x = x + noise_bank(rng) * rms * 10 ** (-rng.uniform(0, 40) / 20)
+        x = x + noise_bank(rng) * rms * 10 ** (-rng.uniform(10, 40) / 20)
     return np.clip(x, -1, 1)

@@ -104,7 +104,7 @@ every word once with a random speed (120-230 wpm) and pitch (20-80); accents
 {', '.join(speech_data.ACCENTS)} x the {len(speech_data.variants())} voice variants eSpeak NG ships
 (`espeak-ng --voices=variant`). Clips are trimmed of silence and resampled 22050 -> 16000 Hz.
 Training augmentation: random time shift in the 1 s window, gain -20..0 dB, white/pink/brown
-background noise at 0-40 dB SNR on 80 % of clips.
+background noise at 10-40 dB SNR on 80 % of clips.
 
 - Training: {m['n_train']} clips from {m['n_train_voice_combos']} accent x variant combinations.
 - **Held-out voices**: the accent `{m['heldout_accent']}` and the variants {', '.join(m['heldout_variants'])}

@@ -156,7 +156,7 @@ def train(args):
                                           wall_seconds=prev["train_seconds"], heldout_accuracy=prev["heldout_accuracy"])]
                                      if prev else [])
     rng = np.random.default_rng(SEED + len(stages))
-    t1, c1, n_steps = time.time(), time.process_time(), 0
+    t1, c1, n_steps, n_skipped = time.time(), time.process_time(), 0, 0
     for step in range(args.steps):
         # cosine decay over whichever runs out first: steps, CPU-time budget (1 thread) or wall clock
         progress = max(step / args.steps, (time.process_time() - c1) / args.max_cpu_seconds,
@@ -172,9 +172,12 @@ def train(args):
         loss = F.cross_entropy(model(x), torch.from_numpy(d["ytr"][idx]), label_smoothing=0.1)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        assert torch.isfinite(loss), f"loss {loss.item()} at step {step}"
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # gradient spikes diverged without it
-        opt.step()
+        # clip gradient spikes (training diverged without it); skip the rare non-finite step
+        if torch.isfinite(torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)) and torch.isfinite(loss):
+            opt.step()
+        else:
+            n_skipped += 1
+            print(f"step {step}: non-finite loss/gradient, update skipped", flush=True)
         n_steps = step + 1
         if step % 100 == 0 or step == args.steps - 1:
             msg = (f"step {step} loss {loss.item():.4f} lr {lr:.2e} {(time.time() - t1) / (step + 1):.3f}s/step wall, "
@@ -191,7 +194,7 @@ def train(args):
     metrics = dict(heldout_accuracy=acc, heldout_accuracy_clean=acc_clean, train_seconds=round(train_s + prev.get("train_seconds", 0), 1),
                    train_cpu_seconds=round(train_cpu + prev.get("train_cpu_seconds", 0), 1),
                    synth_seconds=round(float(d["synth_seconds"]), 1), n_train=int(len(d["ytr"])),
-                   n_test=int(len(d["yte"])), steps=n_steps + prev.get("steps", 0), batch=args.batch,
+                   n_test=int(len(d["yte"])), skipped_steps=n_skipped, steps=n_steps + prev.get("steps", 0), batch=args.batch,
                    heldout_accent=str(d["test_accent"]), heldout_variants=[str(v) for v in d["test_variants"]],
                    n_train_voice_combos=int(d["n_train_combos"]), n_test_voice_combos=int(d["n_test_combos"]))
     metrics["stages"] = stages + [dict(steps=n_steps, lr=args.lr, cpu_seconds=round(train_cpu, 1),
