@@ -9,39 +9,42 @@ import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { findLensParams } from '../../src/engine/instrument/lensParams';
 import { applyFinalNorm, unembed } from '../../src/engine/analyses/logitLens';
 import { logSoftmax } from '../../src/engine/analyses/distribution';
-import { CODE_LM } from '../helpers/paths';
+import { CODE_LM, ROOT } from '../helpers/paths';
 
 const never = { cancelled: false, onCancel: () => undefined };
 const engine = createEngineHandlers({ provider: 'cpu', threads: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tl-lens-')) });
 const skip = !existsSync(join(CODE_LM, 'onnx', 'model.onnx')) && 'code-lm not built';
 const TEXT = 'def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n';
 
-test('code-lm: the last lens row equals lm/nextToken at every position within 1e-4', { skip }, async () => {
-  const lens = await engine['lens/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, topK: 5 }, never);
-  const next = await engine['lm/nextToken']({ model: CODE_LM, text: TEXT, maxTokens: 2048, topK: 5, positionTopK: 5 }, never);
-  assert.deepEqual(lens.tokens.map((t) => t.id), next.tokens.map((t) => t.id));
-  const T = lens.positions;
-  const L = lens.layers.length;
-  assert.equal(L, 5, 'embed + 3 inner resid_pre + output for a 4-layer model');
-  assert.equal(lens.layers[L - 1], 'ln_final (output)');
-  assert.equal(lens.topIds.length, L * T * 5);
-  // last position: compare the whole top-5 with the engine's own next-token candidates
-  const last = ((L - 1) * T + (T - 1)) * 5;
-  for (let j = 0; j < 5; j++) {
-    assert.equal(lens.topIds[last + j], next.next[j].id, `rank ${j} id`);
-    assert.ok(Math.abs(lens.topProbs[last + j] - next.next[j].prob) <= 1e-4, `rank ${j}: ${lens.topProbs[last + j]} vs ${next.next[j].prob}`);
-  }
-  // every position: top-1 of the output row against lm/position's distribution
-  for (let p = 0; p < T; p++) {
-    const pos = await engine['lm/position']({ runId: next.runId, position: p, topK: 1 }, never);
-    const at: number = ((L - 1) * T + p) * 5;
-    assert.equal(lens.topIds[at], pos.top[0].id, `position ${p}`);
-    assert.ok(Math.abs(lens.topProbs[at] - pos.top[0].prob) <= 1e-4, `position ${p}: ${lens.topProbs[at]} vs ${pos.top[0].prob}`);
-    assert.equal(lens.klToFinal[(L - 1) * T + p], 0);
-  }
-  for (const kl of lens.klToFinal) assert.ok(kl >= 0 && Number.isFinite(kl));
-  for (const id of lens.topIds) assert.equal(typeof lens.tokenTexts[id], 'string');
-});
+for (const [name, layers] of [['tensorloupe-code-lm', 4], ['tensorloupe-attn2', 2]] as const) {
+  const dir = join(ROOT, 'models', name);
+  test(`${name}: the last lens row equals lm/nextToken at every position within 1e-4`, { skip: !existsSync(join(dir, 'onnx', 'model.onnx')) && `${name} not built` }, async () => {
+    const lens = await engine['lens/get']({ model: dir, text: TEXT, maxTokens: 2048, topK: 5 }, never);
+    const next = await engine['lm/nextToken']({ model: dir, text: TEXT, maxTokens: 2048, topK: 5, positionTopK: 5 }, never);
+    assert.deepEqual(lens.tokens.map((t) => t.id), next.tokens.map((t) => t.id));
+    const T = lens.positions;
+    const L = lens.layers.length;
+    assert.equal(L, layers + 1, 'embed, each later block’s input, and the output');
+    assert.equal(lens.layers[L - 1], 'ln_final (output)');
+    assert.equal(lens.topIds.length, L * T * 5);
+    // last position: compare the whole top-5 with the engine's own next-token candidates
+    const last = ((L - 1) * T + (T - 1)) * 5;
+    for (let j = 0; j < 5; j++) {
+      assert.equal(lens.topIds[last + j], next.next[j].id, `rank ${j} id`);
+      assert.ok(Math.abs(lens.topProbs[last + j] - next.next[j].prob) <= 1e-4, `rank ${j}: ${lens.topProbs[last + j]} vs ${next.next[j].prob}`);
+    }
+    // every position: top-1 of the output row against lm/position's distribution
+    for (let p = 0; p < T; p++) {
+      const pos = await engine['lm/position']({ runId: next.runId, position: p, topK: 1 }, never);
+      const at: number = ((L - 1) * T + p) * 5;
+      assert.equal(lens.topIds[at], pos.top[0].id, `position ${p}`);
+      assert.ok(Math.abs(lens.topProbs[at] - pos.top[0].prob) <= 1e-4, `position ${p}: ${lens.topProbs[at]} vs ${pos.top[0].prob}`);
+      assert.equal(lens.klToFinal[(L - 1) * T + p], 0);
+    }
+    for (const kl of lens.klToFinal) assert.ok(kl >= 0 && Number.isFinite(kl));
+    for (const id of lens.topIds) assert.equal(typeof lens.tokenTexts[id], 'string');
+  });
+}
 
 test('code-lm: lens/target traces the rank and probability of a token across layers', { skip }, async () => {
   const lens = await engine['lens/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, topK: 3 }, never);
