@@ -23,25 +23,29 @@ function pytorchScores(metrics: unknown): number[][] | undefined {
   return undefined;
 }
 
-test('attn2: the induction head is found with score ≥ 0.4 and the second copy is easier', { skip: !existsSync(join(ATTN2, 'onnx', 'model.onnx')) && 'attn2 not built' }, async () => {
+const attn2Skip = !existsSync(join(ATTN2, 'onnx', 'model.onnx')) && 'attn2 not built';
+
+test('attn2: the induction head is found with score ≥ 0.4 and the second copy is easier (issue 4 bar)', { skip: attn2Skip }, async () => {
   const r = await engine['induction/scan']({ model: ATTN2, seqLen: 50, batch: 4, seed: 0 }, never);
   assert.equal(r.induction.length, r.nLayers * r.nHeads);
   assert.equal(r.prefixMatching.length, r.nLayers * r.nHeads);
-  assert.ok(r.best.score >= 0.4, `best head L${r.best.layer}H${r.best.head} scores ${r.best.score}`);
+  assert.ok(r.best.score >= 0.4, `best head L${r.best.layer}H${r.best.head} scores ${r.best.score.toFixed(3)}: the bundled model has no induction head (see its metrics.json)`);
   assert.equal(r.best.layer, 1, 'an induction head needs a previous-token head before it, so it sits in layer 1');
   assert.ok(r.lossSecondHalf < r.lossFirstHalf - 1, `loss ${r.lossFirstHalf} → ${r.lossSecondHalf}`);
-  const metricsPath = join(ATTN2, 'metrics.json');
-  const ref = existsSync(metricsPath) ? pytorchScores(JSON.parse(readFileSync(metricsPath, 'utf8'))) : undefined;
-  if (ref) {
-    // PyTorch draws its own random tokens (torch.randint, 10 trials), so only the ranking and the
-    // level are comparable: our best head is one PyTorch also scores near its best, and the
-    // best scores agree within 0.15.
-    const flat = ref.flat();
-    const refMax = Math.max(...flat);
-    const ours = flat[r.best.layer * r.nHeads + r.best.head];
-    assert.ok(ours >= refMax - 0.1, `PyTorch scores our best head L${r.best.layer}H${r.best.head} ${ours}, its best ${refMax}`);
-    assert.ok(Math.abs(r.best.score - refMax) < 0.15, `ONNX ${r.best.score} vs PyTorch ${refMax}`);
-  }
+});
+
+test('attn2: per-head induction scores agree with the PyTorch figures in metrics.json', { skip: attn2Skip || (!existsSync(join(ATTN2, 'metrics.json')) && 'no metrics.json') }, async () => {
+  const ref = pytorchScores(JSON.parse(readFileSync(join(ATTN2, 'metrics.json'), 'utf8')));
+  assert.ok(ref, 'metrics.json has per-head induction scores');
+  // PyTorch draws its own random tokens (torch.randint, repeats allowed, 10 trials) where the scan
+  // draws distinct ones (4 sequences), so heads are compared with a tolerance: every head within
+  // 0.03 + 15 % of its PyTorch score, and PyTorch's best head scores within 0.1 of our best.
+  const r = await engine['induction/scan']({ model: ATTN2, seqLen: 50, batch: 4, seed: 0 }, never);
+  const flat = ref.flat();
+  assert.equal(flat.length, r.induction.length, 'same layers × heads');
+  flat.forEach((want, i) => assert.ok(Math.abs(r.induction[i] - want) < 0.03 + 0.15 * want, `L${Math.floor(i / r.nHeads)}H${i % r.nHeads}: ONNX ${r.induction[i]} vs PyTorch ${want}`));
+  const refBest = flat.indexOf(Math.max(...flat));
+  assert.ok(r.induction[refBest] >= r.best.score - 0.1, `PyTorch's best head scores ${r.induction[refBest]} here, our best ${r.best.score}`);
 });
 
 test('code-lm: the scan is seeded, shaped [layer, head], and rejects bad sizes', { skip: !existsSync(join(CODE_LM, 'onnx', 'model.onnx')) && 'code-lm not built' }, async () => {
