@@ -29,6 +29,19 @@ class OnnxGPT(GPT):
         logits, presents = super().forward(input_ids, attention_mask, position_ids, past)
         return (logits,) + tuple(t for kv in presents for t in kv)
 
+def dedupe_tied(m):
+    """the exporter folds the tied unembedding into a transposed copy of wte (2 MB): use a Transpose node instead"""
+    from onnx import numpy_helper, helper
+    inits = {i.name: i for i in m.graph.initializer}
+    wte = numpy_helper.to_array(inits['transformer.wte.weight'])
+    for name, init in list(inits.items()):
+        if name != 'transformer.wte.weight' and tuple(init.dims) == wte.T.shape and \
+                np.array_equal(numpy_helper.to_array(init), wte.T):
+            m.graph.initializer.remove(init)
+            m.graph.node.insert(0, helper.make_node('Transpose', ['transformer.wte.weight'], [name],
+                                                    name='/lm_head/Transpose', perm=[1, 0]))
+            print(f'tied unembedding {name}: Transpose of transformer.wte.weight')
+
 def export_onnx(model, path):
     cfg = model.cfg
     L, H, D = cfg.n_layer, cfg.n_head, cfg.n_embd // cfg.n_head
@@ -53,6 +66,8 @@ def export_onnx(model, path):
                       input_names=['input_ids', 'attention_mask', 'position_ids'] + past_names,
                       output_names=['logits'] + present_names, dynamic_axes=axes, do_constant_folding=True)
     m = onnx.load(path)
+    dedupe_tied(m)
+    onnx.save(m, path)
     onnx.checker.check_model(m)
     ops = {}
     for n in m.graph.node:
