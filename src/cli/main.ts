@@ -15,7 +15,7 @@ const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
   tensorloupe surprisal   [--model DIR] [--max-tokens N] [--json] <file | ->
   tensorloupe activations [--model DIR] [--names 'blocks.*.attn.hook_pattern'] --out FILE.safetensors "text"
-  tensorloupe lens        [--model DIR] [--top-k N] [--json] "text"
+  tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
   tensorloupe induction   [--model DIR] [--seq-len N] [--batch N] [--seed N] [--json]
 
 Options:

@@ -7,7 +7,7 @@ import { connectToHost } from '../shared/rpcClient';
 import { saveState, loadState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
-import { linkInternalsCss } from '../lens/stylesheet';
+import { panelChrome, setPanelState, showError, showLoading, type PanelState } from '../shared/panelFrame';
 import { LayerChart, type Series } from './layerChart';
 import type { DilutionHostApi, DilutionPanelApi, DilutionView } from '../../src/protocol/dilutionPanel';
 import type { DilutionResult } from '../../src/protocol/internals';
@@ -17,7 +17,6 @@ interface UiState {
   showTable: boolean;
 }
 
-linkInternalsCss();
 const state = loadState<UiState>(1, { v: 1, showTable: false });
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
@@ -29,10 +28,7 @@ const METRICS: { key: 'entropyRatio' | 'firstTokenMass' | 'residCosine'; title: 
 ];
 
 document.getElementById('app')!.replaceChildren(
-  el('header', {}, [el('h1', { id: 'title' }, ['Attention dilution']), el('p', { id: 'subtitle', className: 'muted' })]),
-  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
-  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
-  el('div', { id: 'notice', className: 'notice', hidden: true }),
+  ...panelChrome('Attention dilution', () => void host.call('retry', {})),
   el('div', { id: 'content', hidden: true }, [
     el('p', { id: 'progress', className: 'muted', role: 'status' }),
     ...METRICS.map((m) =>
@@ -53,8 +49,7 @@ const charts = new Map(METRICS.map((m) => [m.key, new LayerChart(document.getEle
 const host = connectToHost<DilutionPanelApi, DilutionHostApi>({
   loading: ({ message }) => {
     view = undefined;
-    setState('loading');
-    document.getElementById('loading-text')!.textContent = message;
+    showLoading(message, document.getElementById('content')!);
     return null;
   },
   show: (v) => {
@@ -63,17 +58,13 @@ const host = connectToHost<DilutionPanelApi, DilutionHostApi>({
     return null;
   },
   error: (e) => {
-    setState('error');
-    document.getElementById('error-text')!.textContent = `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    showError(e, document.getElementById('content')!);
     return null;
   },
 });
 
-function setState(s: 'loading' | 'drawn' | 'error'): void {
-  document.body.dataset.state = s;
-  document.getElementById('loading')!.hidden = s !== 'loading';
-  document.getElementById('error')!.hidden = s !== 'error';
-  document.getElementById('content')!.hidden = s !== 'drawn';
+function setState(s: PanelState): void {
+  setPanelState(s, document.getElementById('content')!);
 }
 
 function render(): void {
@@ -116,6 +107,5 @@ toggle.addEventListener('change', () => {
   saveState(state);
   if (view) renderTable(view.result);
 });
-document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
 onThemeChange(render);
 setState('loading');

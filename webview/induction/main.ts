@@ -8,7 +8,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { drawUint8Map, themeRamp } from '../shared/colorRamp';
 import { el } from '../shared/dom';
-import { linkInternalsCss } from '../lens/stylesheet';
+import { panelChrome, setPanelState, showError, showLoading, type PanelState } from '../shared/panelFrame';
 import { renderHeadGrid } from './headGrid';
 import { LossChart } from './lossChart';
 import { INDUCTION_DEFAULTS, INDUCTION_LIMITS, type InductionHostApi, type InductionPanelApi, type InductionScanSettings, type InductionView } from '../../src/protocol/inductionPanel';
@@ -19,23 +19,19 @@ interface UiState extends InductionScanSettings {
   head: number;
 }
 
-linkInternalsCss();
 const state = loadState<UiState>(1, { v: 1, ...INDUCTION_DEFAULTS, layer: -1, head: -1 });
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
 
 const numberInput = (id: string, [min, max]: readonly [number, number]) => el('input', { id, type: 'number', min: String(min), max: String(max), step: '1' });
 document.getElementById('app')!.replaceChildren(
-  el('header', {}, [el('h1', { id: 'title' }, ['Induction heads']), el('p', { id: 'subtitle', className: 'muted' })]),
+  ...panelChrome('Induction heads', () => void host.call('retry', {})),
   el('form', { id: 'scan-form', className: 'row scan-form', 'aria-label': 'Scan settings' }, [
     el('label', {}, ['Block length ', numberInput('seq-len', INDUCTION_LIMITS.seqLen)]),
     el('label', {}, ['Sequences ', numberInput('batch', INDUCTION_LIMITS.batch)]),
     el('label', {}, ['Seed ', numberInput('seed', INDUCTION_LIMITS.seed)]),
     el('vscode-button', { id: 'scan' }, ['Scan']),
   ]),
-  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
-  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
-  el('div', { id: 'notice', className: 'notice', hidden: true }),
   el('div', { id: 'content', hidden: true }, [
     el('p', { id: 'loss', className: 'loss-line' }),
     el('section', { 'aria-label': 'Scores per head' }, [
@@ -59,8 +55,7 @@ const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 
 const host = connectToHost<InductionPanelApi, InductionHostApi>({
   loading: ({ message }) => {
-    setState('loading');
-    document.getElementById('loading-text')!.textContent = message;
+    showLoading(message, document.getElementById('content')!);
     return null;
   },
   show: (v) => {
@@ -76,17 +71,13 @@ const host = connectToHost<InductionPanelApi, InductionHostApi>({
     return null;
   },
   error: (e) => {
-    setState('error');
-    document.getElementById('error-text')!.textContent = `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    showError(e, document.getElementById('content')!);
     return null;
   },
 });
 
-function setState(s: 'loading' | 'drawn' | 'error'): void {
-  document.body.dataset.state = s;
-  document.getElementById('loading')!.hidden = s !== 'loading';
-  document.getElementById('error')!.hidden = s !== 'error';
-  document.getElementById('content')!.hidden = s !== 'drawn';
+function setState(s: PanelState): void {
+  setPanelState(s, document.getElementById('content')!);
 }
 
 function render(): void {
@@ -175,7 +166,6 @@ document.getElementById('scan-form')!.addEventListener('keydown', (e: KeyboardEv
   e.preventDefault();
   scan();
 });
-document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
 fillForm();
 onThemeChange(() => {
   lut = themeRamp();

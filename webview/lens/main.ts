@@ -6,7 +6,7 @@ import { connectToHost } from '../shared/rpcClient';
 import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
-import { linkInternalsCss } from './stylesheet';
+import { panelChrome, setPanelState, showError, showLoading, type PanelState } from '../shared/panelFrame';
 import { PAGE, renderGrid } from './grid';
 import { TargetChart } from './targetChart';
 import { renderCellInfo, renderTrace } from './details';
@@ -24,16 +24,12 @@ interface UiState {
   target: string;
 }
 
-linkInternalsCss();
 const state = loadState<UiState>(1, { v: 1, position: -1, layer: 0, target: '' });
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
 
 document.getElementById('app')!.replaceChildren(
-  el('header', {}, [el('h1', { id: 'title' }, ['Logit lens']), el('p', { id: 'subtitle', className: 'muted' })]),
-  el('div', { id: 'loading', role: 'status' }, [el('vscode-progress-ring'), el('span', { id: 'loading-text' })]),
-  el('div', { id: 'error', role: 'alert', hidden: true }, [el('p', { id: 'error-text' }), el('vscode-button', { id: 'retry' }, ['Retry'])]),
-  el('div', { id: 'notice', className: 'notice', hidden: true }),
+  ...panelChrome('Logit lens', () => void host.call('retry', {})),
   el('div', { id: 'content', hidden: true }, [
     el('section', { 'aria-label': 'Lens grid' }, [
       el('h2', {}, ['Top token per layer ', el('span', { className: 'muted' }, ['(rows: residual stream into each block, then the output; columns: positions; arrows move, Enter picks a position)'])]),
@@ -66,8 +62,7 @@ const input = document.getElementById('target-input') as HTMLInputElement;
 
 const host = connectToHost<LensPanelApi, LensHostApi>({
   loading: ({ message }) => {
-    setState('loading');
-    document.getElementById('loading-text')!.textContent = message;
+    showLoading(message, document.getElementById('content')!);
     return null;
   },
   show: (v) => {
@@ -81,8 +76,7 @@ const host = connectToHost<LensPanelApi, LensHostApi>({
     return null;
   },
   error: (e) => {
-    setState('error');
-    document.getElementById('error-text')!.textContent = `${e.code}: ${e.message}` + (e.engineRestarted ? ' The engine will start again on the next request.' : '');
+    showError(e, document.getElementById('content')!);
     return null;
   },
 });
@@ -91,11 +85,8 @@ function position(): number {
   return view && state.position >= 0 ? state.position : (view?.result.positions ?? 1) - 1;
 }
 
-function setState(s: 'loading' | 'drawn' | 'error'): void {
-  document.body.dataset.state = s;
-  document.getElementById('loading')!.hidden = s !== 'loading';
-  document.getElementById('error')!.hidden = s !== 'error';
-  document.getElementById('content')!.hidden = s !== 'drawn';
+function setState(s: PanelState): void {
+  setPanelState(s, document.getElementById('content')!);
 }
 
 function render(): void {
@@ -177,8 +168,7 @@ function bind(): void {
     page++;
     render();
   });
-  document.getElementById('retry')!.addEventListener('click', () => void host.call('retry', {}));
-}
+  }
 
 bind();
 onThemeChange(() => {

@@ -4,10 +4,8 @@ import { readSettings } from '../settings';
 import { DilutionPanel } from '../panels/dilutionPanel';
 import { CancelledError } from '../../protocol/rpc';
 import type { DilutionResult } from '../../protocol/internals';
-import type { CancelToken, EngineClient } from '../engineClient';
-
-/** How long a cancelled request may take to stop by itself before the engine is restarted (as runWithProgress). */
-const HARD_CANCEL_MS = 1500;
+import type { EngineClient } from '../engineClient';
+import { runWithProgress } from './runWithProgress';
 
 /** Appends one length's [1, layer] rows to the [length, layer] arrays measured so far. */
 function merge(a: DilutionResult | undefined, b: DilutionResult): DilutionResult {
@@ -31,7 +29,7 @@ function merge(a: DilutionResult | undefined, b: DilutionResult): DilutionResult
 /**
  * Tensorloupe: Attention Dilution — over growing prefixes of the selection. The engine is asked
  * for one prefix length at a time, so progress is real, the panel draws as lengths arrive, and a
- * cancel stops between lengths (or restarts the engine if one forward pass will not stop).
+ * cancel stops between lengths (runWithProgress restarts the engine if a forward pass will not stop).
  */
 export async function attentionDilution(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
   let source;
@@ -48,17 +46,11 @@ export async function attentionDilution(context: vscode.ExtensionContext, engine
     panel.loading('Measuring the shortest prefix…');
     let sofar: DilutionResult | undefined;
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tensorloupe: attention dilution', cancellable: true }, async (progress, token) => {
-        const cancel: CancelToken = { onCancel: (l) => token.onCancellationRequested(l) };
-        let busy = false;
-        token.onCancellationRequested(() => setTimeout(() => busy && engine.kill('cancelled by the user while a forward pass was running'), HARD_CANCEL_MS));
+      await runWithProgress(engine, 'Tensorloupe: attention dilution', async (cancel, progress, token) => {
         let plan: number[] = [];
         for (let i = 0; i === 0 || i < plan.length; i++) {
           if (token.isCancellationRequested) throw new CancelledError();
-          busy = true;
-          const step = await engine.call('dilution/get', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, lengths: [], planIndex: i }, cancel).finally(() => {
-            busy = false;
-          });
+          const step = await engine.call('dilution/get', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, lengths: [], planIndex: i }, cancel);
           plan = step.plan ?? step.lengths;
           sofar = merge(sofar, step);
           const done = i + 1 >= plan.length;

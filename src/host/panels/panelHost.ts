@@ -85,7 +85,7 @@ export function nonce(): string {
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, spec: PanelSpec): string {
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${spec.bundle}.js`));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
+  const css = ['panel.css', 'internals.css'].map((f) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)));
   // Styles: the web components (Lit) attach constructed style sheets, which CSP governs through
   // style-src; inline style attributes are also used by chart.js for canvas sizing.
   const csp = [
@@ -101,7 +101,7 @@ function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, spec: Pane
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css}">
+${css.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
 <title>${escapeHtml(spec.title)}</title>
 </head>
 <body data-state="loading">
