@@ -20,6 +20,24 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   return out;
 }
 
+/** log-softmax of one row ([vocab]), in float64. */
+export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+  const lse = logSumExp(logits);
+  const out = new Float64Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - lse;
+  return out;
+}
+
+/** KL(p ‖ q) in bits from two log-probability rows. */
+export function klBits(logP: ArrayLike<number>, logQ: ArrayLike<number>): number {
+  let kl = 0;
+  for (let i = 0; i < logP.length; i++) {
+    const p = Math.exp(logP[i]);
+    if (p > 0) kl += p * (logP[i] - logQ[i]);
+  }
+  return kl / Math.LN2;
+}
+
 /** log-sum-exp of logits, the softmax normaliser. */
 export function logSumExp(logits: ArrayLike<number>): number {
   let max = -Infinity;

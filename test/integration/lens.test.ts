@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { findLensParams } from '../../src/engine/instrument/lensParams';
 import { applyFinalNorm, unembed } from '../../src/engine/analyses/logitLens';
-import { logSoftmax } from '../../src/engine/analyses/distribution';
+import { logSoftmax } from '../../src/util/distribution';
 import { CODE_LM, ROOT } from '../helpers/paths';
 
 const never = { cancelled: false, onCancel: () => undefined };

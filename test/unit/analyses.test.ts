@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Tensor } from 'onnxruntime-node';
 import { join } from 'node:path';
-import { entropyBits, klBits, logSoftmax, rankOf, softmax, topK } from '../../src/engine/analyses/distribution.js';
+import { entropyBits, klBits, logSoftmax, rankOf, softmax, topKIndices } from '../../src/util/distribution';
 import { headStats } from '../../src/engine/analyses/headStats.js';
 import { inductionInput, lossPerHalf, seededRandom } from '../../src/engine/analyses/induction.js';
 import { applyFinalNorm, lensLayer, unembed } from '../../src/engine/analyses/logitLens.js';
 import { firstTokenMass, meanCosineToMean, normalizedEntropy } from '../../src/engine/analyses/dilution.js';
 import { dequantizeU8, quantizeU8, toFloat16, toFloat16Bits } from '../../src/engine/analyses/quantize.js';
-import { float16ToFloat32 } from '../../src/engine/instrument/tensorData.js';
+import { halfToFloat } from '../../src/util/float16';
 import { findLensParams } from '../../src/engine/instrument/lensParams.js';
 import { instrumentModel } from '../../src/engine/instrument/instrumentModel.js';
 import { createInstrumentedSession, fetchActivations } from '../../src/engine/instrument/fetchActivations.js';
@@ -27,9 +27,9 @@ test('softmax, log-softmax, entropy, top-k, rank, KL', () => {
   close(logSoftmax([1000, 1000])[0], Math.log(0.5)); // no overflow
   close(entropyBits(new Float32Array(8).fill(1 / 8)), 3);
   close(entropyBits([1, 0, 0]), 0);
-  assert.deepEqual(topK([0.1, 0.5, 0.2, 0.5, 0.05], 3), { ids: [1, 3, 2], values: [0.5, 0.5, 0.2] });
-  assert.deepEqual(topK([3, 1], 5).ids, [0, 1]);
-  assert.equal(rankOf([0.1, 0.5, 0.2], 2), 1);
+  assert.deepEqual(topKIndices([0.1, 0.5, 0.2, 0.5, 0.05], 3), [1, 3, 2]);
+  assert.deepEqual(topKIndices([3, 1], 5), [0, 1]);
+  assert.equal(rankOf([0.1, 0.5, 0.2], 2), 2); // 1-based
   close(klBits(logSoftmax([0, 0]), logSoftmax([0, 0])), 0);
   close(klBits([Math.log(0.5), Math.log(0.5)], [Math.log(0.25), Math.log(0.75)]), 0.5 * Math.log2(2) + 0.5 * Math.log2(0.5 / 0.75));
 });
@@ -101,7 +101,7 @@ test('quantisers: uint8 within half a step, float16 bit patterns', () => {
   assert.equal(toFloat16Bits(NaN) & 0x7c00, 0x7c00);
   const rnd = seededRandom(3);
   const xs = Float32Array.from({ length: 500 }, () => (rnd() - 0.5) * 100);
-  toFloat16(xs).forEach((h, i) => assert.ok(Math.abs(float16ToFloat32(h) - xs[i]) <= Math.abs(xs[i]) * 2 ** -11 + 1e-7));
+  toFloat16(xs).forEach((h, i) => assert.ok(Math.abs(halfToFloat(h) - xs[i]) <= Math.abs(xs[i]) * 2 ** -11 + 1e-7));
 });
 
 interface Ref { inputs: { ids: number[]; token_type_ids?: number[] }[]; activations: Record<string, { shape: number[]; data: number[] }> }

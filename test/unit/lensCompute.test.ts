@@ -5,7 +5,7 @@ import { lensGrid, lensTrace, type LogProbs } from '../../src/engine/internals/l
 import { createLensHead } from '../../src/engine/internals/lensUnembed';
 import { shortLayer } from '../../webview/lens/labels';
 import { unembed, type UnembedParams } from '../../src/engine/analyses/logitLens';
-import { entropyBits as entropyBitsOf, logSoftmax, softmax } from '../../src/engine/analyses/distribution';
+import { entropyBits as entropyBitsOf, logSoftmax, softmax } from '../../src/util/distribution';
 import { seededRandom } from '../../src/engine/analyses/induction';
 
 // d_model 2, vocab 3: logits = [x0, x1, 0]

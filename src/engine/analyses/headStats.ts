@@ -1,5 +1,5 @@
 /** Per-head statistics of one layer's attention pattern [head, query_pos, key_pos] (batch removed). */
-import { entropyBits } from './distribution.js';
+import { entropyBits } from '../../util/distribution';
 
 export interface Pattern {
   /** [head, query_pos, key_pos] */

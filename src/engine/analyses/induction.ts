@@ -1,18 +1,8 @@
 /** The repeated-random-tokens test for induction heads: BOS + n random tokens + the same n again.
  * Induction heads make the second copy predictable, so its loss drops far below the first's. */
-import { logSoftmax } from './distribution.js';
+import { logSoftmax, seededRandom } from '../../util/distribution';
 
-/** mulberry32: small, seeded, identical on every platform */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface InductionInputOptions {
   seed: number;

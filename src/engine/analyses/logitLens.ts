@@ -1,6 +1,6 @@
 /** Logit lens: unembed(final_norm(resid)) for any layer's residual stream. The parameters come from
  * the model's own initializers (see instrument/lensParams.ts). */
-import { klBits, logSoftmax, rankOf, topK } from './distribution.js';
+import { klBits, logSoftmax, rankOf, topKIndices } from '../../util/distribution';
 
 export interface FinalNormParams {
   kind: 'layernorm' | 'rmsnorm';
@@ -57,7 +57,7 @@ export function unembed(x: Float32Array, u: UnembedParams): Float32Array {
 export interface LensCell {
   top: number;
   prob: number;
-  /** rank and probability of the target token, when one is given */
+  /** rank (1-based) and probability of the target token, when one is given */
   targetRank?: number;
   targetProb?: number;
   /** KL(final ‖ this layer) in bits, when the final logits are given */
@@ -70,8 +70,8 @@ export function lensLayer(resid: Float32Array, norm: FinalNormParams, u: Unembed
   const cells: LensCell[] = [];
   for (let p = 0; p < logits.length / u.vocab; p++) {
     const lp = logSoftmax(logits.subarray(p * u.vocab, (p + 1) * u.vocab));
-    const best = topK(lp, 1);
-    const cell: LensCell = { top: best.ids[0], prob: Math.exp(best.values[0]) };
+    const best = topKIndices(lp, 1)[0];
+    const cell: LensCell = { top: best, prob: Math.exp(lp[best]) };
     if (target !== undefined) {
       cell.targetRank = rankOf(lp, target);
       cell.targetProb = Math.exp(lp[target]);

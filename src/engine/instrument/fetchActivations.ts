@@ -9,7 +9,7 @@ import { resolveHooks } from './hookNames.js';
 import { recomputeInputs } from './instrumentModel.js';
 import { recomputePatternNative } from './recomputeNative.js';
 import type { DenseTensor } from './recompute.js';
-import { float16ToFloat32 } from './tensorData.js';
+import { float16ToFloat32 } from '../../util/float16';
 import { slicePattern } from './patternSlice.js';
 import type { PatternSelection } from './patternSlice.js';
 import type { HookInfo, InstrumentResult } from './types.js';
@@ -51,7 +51,7 @@ export function toDense(t: Tensor): DenseTensor {
   const dims = [...t.dims];
   const d = t.data;
   if (d instanceof Float32Array) return { dims, data: d };
-  if (t.type === 'float16' && d instanceof Uint16Array) return { dims, data: Float32Array.from(d, float16ToFloat32) };
+  if (t.type === 'float16' && d instanceof Uint16Array) return { dims, data: float16ToFloat32(d) };
   if (d instanceof BigInt64Array) return { dims, data: Float32Array.from(d, Number) };
   if (d instanceof Int32Array || d instanceof Uint8Array || d instanceof Float64Array || d instanceof Int8Array) return { dims, data: Float32Array.from(d) };
   throw new InstrumentError('RECOMPUTE_UNSUPPORTED', `tensor of type ${t.type} cannot be read as float32`);

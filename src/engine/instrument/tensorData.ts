@@ -3,6 +3,7 @@
  * unembedding, on demand. */
 import type { onnx } from 'onnx-proto';
 import { toNumber } from './graphIndex.js';
+import { halfToFloat } from '../../util/float16';
 
 export const enum DataType {
   FLOAT = 1,
@@ -18,15 +19,6 @@ export function dimsOf(t: onnx.ITensorProto): number[] {
   return (t.dims ?? []).map(toNumber);
 }
 
-export function float16ToFloat32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 /** values of an inline initializer; external ones are read by the caller (see readExternal) */
 export function tensorToFloat32(t: onnx.ITensorProto, external?: Uint8Array): Float32Array {
   const raw = external ?? (t.rawData && t.rawData.length ? t.rawData : undefined);
@@ -37,7 +29,7 @@ export function tensorToFloat32(t: onnx.ITensorProto, external?: Uint8Array): Fl
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) {
       if (type === DataType.FLOAT) out[i] = dv.getFloat32(i * 4, true);
-      else if (type === DataType.FLOAT16) out[i] = float16ToFloat32(dv.getUint16(i * 2, true));
+      else if (type === DataType.FLOAT16) out[i] = halfToFloat(dv.getUint16(i * 2, true));
       else if (type === DataType.BFLOAT16) out[i] = new Float32Array(new Uint32Array([dv.getUint16(i * 2, true) << 16]).buffer)[0];
       else if (type === DataType.DOUBLE) out[i] = dv.getFloat64(i * 8, true);
       else if (type === DataType.INT64) out[i] = Number(dv.getBigInt64(i * 8, true));
@@ -51,7 +43,7 @@ export function tensorToFloat32(t: onnx.ITensorProto, external?: Uint8Array): Fl
   if (t.int64Data && t.int64Data.length) return Float32Array.from(t.int64Data.map(toNumber));
   if (t.int32Data && t.int32Data.length) {
     // float16 values are stored one per int32 when not raw
-    if (type === DataType.FLOAT16) return Float32Array.from(t.int32Data, float16ToFloat32);
+    if (type === DataType.FLOAT16) return Float32Array.from(t.int32Data, halfToFloat);
     return Float32Array.from(t.int32Data);
   }
   return new Float32Array(count);

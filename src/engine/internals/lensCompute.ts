@@ -1,7 +1,7 @@
 // The logit-lens grid from residual rows that already went through the final norm: per layer and
 // position the top-k tokens, the entropy, and KL(final ‖ layer). The unembedding + log-softmax is
 // passed in (onnxruntime in the engine, plain JavaScript in unit tests).
-import { rankOf, topK } from '../analyses/distribution';
+import { rankOf, topKIndices } from '../../util/distribution';
 
 /** x: [rows, d_model] → natural-log probabilities [rows, vocab] and entropy in bits [rows] */
 export type LogProbs = (x: Float32Array) => Promise<{ logp: Float32Array; entropyBits: Float32Array }>;
@@ -52,11 +52,11 @@ export async function lensGrid(normed: Float32Array[], T: number, vocab: number,
       for (let p = p0; p < p1; p++) {
         const i = p - p0;
         const lp = row.logp.subarray(i * V, (i + 1) * V); // [vocab]
-        const best = topK(lp, k);
+        const best = topKIndices(lp, k);
         const at = (l * T + p) * k;
-        for (let j = 0; j < best.ids.length; j++) {
-          topIds[at + j] = best.ids[j];
-          topProbs[at + j] = Math.exp(best.values[j]);
+        for (let j = 0; j < best.length; j++) {
+          topIds[at + j] = best[j];
+          topProbs[at + j] = Math.exp(lp[best[j]]);
         }
         entropyBits[l * T + p] = row.entropyBits[i];
         klToFinal[l * T + p] = l === L - 1 ? 0 : klToFinalBits(finalP.subarray(i * V, (i + 1) * V), finalLog.subarray(i * V, (i + 1) * V), lp);
@@ -77,7 +77,7 @@ export async function lensTrace(normed: Float32Array[], position: number, dModel
   const probs = new Float32Array(L); // [layer]
   for (let l = 0; l < L; l++) {
     const lp = all.subarray(l * vocab, (l + 1) * vocab);
-    ranks[l] = rankOf(lp, id) + 1;
+    ranks[l] = rankOf(lp, id); // 1-based
     probs[l] = Math.exp(lp[id]);
   }
   return { ranks, probs };
