@@ -41,3 +41,18 @@ export function editorText(editor: vscode.TextEditor | undefined, allowCursorCon
   }
   return { editor, text, offset: doc.offsetAt(range.start), fileName: basename(doc.fileName), line: range.start.line + 1, fromSelection };
 }
+
+/** editorText for a command: on bad input, tells the user why and returns undefined. */
+export function editorTextOrWarn(allowCursorContext: boolean): EditorText | undefined {
+  try {
+    return editorText(vscode.window.activeTextEditor, allowCursorContext);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** What a panel shows about where its text came from. */
+export function sourceLabel(source: EditorText): { fileName: string; line: number; chars: number } {
+  return { fileName: source.fileName, line: source.line, chars: source.text.length };
+}

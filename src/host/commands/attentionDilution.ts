@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { editorText } from '../selection';
+import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { DilutionPanel } from '../panels/dilutionPanel';
 import { CancelledError } from '../../protocol/rpc';
@@ -32,16 +32,11 @@ function merge(a: DilutionResult | undefined, b: DilutionResult): DilutionResult
  * cancel stops between lengths (runWithProgress restarts the engine if a forward pass will not stop).
  */
 export async function attentionDilution(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
-  let source;
-  try {
-    source = editorText(vscode.window.activeTextEditor, true);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
-    return;
-  }
+  const source = editorTextOrWarn(true);
+  if (!source) return;
   const settings = readSettings(context.extensionPath);
   const panel = DilutionPanel.show(context.extensionUri);
-  const where = { fileName: source.fileName, line: source.line, chars: source.text.length };
+  const where = sourceLabel(source);
   const run = async () => {
     panel.loading('Measuring the shortest prefix…');
     let sofar: DilutionResult | undefined;

@@ -1,18 +1,13 @@
 import * as vscode from 'vscode';
-import { editorText } from '../selection';
+import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { NextTokenPanel } from '../panels/nextTokenPanel';
 import type { EngineClient } from '../engineClient';
 
 /** Tensorloupe: Inspect Next-Token Distribution — the selection (or the text before the cursor). */
 export async function inspectNextToken(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
-  let source;
-  try {
-    source = editorText(vscode.window.activeTextEditor, true);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
-    return;
-  }
+  const source = editorTextOrWarn(true);
+  if (!source) return;
   const settings = readSettings(context.extensionPath);
   const panel = NextTokenPanel.show(context.extensionUri, engine);
   const run = async () => {
@@ -21,7 +16,7 @@ export async function inspectNextToken(context: vscode.ExtensionContext, engine:
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Tensorloupe: next token' }, () =>
         engine.call('lm/nextToken', { model: settings.model, text: source.text, topK: settings.topK, maxTokens: settings.maxTokens }),
       );
-      panel.display({ source: { fileName: source.fileName, line: source.line, chars: source.text.length }, result, topK: settings.topK });
+      panel.display({ source: sourceLabel(source), result, topK: settings.topK });
     } catch (error) {
       panel.error(error);
     }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { editorText } from '../selection';
+import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { LensPanel } from '../panels/lensPanel';
 import { runWithProgress } from './runWithProgress';
@@ -10,13 +10,8 @@ const LENS_TOP_K = 10;
 
 /** Tensorloupe: Logit Lens — every layer's guess at the next token, for the selection or the text before the cursor. */
 export async function logitLens(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
-  let source;
-  try {
-    source = editorText(vscode.window.activeTextEditor, true);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
-    return;
-  }
+  const source = editorTextOrWarn(true);
+  if (!source) return;
   const settings = readSettings(context.extensionPath);
   const panel = LensPanel.show(context.extensionUri, engine);
   const run = async () => {
@@ -25,7 +20,7 @@ export async function logitLens(context: vscode.ExtensionContext, engine: Engine
       const result = await runWithProgress(engine, 'Tensorloupe: logit lens', (cancel) =>
         engine.call('lens/get', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, topK: Math.min(settings.topK, LENS_TOP_K) }, cancel),
       );
-      panel.display({ source: { fileName: source.fileName, line: source.line, chars: source.text.length }, result });
+      panel.display({ source: sourceLabel(source), result });
     } catch (error) {
       panel.error(error);
     }

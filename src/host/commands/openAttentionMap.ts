@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { editorText } from '../selection';
+import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { AttentionPanel } from '../panels/attentionPanel';
 import { runWithProgress } from './runWithProgress';
@@ -7,13 +7,8 @@ import type { EngineClient } from '../engineClient';
 
 /** Tensorloupe: Open Attention Map — every layer and head for the selection. */
 export async function openAttentionMap(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
-  let source;
-  try {
-    source = editorText(vscode.window.activeTextEditor, true);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
-    return;
-  }
+  const source = editorTextOrWarn(true);
+  if (!source) return;
   const settings = readSettings(context.extensionPath);
   const panel = AttentionPanel.show(context.extensionUri, engine);
   const run = async () => {
@@ -22,7 +17,7 @@ export async function openAttentionMap(context: vscode.ExtensionContext, engine:
       const summary = await runWithProgress(engine, 'Tensorloupe: attention maps', (cancel) =>
         engine.call('attention/summary', { model: settings.model, text: source.text, maxTokens: settings.maxTokens }, cancel),
       );
-      panel.display({ source: { fileName: source.fileName, line: source.line, chars: source.text.length }, summary });
+      panel.display({ source: sourceLabel(source), summary });
     } catch (error) {
       panel.error(error);
     }
