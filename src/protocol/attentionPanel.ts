@@ -1,6 +1,6 @@
 // host⇄attention panel channel.
 import type { AttentionHeadParams, AttentionHeadResult, AttentionSummaryResult } from './internals';
-import type { PanelError, ReadyParams } from './panel';
+import type { ReadyParams, ResultPanelApi } from './panel';
 
 export interface AttentionView {
   source: { fileName: string; line: number; chars: number };
@@ -13,8 +13,4 @@ export type AttentionHostApi = {
   retry: [Record<string, never>, null];
 };
 
-export type AttentionPanelApi = {
-  loading: [{ message: string }, null];
-  show: [AttentionView, null];
-  error: [PanelError, null];
-};
+export type AttentionPanelApi = ResultPanelApi<AttentionView>;

@@ -1,6 +1,6 @@
 // host⇄attention-dilution panel channel.
 import type { DilutionResult } from './internals';
-import type { PanelError, ReadyParams } from './panel';
+import type { ReadyParams, ResultPanelApi } from './panel';
 
 export interface DilutionView {
   source: { fileName: string; line: number; chars: number };
@@ -16,8 +16,4 @@ export type DilutionHostApi = {
   retry: [Record<string, never>, null];
 };
 
-export type DilutionPanelApi = {
-  loading: [{ message: string }, null];
-  show: [DilutionView, null];
-  error: [PanelError, null];
-};
+export type DilutionPanelApi = ResultPanelApi<DilutionView>;

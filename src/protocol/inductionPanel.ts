@@ -1,6 +1,6 @@
 // host⇄induction-scan panel channel.
 import type { InductionResult } from './internals';
-import type { PanelError, ReadyParams } from './panel';
+import type { ReadyParams, ResultPanelApi } from './panel';
 
 /** What the user can change between scans; the model comes from the settings. */
 export interface InductionScanSettings {
@@ -24,8 +24,4 @@ export type InductionHostApi = {
   retry: [Record<string, never>, null];
 };
 
-export type InductionPanelApi = {
-  loading: [{ message: string }, null];
-  show: [InductionView, null];
-  error: [PanelError, null];
-};
+export type InductionPanelApi = ResultPanelApi<InductionView>;

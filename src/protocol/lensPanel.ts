@@ -1,6 +1,6 @@
 // host⇄logit-lens panel channel.
 import type { LensResult, LensTargetParams, LensTargetResult } from './internals';
-import type { PanelError, ReadyParams } from './panel';
+import type { ReadyParams, ResultPanelApi } from './panel';
 
 export interface LensView {
   source: { fileName: string; line: number; chars: number };
@@ -14,8 +14,4 @@ export type LensHostApi = {
   retry: [Record<string, never>, null];
 };
 
-export type LensPanelApi = {
-  loading: [{ message: string }, null];
-  show: [LensView, null];
-  error: [PanelError, null];
-};
+export type LensPanelApi = ResultPanelApi<LensView>;

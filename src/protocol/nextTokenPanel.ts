@@ -1,6 +1,6 @@
 // host⇄next-token panel channel.
 import type { GenerateParams, GenerateResult, NextTokenResult, PositionParams, PositionResult } from './engine';
-import type { PanelError, ReadyParams } from './panel';
+import type { ReadyParams, ResultPanelApi } from './panel';
 
 export interface NextTokenView {
   /** what was inspected, for the title line */
@@ -20,8 +20,4 @@ export type NextTokenHostApi = {
 };
 
 /** Calls the panel serves. */
-export type NextTokenPanelApi = {
-  loading: [{ message: string }, null];
-  show: [NextTokenView, null];
-  error: [PanelError, null];
-};
+export type NextTokenPanelApi = ResultPanelApi<NextTokenView>;

@@ -11,3 +11,13 @@ export interface PanelError {
   /** true when the next request will start a fresh engine */
   engineRestarted?: boolean;
 }
+
+/** What every result panel serves: a loading message, a result to show, an error. */
+export type ResultPanelApi<View> = {
+  loading: [{ message: string }, null];
+  show: [View, null];
+  error: [PanelError, null];
+};
+
+/** What every result panel asks of the host, besides its own calls. */
+export type ResultHostApi = { ready: [ReadyParams, null]; retry: [Record<string, never>, null] };

@@ -11,7 +11,7 @@ export async function findInductionHeads(context: vscode.ExtensionContext, engin
   const scan = async (s: InductionScanSettings) => {
     // read per scan: the model setting may have changed since the panel opened
     const { model } = readSettings(context.extensionPath);
-    panel.loading(`Scanning ${s.batch} sequences of BOS + ${s.seqLen} random tokens, twice over (seed ${s.seed})…`, s);
+    panel.scanning(`Scanning ${s.batch} sequences of BOS + ${s.seqLen} random tokens, twice over (seed ${s.seed})…`, s);
     try {
       const result = await runWithProgress(engine, 'Tensorloupe: induction scan', (cancel) => engine.call('induction/scan', { model, ...s }, cancel));
       panel.display({ settings: s, result });

@@ -1,59 +1,42 @@
 import * as vscode from 'vscode';
-import { PanelHost } from './panelHost';
+import { ResultPanel, createWebviewPanel } from './resultPanel';
 import { asObject, intIn, numberIn, oneOf, shortString } from '../validate';
-import { toWireError } from '../../protocol/rpc';
 import type { EngineClient } from '../engineClient';
-import type { NextTokenHostApi, NextTokenPanelApi, NextTokenView } from '../../protocol/nextTokenPanel';
+import type { NextTokenHostApi, NextTokenView } from '../../protocol/nextTokenPanel';
 import type { GenerateParams, PositionParams } from '../../protocol/engine';
 
 export const NEXT_TOKEN_VIEW_TYPE = 'tensorloupe.nextToken';
+
+const SPEC = { viewType: NEXT_TOKEN_VIEW_TYPE, title: 'Next Token', bundle: 'nextToken' };
 
 /**
  * The next-token panel: one per window, revealed again for each inspection. Tensors are fetched
  * again after a reload (the panel keeps only UI state), so a restored panel asks to re-run.
  */
-export class NextTokenPanel {
+export class NextTokenPanel extends ResultPanel<NextTokenHostApi, NextTokenView> {
   private static current: NextTokenPanel | undefined;
-  private readonly host: PanelHost<NextTokenHostApi, NextTokenPanelApi>;
-  private rerun: (() => void) | undefined;
 
   static show(extensionUri: vscode.Uri, engine: EngineClient): NextTokenPanel {
-    if (NextTokenPanel.current) {
-      NextTokenPanel.current.host.panel.reveal(undefined, true);
-      return NextTokenPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(NEXT_TOKEN_VIEW_TYPE, 'Next Token', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-    });
-    NextTokenPanel.current = new NextTokenPanel(panel, extensionUri, engine);
+    NextTokenPanel.current?.reveal();
+    NextTokenPanel.current ??= new NextTokenPanel(createWebviewPanel(NEXT_TOKEN_VIEW_TYPE, SPEC.title), extensionUri, engine);
     return NextTokenPanel.current;
   }
 
   /** Re-attaches a panel VS Code restored after a reload. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient): void {
-    NextTokenPanel.current?.host.panel.dispose();
+    NextTokenPanel.current?.dispose();
     NextTokenPanel.current = new NextTokenPanel(panel, extensionUri, engine);
     NextTokenPanel.current.error({ code: 'Restored', message: 'Select text and run "Tensorloupe: Inspect Next-Token Distribution" to fill this panel again.' });
   }
 
-  private constructor(
-    panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly engine: EngineClient,
-  ) {
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    this.host = new PanelHost<NextTokenHostApi, NextTokenPanelApi>(
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient) {
+    super(
       panel,
       extensionUri,
-      { viewType: NEXT_TOKEN_VIEW_TYPE, title: 'Next Token', bundle: 'nextToken' },
+      SPEC,
       {
-        position: (raw) => this.engine.call('lm/position', validatePosition(raw)),
-        generate: (raw, signal) => this.engine.call('lm/generate', validateGenerate(raw), signal),
-        retry: () => {
-          this.rerun?.();
-          return null;
-        },
+        position: (raw) => engine.call('lm/position', validatePosition(raw)),
+        generate: (raw, signal) => engine.call('lm/generate', validateGenerate(raw), signal),
       },
       () => {
         if (NextTokenPanel.current === this) NextTokenPanel.current = undefined;
@@ -61,22 +44,8 @@ export class NextTokenPanel {
     );
   }
 
-  setRerun(rerun: () => void): void {
-    this.rerun = rerun;
-  }
-
-  loading(message: string): void {
-    this.host.notify('loading', { message });
-  }
-
   display(view: NextTokenView): void {
-    this.host.panel.title = `Next Token · ${view.result.model.name}`;
-    this.host.notify('show', view);
-  }
-
-  error(error: unknown): void {
-    const wire = toWireError(error);
-    this.host.notify('error', { ...wire, engineRestarted: wire.code === 'EngineCrashed' });
+    this.showView(view, view.result.model.name);
   }
 }
 
