@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the bundled vision and audio models from scratch (seeded), on CPU, one thread each:
 #   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT; 2 x 840 CPU-seconds of training)
-#   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder; ~6 min synthesis + 660 CPU-s)
+#   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder; ~6 min synthesis + 660 CPU-s
+#                          or 960 s wall clock, whichever ends first)
 # Training cycles end at a CPU-time budget (or a wall-clock cap), so the step count depends on the machine.
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-numpy, python3-onnx, python3-pil, and
 # espeak-ng, fonts-dejavu-core, fonts-liberation, fonts-liberation2, fonts-noto-core.
@@ -21,6 +22,6 @@ if [[ $which == all || $which == glyph ]]; then
 fi
 if [[ $which == all || $which == speech ]]; then
   rm -f .data/speech_clips.npz .data/speech_kws.pt
-  nice -n 10 $PY speech_kws.py 2>&1 | tee .data/speech_kws.log
+  nice -n 10 $PY speech_kws.py --max_wall_seconds 960 2>&1 | tee .data/speech_kws.log
 fi
 cd ../.. && node --import tsx --test test/acceptance/mediaModels.test.ts

@@ -98,10 +98,16 @@ def place(clip, rng, shift=True):
     return out
 
 
+# Gain and noise are switched off: with them (gain -20..0 dB, noise on 80 % of clips at 10-40 dB SNR)
+# training hit non-finite gradients every few steps and stalled near 33 % (cause not found yet).
+GAIN_DB, NOISE_P = 0.0, 0.0
+
+
 def augment(clip, rng):
-    """Random gain, time shift and background noise at 10-40 dB SNR (20% of clips stay clean)."""
-    x = place(clip, rng) * 10 ** (rng.uniform(-20, 0) / 20)
-    if rng.random() < 0.8:
-        rms = np.sqrt((clip ** 2).mean()) * 10 ** (rng.uniform(-20, 0) / 20)
+    """Random time shift; optional random gain (GAIN_DB..0 dB) and background noise (NOISE_P)."""
+    gain = 10 ** (rng.uniform(GAIN_DB, 0) / 20)
+    x = place(clip, rng) * gain
+    if rng.random() < NOISE_P:  # noise RMS relative to the (gained) speech RMS
+        rms = np.sqrt((clip ** 2).mean()) * gain
         x = x + noise_bank(rng) * rms * 10 ** (-rng.uniform(10, 40) / 20)
     return np.clip(x, -1, 1)

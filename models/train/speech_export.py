@@ -27,7 +27,7 @@ def export_all():
     d = clips()
     os.makedirs(os.path.join(OUT, "samples"), exist_ok=True)
 
-    # three held-out clips: two clean and centred, one with training-style noise/gain/shift
+    # three held-out clips: two centred, one with a training-style random time shift
     rng = np.random.default_rng(SEED + 2)
     picks = []
     for k, word in enumerate(["seven", "yes", "left"]):
@@ -39,7 +39,7 @@ def export_all():
         voice = str(d["dte"][i]).split()[2]
         name = f"{word}_{voice.replace('+', '_')}.wav"
         write_wav(os.path.join(OUT, "samples", name), pcm)
-        picks.append((i, word, pcm, name, "with noise, gain and time shift" if k == 1 else "clean, centred"))
+        picks.append((i, word, pcm, name, "time-shifted" if k == 1 else "clean, centred"))
     write_wav(os.path.join(OUT, "reference_input0.wav"), picks[0][2])
     pcm0 = read_wav(os.path.join(OUT, "reference_input0.wav"))
     assert np.array_equal(pcm0, picks[0][2])
@@ -103,14 +103,17 @@ covered by the GPL, and the sample wavs here are such output). Each (accent, var
 every word once with a random speed (120-230 wpm) and pitch (20-80); accents
 {', '.join(speech_data.ACCENTS)} x the {len(speech_data.variants())} voice variants eSpeak NG ships
 (`espeak-ng --voices=variant`). Clips are trimmed of silence and resampled 22050 -> 16000 Hz.
-Training augmentation: random time shift in the 1 s window, gain -20..0 dB, white/pink/brown
-background noise at 10-40 dB SNR on 80 % of clips.
+Training augmentation: random time shift in the 1 s window only. **Known gap**: the
+planned gain (-20..0 dB) and white/pink/brown background noise (10-40 dB SNR) augmentation is
+switched off (`speech_data.GAIN_DB, NOISE_P`): with it, training hit non-finite gradients every few
+steps and stalled near 33 % held-out accuracy within the time available; the cause is not found yet.
+So this model has only heard clean synthetic speech.
 
 - Training: {m['n_train']} clips from {m['n_train_voice_combos']} accent x variant combinations.
 - **Held-out voices**: the accent `{m['heldout_accent']}` and the variants {', '.join(m['heldout_variants'])}
   (seed {SEED}) never occur in training; the test set is {m['n_test']} clips from
   {m['n_test_voice_combos']} combinations that use the held-out accent or a held-out variant,
-  augmented like training data with a fixed seed.
+  time-shifted like training data with a fixed seed.
 
 ## Training and results
 - AdamW (lr 1e-3, cosine, weight decay 0.05), gradient clipping at 1.0, label smoothing 0.1, batch {m['batch']}, {m['steps']} steps,
@@ -121,8 +124,8 @@ background noise at 10-40 dB SNR on 80 % of clips.
   {'; '.join(f"{s['steps']} steps from lr {s['lr']:g}, {s['cpu_seconds']:.0f} CPU-s, held-out accuracy after it {100 * s['heldout_accuracy']:.1f} %" for s in m.get('stages', []))}. Conv weights use He (kaiming-normal) init: with PyTorch's
   default init the conv output is ~15x smaller than the sinusoidal positions and training stalled
   at chance.
-- **Held-out-voice accuracy: {100 * m['heldout_accuracy']:.2f} %** with noise/shift
-  ({100 * m['heldout_accuracy_clean']:.2f} % clean and centred). Bar: 90 %.
+- **Held-out-voice accuracy: {100 * m['heldout_accuracy']:.2f} %** with random time shift
+  ({100 * m['heldout_accuracy_clean']:.2f} % centred). Bar: 90 %.
 
 ## Files
 - `reference.json`: PyTorch outputs for 3 held-out clips and every activation of the first;

@@ -122,7 +122,7 @@ def clip(audio, offsets, i):
 
 
 def test_set(d):
-    """Held-out clips with a fixed, seeded augmentation -> (features [N, 80, 100], clean [N, 80, 100])."""
+    """Held-out clips with a fixed, seeded augmentation -> (features [N, 80, 100], centred [N, 80, 100])."""
     rng = np.random.default_rng(SEED + 1)
     n = len(d["yte"])
     aug = np.stack([speech_data.augment(clip(d["ate"], d["ote"], i), rng) for i in range(n)])
@@ -187,7 +187,7 @@ def train(args):
             print(msg, flush=True)
     train_s, train_cpu = time.time() - t1, time.process_time() - c1
     acc, acc_clean = accuracy(model, fte, d["yte"]), accuracy(model, fte_clean, d["yte"])
-    print(f"final heldout accuracy {acc:.4f} (noisy, shifted), {acc_clean:.4f} (clean, centred); "
+    print(f"final heldout accuracy {acc:.4f} (shifted), {acc_clean:.4f} (centred); "
           f"{len(d['yte'])} clips, train {train_s:.0f}s wall, {train_cpu:.0f}s cpu")
     torch.save(model.state_dict(), os.path.join(DATA, "speech_kws.pt"))
     os.makedirs(OUT, exist_ok=True)
