@@ -107,7 +107,8 @@ Training augmentation: random time shift in the 1 s window only. **Known gap**: 
 planned gain (-20..0 dB) and white/pink/brown background noise (10-40 dB SNR) augmentation is
 switched off (`speech_data.GAIN_DB, NOISE_P`): with it, training hit non-finite gradients every few
 steps and stalled near 33 % held-out accuracy within the time available; the cause is not found yet.
-So this model has only heard clean synthetic speech.
+So this model has only heard clean synthetic speech. Even without noise a few updates had a
+non-finite gradient and were skipped ({m.get('skipped_steps', 0)} of {m['steps']} steps).
 
 - Training: {m['n_train']} clips from {m['n_train_voice_combos']} accent x variant combinations.
 - **Held-out voices**: the accent `{m['heldout_accent']}` and the variants {', '.join(m['heldout_variants'])}
@@ -119,8 +120,8 @@ So this model has only heard clean synthetic speech.
 - AdamW (lr 1e-3, cosine, weight decay 0.05), gradient clipping at 1.0, label smoothing 0.1, batch {m['batch']}, {m['steps']} steps,
   1 CPU thread. Synthesis {m['synth_seconds']:.0f} s wall clock (2 espeak-ng processes at a time);
   training {m['train_cpu_seconds']:.0f} s of CPU time ({m['train_seconds']:.0f} s wall clock on a shared,
-  oversubscribed 2-core machine). Cosine cycles (each ends at its CPU-time budget, 660 s for the
-  first; a later cycle restarts from the weights):
+  oversubscribed 2-core machine). The cosine schedule ends at 660 CPU-s or 960 s wall
+  clock, whichever comes first (here the wall clock):
   {'; '.join(f"{s['steps']} steps from lr {s['lr']:g}, {s['cpu_seconds']:.0f} CPU-s, held-out accuracy after it {100 * s['heldout_accuracy']:.1f} %" for s in m.get('stages', []))}. Conv weights use He (kaiming-normal) init: with PyTorch's
   default init the conv output is ~15x smaller than the sinusoidal positions and training stalled
   at chance.
