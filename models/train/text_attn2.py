@@ -1,13 +1,13 @@
 """Train tensorloupe-attn2: 2-layer attention-only transformer (8 heads, d 128, 512 positions).
 
   nice -n 10 /usr/bin/python3 models/train/text_attn2.py
-Data: windows of 64 tokens; 75% synthetic: <|endoftext|> then one span of 4-24 random token ids
-(uniform over ids 1-1023: single bytes and the most frequent merges) repeated until the window is
-full; 25% code windows of the corpus. Random tokens can only be predicted by copying from their
-earlier occurrence, so an induction head forms (drawing the random tokens from 1023 ids rather than
-all 4095 makes each token recur often enough for the copy circuits to form within minutes; the
-induction score is measured on tokens from the whole vocabulary). Half the windows start at
-position 0, the others at a random offset in the 512-row position table. Logs to .data/attn2.log.
+Data: windows of 64 tokens; 75% synthetic: <|endoftext|> then one span of uniformly random token ids
+repeated until the window is full, 25% code windows of the corpus. 30% of the spans have length 2
+(a b a b ...: the next token is the one before the current one, which rewards a previous-token head
+directly), the others 3-24. Random tokens can only be predicted by copying from their earlier
+occurrence, so once a previous-token head exists an induction head forms on top of it. Half the
+windows start at position 0, the others at a random offset in the 512-row position table.
+Logs to .data/attn2.log.
 """
 import argparse, json, math, os, time
 import numpy as np
@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, '.data')
 p = argparse.ArgumentParser()
 p.add_argument('--minutes', type=float, default=9.0)  # wall-clock budget; steps are fixed after a timing run
-p.add_argument('--steps', type=int, default=3000)
+p.add_argument('--steps', type=int, default=2500)
 p.add_argument('--steps2', type=int, default=0)      # optional second phase (windows of 128)
 p.add_argument('--batch', type=int, default=32)
 p.add_argument('--seq', type=int, default=64)
@@ -41,13 +41,13 @@ rng = np.random.default_rng(1337)
 log = open(os.path.join(DATA, 'attn2.log'), 'a')
 def say(s):
     print(s, flush=True); log.write(s + '\n'); log.flush()
-SYNTH = ('75% of the training windows (64 tokens) are synthetic: <|endoftext|> then one span of 4-24 random '
-         'token ids (uniform over ids 1-1023) repeated until the window is full; 25% are code windows of the corpus. '
-         'The induction score below uses random tokens from the whole vocabulary (1-4095). The learned position '
-         'embeddings start from sinusoids (scaled to std 0.02).')
-PHASES = [dict(T=64, B=32, synth=0.75, L=(4, 25), vmax=1024), dict(T=128, B=16, synth=0.5, L=(4, 51), vmax=1024)]
+SYNTH = ('75% of the training windows (64 tokens) are synthetic: <|endoftext|> then one span of uniformly random '
+         'token ids repeated until the window is full (30% of spans have length 2, which rewards a previous-token head '
+         'directly; the others 3-24 tokens); 25% are code windows of the corpus. The learned position embeddings '
+         'start from sinusoids (scaled to std 0.02).')
+PHASES = [dict(T=64, B=32, synth=0.75, L=(3, 25), vmax=4096, p2=0.3), dict(T=128, B=16, synth=0.5, L=(4, 51), vmax=4096, p2=0.0)]
 
-def batch(B, T, synth, L, vmax):
+def batch(B, T, synth, L, vmax, p2):
     x, y, pos = [], [], []
     for b in range(B):
         if b % 2 == 0:
@@ -57,7 +57,7 @@ def batch(B, T, synth, L, vmax):
         s = min(s, len(ids) - T - 1)
         w = ids[s:s + T + 1].copy()
         if rng.random() < synth:  # BOS + one random span, repeated
-            r = rng.integers(1, vmax, int(rng.integers(*L)))
+            r = rng.integers(1, vmax, 2 if rng.random() < p2 else int(rng.integers(*L)))
             w = np.concatenate([[0], np.tile(r, T // len(r) + 1)])[:T + 1]
         x.append(w[:-1]); y.append(w[1:]); pos.append(np.arange(off, off + T))
     return (torch.from_numpy(np.stack(x)), torch.from_numpy(np.stack(y)), torch.from_numpy(np.stack(pos)))
@@ -68,7 +68,7 @@ def step(it, total, ph):
         0.1 * args.lr + 0.9 * args.lr * 0.5 * (1 + math.cos(math.pi * (it - warm) / max(1, total - warm)))
     for g in opt.param_groups:
         g['lr'] = lr
-    x, y, pos = batch(ph['B'], ph['T'], ph['synth'], ph['L'], ph['vmax'])
+    x, y, pos = batch(ph['B'], ph['T'], ph['synth'], ph['L'], ph['vmax'], ph['p2'])
     logits, _ = model(x, position_ids=pos)  # [B, T, vocab]
     loss = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1))
     opt.zero_grad(set_to_none=True); loss.backward()

@@ -41,8 +41,13 @@ eval_ids = np.load(os.path.join(DATA, 'corpus', 'eval.ids.npy')).astype(np.int64
 doc_starts = np.flatnonzero(train_ids == 0)
 cfg = Config()
 model = GPT(cfg)
+prior = {'steps': 0, 'seconds': 0.0, 'stages': []}  # earlier stages this run continues from
 if args.init:
-    model.load_state_dict(torch.load(args.init, map_location='cpu')['model'])
+    ick = torch.load(args.init, map_location='cpu')
+    model.load_state_dict(ick['model'])
+    ip = ick.get('prior', {'steps': 0, 'seconds': 0.0, 'stages': []})
+    prior = {'steps': ip['steps'] + ick['step'], 'seconds': ip['seconds'] + ick['train_seconds'],
+             'stages': ip['stages'] + [{'steps': ick['step'], 'seconds': ick['train_seconds'], 'phases': ick.get('phases')}]}
 rng = np.random.default_rng(1337)
 log = open(os.path.join(DATA, 'code_lm.log'), 'a')
 def say(s):
@@ -126,5 +131,5 @@ for ph, (T, B, steps) in enumerate(phases):
 train_seconds, cpu_seconds = time.time() - t0, time.process_time()
 if not args.bench:  # the held-out figures are computed by text_export.py
     torch.save({'model': model.state_dict(), 'cfg': cfg.__dict__, 'step': it, 'train_seconds': train_seconds,
-                'cpu_seconds': cpu_seconds, 'phases': done, 'done': True}, args.out)
+                'cpu_seconds': cpu_seconds, 'phases': done, 'done': True, 'prior': prior, 'lr': args.lr}, args.out)
     say(f'done: {it} steps {done}, {train_seconds:.0f}s wall, {cpu_seconds:.0f}s CPU')
