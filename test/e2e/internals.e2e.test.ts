@@ -70,6 +70,8 @@ test('palette: Logit Lens draws layers × positions; a column click and the keyb
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     await frame.locator('body[data-position="3"]').waitFor({ state: 'attached', timeout: long });
+    // the title follows once the new position's trace has come back from the engine
+    await frame.locator('#target-title', { hasText: 'after position 3' }).waitFor({ timeout: long });
     assert.match((await frame.locator('#target-title').textContent()) ?? '', /after position 3/);
     const timings = await frame.locator('body').evaluate(() => (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings);
     assert.ok(timings.gridMs >= 0 && timings.targetChartMs >= 0, JSON.stringify(timings));
