@@ -22,6 +22,8 @@ if [[ $which == all || $which == glyph ]]; then
 fi
 if [[ $which == all || $which == speech ]]; then
   rm -f .data/speech_clips.npz .data/speech_kws.pt
-  nice -n 10 $PY speech_kws.py --max_wall_seconds 960 2>&1 | tee .data/speech_kws.log
+  nice -n 10 $PY speech_kws.py --max_wall_seconds 960 2>&1 | tee .data/speech_kws.log    # cycle 1, lr 1e-3
+  nice -n 10 $PY speech_kws.py --resume --lr 7e-4 --max_wall_seconds 540 \
+    2>&1 | tee .data/speech_kws_2.log                                       # cycle 2, lr 7e-4
 fi
 cd ../.. && node --import tsx --test test/acceptance/mediaModels.test.ts

@@ -121,7 +121,7 @@ non-finite gradient and were skipped ({m.get('skipped_steps', 0)} of {m['steps']
   1 CPU thread. Synthesis {m['synth_seconds']:.0f} s wall clock (2 espeak-ng processes at a time);
   training {m['train_cpu_seconds']:.0f} s of CPU time ({m['train_seconds']:.0f} s wall clock on a shared,
   oversubscribed 2-core machine). The cosine schedule ends at 660 CPU-s or 960 s wall
-  clock, whichever comes first (here the wall clock):
+  clock, whichever comes first; a later cycle restarts from the weights:
   {'; '.join(f"{s['steps']} steps from lr {s['lr']:g}, {s['cpu_seconds']:.0f} CPU-s, held-out accuracy after it {100 * s['heldout_accuracy']:.1f} %" for s in m.get('stages', []))}. Conv weights use He (kaiming-normal) init: with PyTorch's
   default init the conv output is ~15x smaller than the sinusoidal positions and training stalled
   at chance.
