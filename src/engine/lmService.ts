@@ -14,6 +14,7 @@ import type {
   NextTokenResult,
   PositionParams,
   PositionPrediction,
+  PositionStats,
   PositionResult,
   SurprisalParams,
   SurprisalResult,
@@ -25,8 +26,6 @@ import { filterDistribution, logSumExp, rankOf, rowStats, sampleIndex, seededRan
 import { fitToContext, slidingWindows } from './contextWindows';
 import { MAX_TEXT_CHARS } from '../util/limits';
 
-/** How many candidates travel with the last position, so the panel can offer any top-k up to it. */
-const NEXT_CANDIDATES = 100;
 /** Keep a run's full logits for chip clicks only while they are this small (floats). */
 const MAX_CACHED_LOGITS = 16 * 1024 * 1024;
 
@@ -56,11 +55,12 @@ export class LmService {
     const { logits, vocab } = await model.lm.forward(tokens.map((t) => t.id));
     const forwardMs = performance.now() - t0;
     const seq = tokens.length;
-    const positions: PositionPrediction[] = [];
-    for (let i = 0; i < seq; i++) {
+    const stats = positionStats(logits, vocab, tokens.map((t) => t.id));
+    const positionTopK = p.positionTopK ?? 0;
+    const positions: PositionPrediction[] | undefined = positionTopK > 0 ? [] : undefined;
+    for (let i = 0; positions && i < seq; i++) {
       const row = logits.subarray(i * vocab, (i + 1) * vocab);
-      const next = i + 1 < seq ? tokens[i + 1].id : undefined;
-      positions.push(predictionAt(model, row, i, p.positionTopK ?? 0, next));
+      positions.push(predictionAt(model, row, i, positionTopK, i + 1 < seq ? tokens[i + 1].id : undefined));
     }
     const last = logits.slice((seq - 1) * vocab, seq * vocab);
     const runId = randomUUID();
@@ -71,8 +71,9 @@ export class LmService {
       tokens,
       truncation,
       lastLogits: last,
-      next: candidates(model, last, Math.max(p.topK, NEXT_CANDIDATES)),
-      positions,
+      next: candidates(model, last, p.topK), // the panel lists up to topK; its logits renormalise the rest
+      stats,
+      ...(positions ? { positions } : {}),
       runId,
       forwardMs,
       engineMs,
@@ -218,6 +219,31 @@ function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: n
     pred.actual = { id: nextId, prob, logit: row[nextId], rank: rankOf(row, nextId), bits: -Math.log2(prob) };
   }
   return pred;
+}
+
+/** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank. */
+function positionStats(logits: Float32Array, vocab: number, ids: number[]): PositionStats {
+  const seq = ids.length;
+  const stats: PositionStats = {
+    entropyBits: new Float32Array(seq),
+    nextProb: new Float32Array(seq).fill(NaN),
+    nextLogit: new Float32Array(seq).fill(NaN),
+    nextBits: new Float32Array(seq).fill(NaN),
+    nextRank: new Int32Array(seq),
+  };
+  for (let i = 0; i < seq; i++) {
+    const row = logits.subarray(i * vocab, (i + 1) * vocab);
+    const { logSumExp: lse, entropyBits } = rowStats(row);
+    stats.entropyBits[i] = entropyBits;
+    if (i + 1 < seq) {
+      const next = ids[i + 1];
+      stats.nextLogit[i] = row[next];
+      stats.nextProb[i] = Math.exp(row[next] - lse);
+      stats.nextBits[i] = (lse - row[next]) / Math.LN2;
+      stats.nextRank[i] = rankOf(row, next);
+    }
+  }
+  return stats;
 }
 
 function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number): SurprisalToken {

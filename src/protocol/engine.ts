@@ -58,6 +58,18 @@ export interface PositionPrediction {
   actual?: ActualToken;
 }
 
+/**
+ * Columns of length [seq]: index i is what the model predicted after token i, so the `next*`
+ * fields describe token i + 1 (NaN, and rank 0, at the last position).
+ */
+export interface PositionStats {
+  entropyBits: Float32Array;
+  nextProb: Float32Array;
+  nextLogit: Float32Array;
+  nextBits: Float32Array;
+  nextRank: Int32Array;
+}
+
 export interface Truncation {
   /** tokens dropped from the start to fit the context */
   droppedTokens: number;
@@ -79,10 +91,12 @@ export interface NextTokenResult {
   truncation: Truncation | null;
   /** logits at the last position, [vocab], for renormalising without a forward pass */
   lastLogits: Float32Array;
-  /** top candidates at the last position, with enough entries for any top-k the panel offers */
+  /** the topK best candidates at the last position */
   next: Candidate[];
-  /** one per token: entropy and the actual next token's probability and rank */
-  positions: PositionPrediction[];
+  /** per-position statistics as columns (typed arrays cross the process boundary cheaply) */
+  stats: PositionStats;
+  /** per-position candidates, only when the request asked for positionTopK > 0 (CLI, tests) */
+  positions?: PositionPrediction[];
   /** key for later "lm/position" and "lm/generate" calls on the same input */
   runId: string;
   forwardMs: number;

@@ -9,8 +9,6 @@ export const OPEN_BARS: Readonly<Record<string, string>> = {
     'issue 2 open: no induction head formed in tensorloupe-attn2 (best 0.015 < 0.4) within the CPU time this machine gave; see its MODEL_CARD.md',
   'tensorloupe-glyph-vit accuracy':
     'issue 2 open: tensorloupe-glyph-vit is at 85.4% on held-out fonts (bar 90%); needs more CPU time than this machine gave',
-  'tensorloupe-speech-kws accuracy':
-    'issue 2 open: tensorloupe-speech-kws is at 80.5% on held-out voices (bar 90%); needs more CPU time than this machine gave',
 };
 
 /** The `todo` option for a bar's test: the open reason, or false when the bar is expected to pass. */

@@ -25,11 +25,21 @@ for (const name of ['tensorloupe-code-lm', 'tensorloupe-attn2']) {
     for (const input of ref.inputs) {
       const r = await engine['lm/nextToken']({ model: dir, text: input.text, topK: 10, maxTokens: 4096, positionTopK: 10 }, never);
       assert.deepEqual(r.tokens.map((t) => t.id), input.ids, `token ids of ${JSON.stringify(input.text)}`);
+      assert.ok(r.positions, 'positionTopK > 0 asks for per-position candidates');
       assert.equal(r.positions.length, input.top10.length);
       r.positions.forEach((pos, i) => {
         const want = input.top10[i];
         assert.deepEqual(pos.top?.map((c) => c.id), want.ids, `top-10 ids at position ${i}`);
         pos.top?.forEach((c, j) => assert.ok(Math.abs(c.prob - want.probs[j]) <= 1e-4, `p at position ${i} rank ${j + 1}: ${c.prob} vs ${want.probs[j]}`));
+      });
+      // the compact per-position columns the panel reads agree with the per-position objects
+      r.positions.forEach((pos, i) => {
+        assert.ok(Math.abs(r.stats.entropyBits[i] - pos.entropyBits) < 1e-4, `entropy at ${i}`);
+        if (pos.actual) {
+          assert.ok(Math.abs(r.stats.nextProb[i] - pos.actual.prob) < 1e-6, `next prob at ${i}`);
+          assert.equal(r.stats.nextRank[i], pos.actual.rank, `next rank at ${i}`);
+          assert.ok(Math.abs(r.stats.nextBits[i] + Math.log2(pos.actual.prob)) < 1e-4, `next bits at ${i}`);
+        } else assert.ok(Number.isNaN(r.stats.nextProb[i]), 'the last position has no next token');
       });
       // the panel's "next" list is the last position's, extended
       assert.deepEqual(r.next.slice(0, 10).map((c) => c.id), input.top10[input.top10.length - 1].ids);

@@ -31,7 +31,7 @@ export function renderTable(tbody: HTMLElement, rows: Row[]): void {
 export function renderChips(box: HTMLElement, r: NextTokenResult, select: (i: number) => void): void {
   box.replaceChildren(
     ...r.tokens.map((t, i) => {
-      const bits = i > 0 ? r.positions[i - 1]?.actual?.bits : undefined;
+      const bits = i > 0 ? r.stats.nextBits[i - 1] : undefined;
       const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [visibleToken(t.text)]);
       chip.dataset.index = String(i);
       chip.dataset.tokenId = String(t.id);

@@ -121,9 +121,9 @@ async function selectPosition(i: number): Promise<void> {
     }
   }
   const info = document.getElementById('position-info')!;
-  const actual = r.positions[i]?.actual;
-  info.textContent = actual
-    ? `After “${visibleToken(r.tokens[i].text)}” the text continues with “${visibleToken(r.tokens[i + 1].text)}”: rank ${actual.rank}, p = ${actual.prob.toFixed(4)}, ${actual.bits.toFixed(2)} bits.`
+  info.textContent =
+    i + 1 < r.tokens.length
+    ? `After “${visibleToken(r.tokens[i].text)}” the text continues with “${visibleToken(r.tokens[i + 1].text)}”: rank ${r.stats.nextRank[i]}, p = ${r.stats.nextProb[i].toFixed(4)}, ${r.stats.nextBits[i].toFixed(2)} bits.`
     : `Distribution after the last token “${visibleToken(r.tokens[i].text)}”, i.e. the next token of the selection.`;
   redraw();
 }
@@ -132,7 +132,7 @@ function redraw(): void {
   if (!view || !logits) return;
   const dist = filterDistribution(logits, { temperature: state.temperature, topK: state.topK, topP: state.topP });
   const shown = Math.min(view.topK, dist.nucleusSize, candidates.length);
-  const actualId = view.result.positions[position]?.actual?.id;
+  const actualId = view.result.tokens[position + 1]?.id;
   const rows: Row[] = candidates.slice(0, shown).map((c) => ({ ...c, prob: dist.probs[c.id], highlighted: c.id === actualId }));
   renderTable(document.querySelector('#topk tbody')!, rows);
   chart.draw(rows.map((r) => ({ label: visibleToken(r.text), value: r.prob, highlighted: r.highlighted })));

@@ -20,7 +20,7 @@ export const nextTokenCommand: CliCommand = async (ctx) => {
     return 0;
   }
   if (r.truncation) ctx.note(r.truncation.reason);
-  ctx.out(`model ${r.model.name} · ${r.tokens.length} tokens · entropy ${r.positions[r.positions.length - 1].entropyBits.toFixed(3)} bits`);
+  ctx.out(`model ${r.model.name} · ${r.tokens.length} tokens · entropy ${r.stats.entropyBits[r.tokens.length - 1].toFixed(3)} bits`);
   ctx.out(`${'rank'.padStart(4)}  ${'id'.padStart(6)}  ${'prob'.padStart(8)}  ${'logit'.padStart(8)}  token`);
   for (const c of next) {
     ctx.out(`${String(c.rank).padStart(4)}  ${String(c.id).padStart(6)}  ${c.prob.toFixed(6)}  ${c.logit.toFixed(4).padStart(8)}  ${visibleToken(c.text)}`);
