@@ -7,7 +7,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { themeRamp } from '../shared/colorRamp';
 import { el } from '../shared/dom';
-import { panelChrome, setNotices, setPanelState, setSubtitle, showError, showLoading } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } from '../shared/panelFrame';
 import { renderModelView } from './modelView';
 import { StatsTable } from './statsTable';
 import { HeadView, mapMax } from './headView';
@@ -47,17 +47,10 @@ const headView = new HeadView(
 const stats = new StatsTable(document.getElementById('stats') as HTMLTableElement, (l, h) => void openHead(l, h));
 
 const host = connectToHost<AttentionPanelApi, AttentionHostApi>({
-  loading: ({ message }) => {
-    showLoading(message, content);
-    return null;
-  },
+  ...frameHandlers(() => content),
   show: (v) => {
     view = v;
     render();
-    return null;
-  },
-  error: (e) => {
-    showError(e, content);
     return null;
   },
 });

@@ -8,7 +8,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { drawUint8Map, themeRamp } from '../shared/colorRamp';
 import { el } from '../shared/dom';
-import { panelChrome, setPanelState, showError, showLoading, type PanelState } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setPanelState, type PanelState } from '../shared/panelFrame';
 import { renderHeadGrid } from './headGrid';
 import { LossChart } from './lossChart';
 import { INDUCTION_DEFAULTS, INDUCTION_LIMITS, type InductionHostApi, type InductionPanelApi, type InductionScanSettings, type InductionView } from '../../src/protocol/inductionPanel';
@@ -54,10 +54,7 @@ const lossChart = new LossChart(document.getElementById('loss-chart') as HTMLCan
 const input = (id: string) => document.getElementById(id) as HTMLInputElement;
 
 const host = connectToHost<InductionPanelApi, InductionHostApi>({
-  loading: ({ message }) => {
-    showLoading(message, document.getElementById('content')!);
-    return null;
-  },
+  ...frameHandlers(() => document.getElementById('content')!),
   show: (v) => {
     view = v;
     Object.assign(state, v.settings);
@@ -68,10 +65,6 @@ const host = connectToHost<InductionPanelApi, InductionHostApi>({
     saveState(state);
     fillForm();
     render();
-    return null;
-  },
-  error: (e) => {
-    showError(e, document.getElementById('content')!);
     return null;
   },
 });

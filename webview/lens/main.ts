@@ -6,7 +6,7 @@ import { connectToHost } from '../shared/rpcClient';
 import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
-import { panelChrome, setPanelState, showError, showLoading, type PanelState } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setPanelState, type PanelState } from '../shared/panelFrame';
 import { PAGE, renderGrid } from './grid';
 import { TargetChart } from './targetChart';
 import { renderCellInfo, renderTrace } from './details';
@@ -61,10 +61,7 @@ const chart = new TargetChart(document.getElementById('target-chart') as HTMLCan
 const input = document.getElementById('target-input') as HTMLInputElement;
 
 const host = connectToHost<LensPanelApi, LensHostApi>({
-  loading: ({ message }) => {
-    showLoading(message, document.getElementById('content')!);
-    return null;
-  },
+  ...frameHandlers(() => document.getElementById('content')!),
   show: (v) => {
     view = v;
     const r = v.result;
@@ -73,10 +70,6 @@ const host = connectToHost<LensPanelApi, LensHostApi>({
     page = Math.floor(position() / PAGE);
     render();
     void traceTarget();
-    return null;
-  },
-  error: (e) => {
-    showError(e, document.getElementById('content')!);
     return null;
   },
 });

@@ -8,7 +8,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { BarChart } from './barChart';
 import { el } from '../shared/dom';
-import { panelChrome, setNotices, setPanelState, setSubtitle, showError, showLoading } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } from '../shared/panelFrame';
 import { renderChips, renderContinuations, renderTable, type Row } from './dom';
 import { filterDistribution } from '../../src/util/distribution';
 import { visibleToken } from '../../src/util/format';
@@ -68,19 +68,12 @@ let logits: Float32Array | undefined;
 let candidates: Candidate[] = [];
 
 const host = connectToHost<NextTokenPanelApi, NextTokenHostApi>({
-  loading: ({ message }) => {
-    showLoading(message, content);
-    return null;
-  },
+  ...frameHandlers(() => content),
   show: (v) => {
     timings.showReceived = performance.now();
     view = v;
     renderView();
     timings.drawn = performance.now();
-    return null;
-  },
-  error: (e) => {
-    showError(e, content);
     return null;
   },
 });

@@ -46,3 +46,17 @@ export function setNotices(notes: string[]): void {
   notice.hidden = notes.length === 0;
   notice.textContent = notes.join(' ');
 }
+
+/** The loading and error calls every panel serves, bound to its content container. */
+export function frameHandlers(content: () => HTMLElement): { loading: (p: { message: string }) => null; error: (e: PanelError) => null } {
+  return {
+    loading: ({ message }) => {
+      showLoading(message, content());
+      return null;
+    },
+    error: (e) => {
+      showError(e, content());
+      return null;
+    },
+  };
+}
