@@ -64,19 +64,19 @@ export class LmService {
     }
     const last = logits.slice((seq - 1) * vocab, seq * vocab);
     const runId = randomUUID();
-    const engineMs = performance.now() - started;
+    const next = candidates(model, last, p.topK); // the panel lists up to topK; its logits renormalise the rest
     this.remember(runId, { model, ids: tokens.map((t) => t.id), logits: seq * vocab <= MAX_CACHED_LOGITS ? logits : undefined, vocab });
     return {
       model: model.info,
       tokens,
       truncation,
       lastLogits: last,
-      next: candidates(model, last, p.topK), // the panel lists up to topK; its logits renormalise the rest
+      next,
       stats,
       ...(positions ? { positions } : {}),
       runId,
       forwardMs,
-      engineMs,
+      engineMs: performance.now() - started, // the last thing measured, so transport = round trip − this
     };
   }
 

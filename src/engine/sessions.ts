@@ -33,6 +33,9 @@ export async function createSession(folder: ModelFolder, options: EngineOptions,
         ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        // No busy-waiting worker threads after a run: they would burn the user's cores while the
+        // editor sits idle (forward time unchanged in bench/nextTokenLatency.ts).
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       });
       return {
         session,
