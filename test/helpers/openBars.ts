@@ -5,8 +5,6 @@
 export const OPEN_BARS: Readonly<Record<string, string>> = {
   'code-lm beats trigram':
     'issue 2 open: tensorloupe-code-lm held-out CE 3.539 nats vs the trigram 3.306; needs about 3× the training tokens (CPU time on a quiet machine)',
-  'attn2 induction head':
-    'issue 2 open: no induction head formed in tensorloupe-attn2 (best 0.015 < 0.4) within the CPU time this machine gave; see its MODEL_CARD.md',
   'tensorloupe-glyph-vit accuracy':
     'issue 2 open: tensorloupe-glyph-vit is at 85.4% on held-out fonts (bar 90%); needs more CPU time than this machine gave',
 };
