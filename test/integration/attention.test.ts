@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { decodeSafetensors } from '../../src/engine/safetensors';
-import { headStats } from '../../src/engine/internals/attentionMaps';
+import { summarizeMap } from '../../src/engine/internals/attentionMaps';
 import { LanguageModels } from '../../src/engine/languageModels';
 import { InstrumentedModels } from '../../src/engine/internals/instrumentedModels';
 import { ROOT } from '../helpers/paths';
@@ -48,7 +48,7 @@ for (const name of ['tensorloupe-code-lm', 'tensorloupe-attn2']) {
           const p = got.data[i] * scale;
           assert.ok(Math.abs(p - want[i]) <= scale / 2 + 1e-6, `L${l}H${h} cell ${i}: ${p} vs ${want[i]}`);
         }
-        const expected = headStats(want, T, input.ids);
+        const expected = summarizeMap(want, T, input.ids);
         const stat = s.stats.find((x) => x.layer === l && x.head === h)!;
         assert.ok(Math.abs(stat.entropyBits - expected.entropyBits) < 1e-3);
         assert.ok(Math.abs(stat.prevToken - expected.prevToken) < 1e-4);
@@ -66,12 +66,12 @@ test('head statistics on a hand-made map', () => {
   map.set([0.5, 0.5, 0, 0], 4);
   map.set([0, 1, 0, 0], 8);
   map.set([0, 0, 0.25, 0.75], 12);
-  const s = headStats(map, T, [7, 8, 7, 8]);
+  const s = summarizeMap(map, T, [7, 8, 7, 8]);
   assert.equal(s.firstToken, (1 + 0.5) / 4);
   assert.equal(s.prevToken, (0.5 + 1 + 0.25) / 3);
   assert.equal(s.induction, (1 + 0.25) / 2);
   assert.equal(s.entropyBits, (0 + 1 + 0 + (-(0.25 * Math.log2(0.25)) - 0.75 * Math.log2(0.75))) / 4);
-  assert.equal(headStats(map, T, [1, 2, 3, 4]).induction, null);
+  assert.equal(summarizeMap(map, T, [1, 2, 3, 4]).induction, null);
 });
 
 test('activations export writes safetensors with TransformerLens names and shapes', { skip: !existsSync(join(ROOT, 'models', 'tensorloupe-code-lm', 'reference.json')) && 'model not built' }, async () => {

@@ -94,7 +94,7 @@ export function inductionTargets(ids: readonly number[]): Int32Array {
 }
 
 /** Statistics of a whole [T, T] map (tests and small callers). */
-export function headStats(map: Float32Array, T: number, ids: readonly number[]): HeadSummary {
+export function summarizeMap(map: Float32Array, T: number, ids: readonly number[]): HeadSummary {
   const acc = new HeadAccumulator(T, 1, inductionTargets(ids));
   for (let q = 0; q < T; q++) acc.addRow(q, map.subarray(q * T, (q + 1) * T));
   return acc.summary();
