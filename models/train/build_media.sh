@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild the bundled vision and audio models from scratch (seeded), on CPU, one thread each:
-#   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT; 2 x 840 CPU-seconds of training)
+#   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT; 2 x 840 CPU-seconds + 4000 steps (~1200 CPU-s))
 #   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder; ~6 min synthesis + 660 CPU-s
 #                          or 960 s wall clock, whichever ends first)
 # Training cycles end at a CPU-time budget (or a wall-clock cap), so the step count depends on the machine.
@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
+# one BLAS thread (Debian's libopenblas0-pthread otherwise adds a busy-waiting worker on the second core)
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 mkdir -p .data
 which=${1:-all}
 $PY whisper_features.py                      # self-check of the feature extractor
@@ -19,6 +21,8 @@ if [[ $which == all || $which == glyph ]]; then
   nice -n 10 $PY glyph_vit.py 2>&1 | tee .data/glyph_vit.log              # cycle 1: 840 CPU-s, lr 2e-3
   nice -n 10 $PY glyph_vit.py --resume --lr 1e-3 --max_wall_seconds 2100 \
     2>&1 | tee .data/glyph_vit_2.log                                        # cycle 2: 840 CPU-s, lr 1e-3
+  nice -n 10 $PY glyph_vit.py --resume --lr 7e-4 --max_cpu_seconds 1500 --max_wall_seconds 2400 \
+    2>&1 | tee .data/glyph_vit_3.log                                        # cycle 3: 4000 steps, lr 7e-4
 fi
 if [[ $which == all || $which == speech ]]; then
   rm -f .data/speech_clips.npz .data/speech_kws.pt

@@ -5,8 +5,6 @@
 export const OPEN_BARS: Readonly<Record<string, string>> = {
   'code-lm beats trigram':
     'issue 2 open: tensorloupe-code-lm held-out CE 3.539 nats vs the trigram 3.306; needs about 3× the training tokens (CPU time on a quiet machine)',
-  'tensorloupe-glyph-vit accuracy':
-    'issue 2 open: tensorloupe-glyph-vit is at 85.4% on held-out fonts (bar 90%); needs more CPU time than this machine gave',
 };
 
 /** The `todo` option for a bar's test: the open reason, or false when the bar is expected to pass. */
