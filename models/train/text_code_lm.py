@@ -47,7 +47,8 @@ if args.init:
     model.load_state_dict(ick['model'])
     ip = ick.get('prior', {'steps': 0, 'seconds': 0.0, 'stages': []})
     prior = {'steps': ip['steps'] + ick['step'], 'seconds': ip['seconds'] + ick['train_seconds'],
-             'stages': ip['stages'] + [{'steps': ick['step'], 'seconds': ick['train_seconds'], 'phases': ick.get('phases')}]}
+             'stages': ip['stages'] + [{'steps': ick['step'], 'seconds': ick['train_seconds'], 'phases': ick.get('phases'),
+                                        'cpu_seconds': ick.get('cpu_seconds', ick['train_seconds'])}]}
 rng = np.random.default_rng(1337)
 log = open(os.path.join(DATA, 'code_lm.log'), 'a')
 def say(s):

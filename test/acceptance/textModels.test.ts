@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ROOT } from '../helpers/paths';
-import { openBar } from '../helpers/openBars';
 
 interface Reference {
   model: string;
@@ -133,14 +132,14 @@ for (const name of ['tensorloupe-code-lm', 'tensorloupe-attn2']) {
   });
 }
 
-test('tensorloupe-code-lm beats the interpolated trigram on held-out code', { todo: openBar('code-lm beats trigram') }, () => {
+test('tensorloupe-code-lm beats the interpolated trigram on held-out code', () => {
   const m = readJson<{ heldout_ce_nats: number; trigram_ce_nats: number; bits_per_byte: number }>(
     join(ROOT, 'models', 'tensorloupe-code-lm', 'metrics.json'));
   assert.ok(m.heldout_ce_nats < m.trigram_ce_nats, `LM CE ${m.heldout_ce_nats} vs trigram ${m.trigram_ce_nats}`);
   assert.ok(m.bits_per_byte > 0 && m.bits_per_byte < 8);
 });
 
-test('tensorloupe-attn2 has an induction head (score >= 0.4)', { todo: openBar('attn2 induction head') }, () => {
+test('tensorloupe-attn2 has an induction head (score >= 0.4)', () => {
   const m = readJson<{ induction_scores: number[][]; max_induction_score: number }>(
     join(ROOT, 'models', 'tensorloupe-attn2', 'metrics.json'));
   assert.equal(m.max_induction_score, Math.max(...m.induction_scores.flat()));
