@@ -36,8 +36,8 @@ async function closeEditors(): Promise<void> {
   await session.workbench.runPaletteCommand('View: Close All Editors');
 }
 
-function cli<T>(args: string[]): T {
-  const out = execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args, '--model', bundledModel, '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+function cli<T>(args: string[], model = bundledModel): T {
+  const out = execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), ...args, '--model', model, '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
   return JSON.parse(out) as T;
 }
 
@@ -120,5 +120,33 @@ test('palette: Attention Dilution measures every prefix length and draws three c
     assert.ok((await frame.locator('#numbers tbody tr').count()) >= 4 * 4);
     console.log(`dilution panel timings (ms): ${JSON.stringify(await timingsOf(frame))}`);
     await workbench.screenshot('dilution-1-charts');
+  });
+});
+
+test('Select Model → tensorloupe-attn2, then Find Induction Heads finds its layer-1 induction head (score ≥ 0.4)', { timeout: 400_000 }, async () => {
+  await withFailureReport(session, 'induction-attn2', async () => {
+    const { workbench, page } = session;
+    await closeEditors();
+    await workbench.runPaletteCommandAndPick('Tensorloupe: Select Model', 'tensorloupe-attn2');
+    try {
+      await page.locator('.notifications-toasts', { hasText: 'tensorloupe-attn2 loaded' }).waitFor({ timeout: long });
+      await workbench.runPaletteCommand('Tensorloupe: Find Induction Heads');
+      const frame = panel(page);
+      await waitDrawn(frame, 'induction');
+      assert.equal(await frame.locator('.head-grid').first().locator('.head-cell').count(), 2 * 8, '2 layers × 8 heads');
+      const text = (await frame.locator('#loss').textContent()) ?? '';
+      const best = /Best induction head: L(\d+)H(\d+), score (\d+\.\d+)/.exec(text);
+      assert.ok(best, text);
+      assert.equal(best[1], '1', 'the induction head sits in layer 1, after a previous-token head');
+      assert.ok(Number(best[3]) >= 0.4, `best score ${best[3]}`);
+      const want = cli<{ best: { layer: number; head: number; score: number } }>(['induction'], join(repoRoot, 'models', 'tensorloupe-attn2'));
+      assert.equal(`L${best[1]}H${best[2]} ${best[3]}`, `L${want.best.layer}H${want.best.head} ${want.best.score.toFixed(3)}`, 'panel and CLI agree');
+      await frame.locator(`body[data-layer="${best[1]}"][data-head="${best[2]}"]`).waitFor({ state: 'attached', timeout: long });
+      await frame.locator('#pattern').scrollIntoViewIfNeeded(); // the stripe is the picture
+      await workbench.screenshot('induction-2-attn2');
+    } finally {
+      await closeEditors();
+      await workbench.runPaletteCommandAndPick('Tensorloupe: Select Model', 'tensorloupe-code-lm');
+    }
   });
 });

@@ -188,6 +188,21 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden', timeout: long });
   }
 
+  /** Runs a palette command that asks with a quick pick (e.g. "Tensorloupe: Select Model") and picks the row `label`. */
+  async runPaletteCommandAndPick(title: string, label: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor({ state: 'visible', timeout: long });
+    await this.quickInput.fill('>' + title);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: long });
+    await this.page.keyboard.press('Enter');
+    // the command's own quick pick takes over the palette's widget, so wait for its row rather than for the palette to close
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: long });
+    await this.quickInput.fill(label);
+    await row.click();
+    await this.quickInput.waitFor({ state: 'hidden', timeout: long });
+  }
+
   /**
    * Hovers the first rendered occurrence of `text` in the editor and returns the hover's text.
    * The mouse goes to the middle of the word so the hover is for that token.
