@@ -4,7 +4,9 @@
 //   npm run bench                 all
 //   npm run bench -- latency      one (latency | internals | draw | e2e)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+
+const allocatorEnv = JSON.parse(readFileSync(new URL('../src/engine/allocatorEnv.json', import.meta.url), 'utf8'));
 
 const benches = {
   latency: ['bench/nextTokenLatency.ts', 'next-token latency: cold load, warm in-process vs engine process, RPC overhead'],
@@ -26,7 +28,8 @@ for (const [name, [file, what]] of Object.entries(benches)) {
     }
   }
   console.log(`\n## ${name}: ${what}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
+  // in-process benches run with the engine process's allocator settings (src/engine/allocatorEnv.json), so they measure what it does
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv } });
   if (r.status !== 0) {
     failed++;
     console.log(`(${name} exited with ${r.status})`);

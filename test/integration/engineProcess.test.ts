@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { EngineClient } from '../../src/host/engineClient';
 import { builtEnginePath, CODE_LM } from '../helpers/paths';
 import type { RpcError } from '../../src/protocol/rpc';
+import { readFileSync } from 'node:fs';
+import allocatorEnv from '../../src/engine/allocatorEnv.json';
 
 const settings = { provider: 'cpu' as const, threads: 1 };
 
@@ -13,6 +15,11 @@ test('the engine runs in its own process and answers', async () => {
     assert.notEqual(info.pid, process.pid);
     assert.equal(info.pid, client.pid);
     assert.match(info.ortVersion, /^\d+\.\d+/);
+    if (process.platform === 'linux') {
+      // the engine starts with the allocator settings that keep big freed blocks in its heap
+      const environ = readFileSync(`/proc/${info.pid}/environ`, 'utf8').split('\0');
+      for (const [k, v] of Object.entries(allocatorEnv)) assert.ok(environ.includes(`${k}=${v}`), `${k}=${v} in the engine's environment`);
+    }
   } finally {
     client.dispose();
   }
