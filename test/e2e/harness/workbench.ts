@@ -179,22 +179,21 @@ export class Workbench {
 
   /** Runs a command by its palette title, e.g. "Tensorloupe: Show Token Surprisal". */
   async runPaletteCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    await this.quickInput.waitFor({ state: 'visible', timeout: long });
-    await this.quickInput.fill('>' + title);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: long });
-    await this.page.keyboard.press('Enter');
+    await this.startPaletteCommand(title);
     await this.quickInput.waitFor({ state: 'hidden', timeout: long });
   }
 
-  /** Runs a palette command that asks with a quick pick (e.g. "Tensorloupe: Select Model") and picks the row `label`. */
-  async runPaletteCommandAndPick(title: string, label: string): Promise<void> {
+  private async startPaletteCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
     await this.quickInput.waitFor({ state: 'visible', timeout: long });
     await this.quickInput.fill('>' + title);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: long });
     await this.page.keyboard.press('Enter');
+  }
+
+  /** Runs a palette command that asks with a quick pick (e.g. "Tensorloupe: Select Model") and picks the row `label`. */
+  async runPaletteCommandAndPick(title: string, label: string): Promise<void> {
+    await this.startPaletteCommand(title);
     // the command's own quick pick takes over the palette's widget, so wait for its row rather than for the palette to close
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ timeout: long });
