@@ -5,10 +5,10 @@
 
 Module names follow Hugging Face ViTForImageClassification so the ONNX node names look familiar.
 """
-import argparse, json, math, os, sys, time
+import json, math, os, time
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
-import glyph_data
+import glyph_data, train_cycles
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, ".data")
@@ -141,24 +141,16 @@ def train(args):
     no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embeddings" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": no_decay, "weight_decay": 0}],
                             lr=args.lr, betas=(0.9, 0.99))
-    prev = {}
+    prev, stages = {}, []
     if args.resume:  # one more cosine cycle (warm restart) from the saved weights
         model.load_state_dict(torch.load(os.path.join(DATA, "glyph_vit.pt")))
-        prev = json.load(open(os.path.join(OUT, "metrics.json")))
-    stages = prev.get("stages") or ([dict(steps=prev["steps"], lr=2e-3, cpu_seconds=prev["train_cpu_seconds"],
-                                          wall_seconds=prev["train_seconds"], heldout_accuracy=prev["heldout_accuracy"])]
-                                     if prev else [])
+        prev, stages = train_cycles.previous(os.path.join(OUT, "metrics.json"), first_lr=2e-3)
     rng = np.random.default_rng(SEED + len(stages))
-    t1, c1, n_steps = time.time(), time.process_time(), 0
+    budget, n_steps = train_cycles.Budget(args), 0
     for step in range(args.steps):
-        # cosine decay over whichever runs out first: steps, CPU-time budget (1 thread) or wall clock
-        progress = max(step / args.steps, (time.process_time() - c1) / args.max_cpu_seconds,
-                       (time.time() - t1) / args.max_wall_seconds)
-        if progress >= 1:
-            print(f"budget reached at step {step}"); break
-        lr = args.lr * min(1, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * progress))
-        for g in opt.param_groups:
-            g["lr"] = lr
+        lr = budget.set_lr(opt, step)
+        if lr is None:
+            break
         idx = rng.integers(0, len(d["ytr"]), args.batch)
         x = to_input(d["xtr"][idx])
         if rng.random() < 0.5:  # colour inversion half of the time
@@ -169,39 +161,27 @@ def train(args):
         opt.step()
         n_steps = step + 1
         if step % 100 == 0 or step == args.steps - 1:
-            msg = (f"step {step} loss {loss.item():.4f} lr {lr:.2e} {(time.time() - t1) / (step + 1):.3f}s/step wall, "
-                   f"{(time.process_time() - c1) / (step + 1):.3f}s/step cpu")
+            msg = f"step {step} loss {loss.item():.4f} lr {lr:.2e} {budget.rate(step + 1)}"
             if step % 500 == 0 or step == args.steps - 1:
                 msg += f" heldout_acc {accuracy(model, d['xte'], d['yte']):.4f}"
             print(msg, flush=True)
-    train_s, train_cpu = time.time() - t1, time.process_time() - c1
+    train_s, train_cpu = budget.spent()
     acc = accuracy(model, d["xte"], d["yte"])
     print(f"final heldout accuracy {acc:.4f} ({len(d['yte'])} images), train {train_s:.0f}s wall, {train_cpu:.0f}s cpu")
     torch.save(model.state_dict(), os.path.join(DATA, "glyph_vit.pt"))
-    metrics = dict(heldout_accuracy=float(acc), train_seconds=round(train_s + prev.get("train_seconds", 0), 1),
-                   train_cpu_seconds=round(train_cpu + prev.get("train_cpu_seconds", 0), 1), n_train=int(len(d["ytr"])),
-                   n_test=int(len(d["yte"])), steps=n_steps + prev.get("steps", 0), batch=args.batch,
+    metrics = dict(heldout_accuracy=float(acc), n_train=int(len(d["ytr"])), n_test=int(len(d["yte"])),
                    heldout_font_groups=[str(g) for g in d["test_groups"]],
-                   heldout_fonts=[str(f) for f in d["test_fonts"]], train_fonts=[str(f) for f in d["train_fonts"]])
+                   heldout_fonts=[str(f) for f in d["test_fonts"]], train_fonts=[str(f) for f in d["train_fonts"]],
+                   **train_cycles.totals(prev, stages, args, n_steps, train_s, train_cpu, acc))
     os.makedirs(OUT, exist_ok=True)
-    metrics["stages"] = stages + [dict(steps=n_steps, lr=args.lr, cpu_seconds=round(train_cpu, 1),
-                                        wall_seconds=round(train_s, 1), heldout_accuracy=float(acc))]
     json.dump(metrics, open(os.path.join(OUT, "metrics.json"), "w"), indent=2)
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=4000)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=2e-3)
+    ap = train_cycles.arguments(steps=4000, lr=2e-3, max_cpu_seconds=840, max_wall_seconds=3300)
     ap.add_argument("--per_glyph", type=int, default=24)
-    ap.add_argument("--max_cpu_seconds", type=float, default=840)
-    ap.add_argument("--max_wall_seconds", type=float, default=3300)
-    ap.add_argument("--resume", action="store_true", help="continue from .data/*.pt for another budget")
-    ap.add_argument("--export", action="store_true")
     args = ap.parse_args()
-    torch.set_num_threads(1)
-    torch.set_flush_denormal(True)
+    train_cycles.setup_torch()
     os.makedirs(DATA, exist_ok=True)
     if not args.export:
         train(args)

@@ -7,10 +7,10 @@ input_features [B, 80, 100] (whisper_features.log_mel of 1 s at 16 kHz) -> conv1
 conv1d k3 stride 2 + GELU -> + sinusoidal positions -> pre-LN blocks -> LayerNorm -> mean over time
 -> logits [B, 20]. Module names follow Hugging Face Whisper's encoder.
 """
-import argparse, json, math, os, time
+import json, math, os, time
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
-import speech_data, whisper_features
+import speech_data, train_cycles, whisper_features
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, ".data")
@@ -148,24 +148,16 @@ def train(args):
     model = KwsModel(CFG, len(speech_data.WORDS))
     print(f"params: {sum(p.numel() for p in model.parameters())}")
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05, betas=(0.9, 0.99))
-    prev = {}
+    prev, stages = {}, []
     if args.resume:  # one more cosine cycle (warm restart) from the saved weights
         model.load_state_dict(torch.load(os.path.join(DATA, "speech_kws.pt")))
-        prev = json.load(open(os.path.join(OUT, "metrics.json")))
-    stages = prev.get("stages") or ([dict(steps=prev["steps"], lr=1e-3, cpu_seconds=prev["train_cpu_seconds"],
-                                          wall_seconds=prev["train_seconds"], heldout_accuracy=prev["heldout_accuracy"])]
-                                     if prev else [])
+        prev, stages = train_cycles.previous(os.path.join(OUT, "metrics.json"), first_lr=1e-3)
     rng = np.random.default_rng(SEED + len(stages))
-    t1, c1, n_steps, n_skipped = time.time(), time.process_time(), 0, 0
+    budget, n_steps, n_skipped = train_cycles.Budget(args), 0, 0
     for step in range(args.steps):
-        # cosine decay over whichever runs out first: steps, CPU-time budget (1 thread) or wall clock
-        progress = max(step / args.steps, (time.process_time() - c1) / args.max_cpu_seconds,
-                       (time.time() - t1) / args.max_wall_seconds)
-        if progress >= 1:
-            print(f"budget reached at step {step}"); break
-        lr = args.lr * min(1, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * progress))
-        for g in opt.param_groups:
-            g["lr"] = lr
+        lr = budget.set_lr(opt, step)
+        if lr is None:
+            break
         idx = rng.integers(0, len(d["ytr"]), args.batch)
         audio = np.stack([speech_data.augment(clip(d["atr"], d["otr"], i), rng) for i in idx])
         x = torch.from_numpy(whisper_features.log_mel(audio))  # [B, 80, 100]
@@ -180,40 +172,28 @@ def train(args):
             print(f"step {step}: non-finite loss/gradient, update skipped", flush=True)
         n_steps = step + 1
         if step % 100 == 0 or step == args.steps - 1:
-            msg = (f"step {step} loss {loss.item():.4f} lr {lr:.2e} {(time.time() - t1) / (step + 1):.3f}s/step wall, "
-                   f"{(time.process_time() - c1) / (step + 1):.3f}s/step cpu")
+            msg = f"step {step} loss {loss.item():.4f} lr {lr:.2e} {budget.rate(step + 1)}"
             if step % 500 == 0:
                 msg += f" heldout_acc {accuracy(model, fte, d['yte']):.4f}"
             print(msg, flush=True)
-    train_s, train_cpu = time.time() - t1, time.process_time() - c1
+    train_s, train_cpu = budget.spent()
     acc, acc_clean = accuracy(model, fte, d["yte"]), accuracy(model, fte_clean, d["yte"])
     print(f"final heldout accuracy {acc:.4f} (shifted), {acc_clean:.4f} (centred); "
           f"{len(d['yte'])} clips, train {train_s:.0f}s wall, {train_cpu:.0f}s cpu")
     torch.save(model.state_dict(), os.path.join(DATA, "speech_kws.pt"))
     os.makedirs(OUT, exist_ok=True)
-    metrics = dict(heldout_accuracy=acc, heldout_accuracy_clean=acc_clean, train_seconds=round(train_s + prev.get("train_seconds", 0), 1),
-                   train_cpu_seconds=round(train_cpu + prev.get("train_cpu_seconds", 0), 1),
+    metrics = dict(heldout_accuracy=acc, heldout_accuracy_clean=acc_clean,
                    synth_seconds=round(float(d["synth_seconds"]), 1), n_train=int(len(d["ytr"])),
-                   n_test=int(len(d["yte"])), skipped_steps=n_skipped, steps=n_steps + prev.get("steps", 0), batch=args.batch,
+                   n_test=int(len(d["yte"])), skipped_steps=n_skipped,
                    heldout_accent=str(d["test_accent"]), heldout_variants=[str(v) for v in d["test_variants"]],
-                   n_train_voice_combos=int(d["n_train_combos"]), n_test_voice_combos=int(d["n_test_combos"]))
-    metrics["stages"] = stages + [dict(steps=n_steps, lr=args.lr, cpu_seconds=round(train_cpu, 1),
-                                        wall_seconds=round(train_s, 1), heldout_accuracy=float(acc))]
+                   n_train_voice_combos=int(d["n_train_combos"]), n_test_voice_combos=int(d["n_test_combos"]),
+                   **train_cycles.totals(prev, stages, args, n_steps, train_s, train_cpu, acc))
     json.dump(metrics, open(os.path.join(OUT, "metrics.json"), "w"), indent=2)
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=3000)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--max_cpu_seconds", type=float, default=660)
-    ap.add_argument("--max_wall_seconds", type=float, default=2100)
-    ap.add_argument("--resume", action="store_true", help="continue from .data/*.pt for another budget")
-    ap.add_argument("--export", action="store_true")
-    args = ap.parse_args()
-    torch.set_num_threads(1)
-    torch.set_flush_denormal(True)
+    args = train_cycles.arguments(steps=3000, lr=1e-3, max_cpu_seconds=660, max_wall_seconds=2100).parse_args()
+    train_cycles.setup_torch()
     # oneDNN's conv1d backward returns garbage weight gradients here every few steps (total norm 1e5..inf while
     # every activation gradient is ~1e-2; measured with Debian's torch); the native kernel is exact
     torch.backends.mkldnn.enabled = False
