@@ -7,7 +7,7 @@ import { connectToHost } from '../shared/rpcClient';
 import { saveState, loadState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
-import { panelChrome, setPanelState, showError, showLoading, type PanelState } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
 import { LayerChart, type Series } from './layerChart';
 import type { DilutionHostApi, DilutionPanelApi, DilutionView } from '../../src/protocol/dilutionPanel';
 import type { DilutionResult } from '../../src/protocol/internals';
@@ -46,19 +46,16 @@ document.getElementById('app')!.replaceChildren(
 let view: DilutionView | undefined;
 const charts = new Map(METRICS.map((m) => [m.key, new LayerChart(document.getElementById(`chart-${m.key}`) as HTMLCanvasElement)]));
 
+const frame = frameHandlers(() => document.getElementById('content')!);
 const host = connectToHost<DilutionPanelApi, DilutionHostApi>({
-  loading: ({ message }) => {
-    view = undefined;
-    showLoading(message, document.getElementById('content')!);
-    return null;
+  ...frame,
+  loading: (p) => {
+    view = undefined; // a new measurement: the old curves must not be redrawn over it
+    return frame.loading(p);
   },
   show: (v) => {
     view = v;
     render();
-    return null;
-  },
-  error: (e) => {
-    showError(e, document.getElementById('content')!);
     return null;
   },
 });
@@ -71,8 +68,7 @@ function render(): void {
   if (!view) return;
   const t0 = performance.now();
   const r = view.result;
-  document.getElementById('subtitle')!.textContent =
-    `${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.totalTokens ?? r.lengths[r.lengths.length - 1]} tokens · ${r.nLayers} layers · ${r.ms.toFixed(0)} ms`;
+  setSubtitle(`${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.totalTokens ?? r.lengths[r.lengths.length - 1]} tokens · ${r.nLayers} layers · ${r.ms.toFixed(0)} ms`);
   document.getElementById('progress')!.textContent = view.complete
     ? `Measured ${r.lengths.length} prefix lengths: ${r.lengths.join(', ')}.`
     : `Measured ${r.lengths.length} of ${view.plan.length} prefix lengths; next n = ${view.plan[r.lengths.length]}…`;

@@ -8,7 +8,7 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { drawUint8Map, themeRamp } from '../shared/colorRamp';
 import { el } from '../shared/dom';
-import { frameHandlers, panelChrome, setPanelState, type PanelState } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
 import { renderHeadGrid } from './headGrid';
 import { LossChart } from './lossChart';
 import { INDUCTION_DEFAULTS, INDUCTION_LIMITS, type InductionHostApi, type InductionPanelApi, type InductionScanSettings, type InductionView } from '../../src/protocol/inductionPanel';
@@ -77,15 +77,12 @@ function render(): void {
   if (!view) return;
   const t0 = performance.now();
   const { result: r, settings: s } = view;
-  document.getElementById('subtitle')!.textContent =
-    `${r.model.name} · BOS + ${s.seqLen} random tokens, repeated · ${s.batch} sequences · seed ${s.seed} · ${r.ms.toFixed(0)} ms`;
+  setSubtitle(`${r.model.name} · BOS + ${s.seqLen} random tokens, repeated · ${s.batch} sequences · seed ${s.seed} · ${r.ms.toFixed(0)} ms`);
   document.getElementById('loss')!.textContent =
     `Loss on the first copy ${r.lossFirstHalf.toFixed(3)} nats, on the second ${r.lossSecondHalf.toFixed(3)} nats (${(r.lossFirstHalf - r.lossSecondHalf).toFixed(3)} lower; each copy's unpredictable first token left out). ` +
     `Best induction head: L${r.best.layer}H${r.best.head}, score ${r.best.score.toFixed(3)}.`;
-  const notice = document.getElementById('notice')!;
   const recomputed = r.recomputedLayers ?? [];
-  notice.hidden = recomputed.length === 0;
-  notice.textContent = recomputed.length ? `Layers ${recomputed.join(', ')} use a fused attention op: their maps are recomputed from its Q and K.` : '';
+  setNotices(recomputed.length ? [`Layers ${recomputed.join(', ')} use a fused attention op: their maps are recomputed from its Q and K.`] : []);
   setState('drawn');
   const grids = [
     { label: 'Induction (to the token after the earlier copy)', values: r.induction },

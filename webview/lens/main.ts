@@ -6,7 +6,7 @@ import { connectToHost } from '../shared/rpcClient';
 import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
-import { frameHandlers, panelChrome, setPanelState, type PanelState } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
 import { PAGE, renderGrid } from './grid';
 import { TargetChart } from './targetChart';
 import { renderCellInfo, renderTrace } from './details';
@@ -85,11 +85,8 @@ function setState(s: PanelState): void {
 function render(): void {
   if (!view) return;
   const r = view.result;
-  document.getElementById('subtitle')!.textContent =
-    `${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.positions} tokens · ${r.layers.length} lens rows · ${r.ms.toFixed(0)} ms`;
-  const notice = document.getElementById('notice')!;
-  notice.hidden = !r.truncation;
-  notice.textContent = r.truncation?.reason ?? '';
+  setSubtitle(`${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.positions} tokens · ${r.layers.length} lens rows · ${r.ms.toFixed(0)} ms`);
+  setNotices(r.truncation ? [r.truncation.reason] : []);
   setState('drawn');
   const pages = Math.ceil(r.positions / PAGE);
   page = Math.max(0, Math.min(pages - 1, page));
