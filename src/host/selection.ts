@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { InputError } from '../engine/errors';
 import { looksBinaryText } from '../util/text';
 import { MAX_TEXT_CHARS } from '../util/limits';
+import type { SelectionSource } from '../protocol/panel';
 
 /** When nothing is selected, the next token is predicted from this much text before the cursor. */
 const CONTEXT_BEFORE_CURSOR = 4000;
@@ -53,6 +54,6 @@ export function editorTextOrWarn(allowCursorContext: boolean): EditorText | unde
 }
 
 /** What a panel shows about where its text came from. */
-export function sourceLabel(source: EditorText): { fileName: string; line: number; chars: number } {
+export function sourceLabel(source: EditorText): SelectionSource {
   return { fileName: source.fileName, line: source.line, chars: source.text.length };
 }

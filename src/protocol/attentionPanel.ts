@@ -1,16 +1,14 @@
 // host⇄attention panel channel.
 import type { AttentionHeadParams, AttentionHeadResult, AttentionSummaryResult } from './internals';
-import type { ReadyParams, ResultPanelApi } from './panel';
+import type { ResultHostApi, ResultPanelApi, SelectionSource } from './panel';
 
 export interface AttentionView {
-  source: { fileName: string; line: number; chars: number };
+  source: SelectionSource;
   summary: AttentionSummaryResult;
 }
 
-export type AttentionHostApi = {
-  ready: [ReadyParams, null];
+export type AttentionHostApi = ResultHostApi & {
   head: [AttentionHeadParams, AttentionHeadResult];
-  retry: [Record<string, never>, null];
 };
 
 export type AttentionPanelApi = ResultPanelApi<AttentionView>;

@@ -1,9 +1,9 @@
 // host⇄attention-dilution panel channel.
 import type { DilutionResult } from './internals';
-import type { ReadyParams, ResultPanelApi } from './panel';
+import type { ResultHostApi, ResultPanelApi, SelectionSource } from './panel';
 
 export interface DilutionView {
-  source: { fileName: string; line: number; chars: number };
+  source: SelectionSource;
   /** lengths measured so far (the host asks for one at a time and sends each step) */
   result: DilutionResult;
   /** every length that will be measured */
@@ -11,9 +11,6 @@ export interface DilutionView {
   complete: boolean;
 }
 
-export type DilutionHostApi = {
-  ready: [ReadyParams, null];
-  retry: [Record<string, never>, null];
-};
+export type DilutionHostApi = ResultHostApi;
 
 export type DilutionPanelApi = ResultPanelApi<DilutionView>;

@@ -1,6 +1,6 @@
 // host⇄induction-scan panel channel.
 import type { InductionResult } from './internals';
-import type { ReadyParams, ResultPanelApi } from './panel';
+import type { ResultHostApi, ResultPanelApi } from './panel';
 
 /** What the user can change between scans; the model comes from the settings. */
 export interface InductionScanSettings {
@@ -17,11 +17,9 @@ export interface InductionView {
   result: InductionResult;
 }
 
-export type InductionHostApi = {
-  ready: [ReadyParams, null];
+export type InductionHostApi = ResultHostApi & {
   /** scan again with other settings (the panel's form) */
   scan: [InductionScanSettings, null];
-  retry: [Record<string, never>, null];
 };
 
 export type InductionPanelApi = ResultPanelApi<InductionView>;

@@ -12,6 +12,13 @@ export interface PanelError {
   engineRestarted?: boolean;
 }
 
+/** where a panel's input came from, for its title line */
+export interface SelectionSource {
+  fileName: string;
+  line: number;
+  chars: number;
+}
+
 /** What every result panel serves: a loading message, a result to show, an error. */
 export type ResultPanelApi<View> = {
   loading: [{ message: string }, null];
@@ -20,4 +27,8 @@ export type ResultPanelApi<View> = {
 };
 
 /** What every result panel asks of the host, besides its own calls. */
-export type ResultHostApi = { ready: [ReadyParams, null]; retry: [Record<string, never>, null] };
+export type ResultHostApi = {
+  ready: [ReadyParams, null];
+  /** run the last request again (after an error, or in a restored panel) */
+  retry: [Record<string, never>, null];
+};

@@ -1,26 +1,21 @@
 import * as vscode from 'vscode';
-import { ResultPanel, createWebviewPanel } from './resultPanel';
+import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn, shortString } from '../validate';
 import type { EngineClient } from '../engineClient';
 import type { AttentionHostApi, AttentionView } from '../../protocol/attentionPanel';
 
 export const ATTENTION_VIEW_TYPE = 'tensorloupe.attention';
-const SPEC = { viewType: ATTENTION_VIEW_TYPE, title: 'Attention', bundle: 'attention' };
+const SPEC = { viewType: ATTENTION_VIEW_TYPE, title: 'Attention', bundle: 'attention', restored: 'Select text and run "Tensorloupe: Open Attention Map" to fill this panel again.' };
+const slot = new PanelSlot<AttentionPanel>(SPEC);
 
 /** The attention-map panel: model view, head view and per-head statistics. One per window. */
 export class AttentionPanel extends ResultPanel<AttentionHostApi, AttentionView> {
-  private static current: AttentionPanel | undefined;
-
   static show(extensionUri: vscode.Uri, engine: EngineClient): AttentionPanel {
-    AttentionPanel.current?.reveal();
-    AttentionPanel.current ??= new AttentionPanel(createWebviewPanel(ATTENTION_VIEW_TYPE, SPEC.title), extensionUri, engine);
-    return AttentionPanel.current;
+    return slot.show((panel) => new AttentionPanel(panel, extensionUri, engine));
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient): void {
-    AttentionPanel.current?.dispose();
-    AttentionPanel.current = new AttentionPanel(panel, extensionUri, engine);
-    AttentionPanel.current.error({ code: 'Restored', message: 'Select text and run "Tensorloupe: Open Attention Map" to fill this panel again.' });
+    slot.revive(panel, (p) => new AttentionPanel(p, extensionUri, engine));
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient) {
@@ -38,9 +33,7 @@ export class AttentionPanel extends ResultPanel<AttentionHostApi, AttentionView>
           });
         },
       },
-      () => {
-        if (AttentionPanel.current === this) AttentionPanel.current = undefined;
-      },
+      slot,
     );
   }
 

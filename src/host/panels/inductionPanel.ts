@@ -1,28 +1,24 @@
 import * as vscode from 'vscode';
-import { ResultPanel, createWebviewPanel } from './resultPanel';
+import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn } from '../validate';
 import { INDUCTION_LIMITS, type InductionHostApi, type InductionScanSettings, type InductionView } from '../../protocol/inductionPanel';
 
 export const INDUCTION_VIEW_TYPE = 'tensorloupe.induction';
 
-const SPEC = { viewType: INDUCTION_VIEW_TYPE, title: 'Induction Heads', bundle: 'induction' };
+const SPEC = { viewType: INDUCTION_VIEW_TYPE, title: 'Induction Heads', bundle: 'induction', restored: 'Run "Tensorloupe: Find Induction Heads" (or Retry) to scan again.', column: vscode.ViewColumn.Active };
+const slot = new PanelSlot<InductionPanel>(SPEC);
 
 /** The induction-scan panel: layers × heads scores, losses per copy, a head's pattern. */
 export class InductionPanel extends ResultPanel<InductionHostApi, InductionView> {
-  private static current: InductionPanel | undefined;
   private scan: ((s: InductionScanSettings) => void) | undefined;
   private last: InductionScanSettings | undefined;
 
   static show(extensionUri: vscode.Uri): InductionPanel {
-    InductionPanel.current?.reveal();
-    InductionPanel.current ??= new InductionPanel(createWebviewPanel(INDUCTION_VIEW_TYPE, SPEC.title, vscode.ViewColumn.Active), extensionUri);
-    return InductionPanel.current;
+    return slot.show((panel) => new InductionPanel(panel, extensionUri));
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
-    InductionPanel.current?.dispose();
-    InductionPanel.current = new InductionPanel(panel, extensionUri);
-    InductionPanel.current.error({ code: 'Restored', message: 'Run "Tensorloupe: Find Induction Heads" (or Retry) to scan again.' });
+    slot.revive(panel, (p) => new InductionPanel(p, extensionUri));
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
@@ -40,9 +36,7 @@ export class InductionPanel extends ResultPanel<InductionHostApi, InductionView>
           return null;
         },
       },
-      () => {
-        if (InductionPanel.current === this) InductionPanel.current = undefined;
-      },
+      slot,
     );
   }
 

@@ -1,27 +1,22 @@
 import * as vscode from 'vscode';
-import { ResultPanel, createWebviewPanel } from './resultPanel';
+import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn, shortString } from '../validate';
 import { InputError } from '../../engine/errors';
 import type { EngineClient } from '../engineClient';
 import type { LensHostApi, LensView } from '../../protocol/lensPanel';
 
 export const LENS_VIEW_TYPE = 'tensorloupe.lens';
-const SPEC = { viewType: LENS_VIEW_TYPE, title: 'Logit Lens', bundle: 'lens' };
+const SPEC = { viewType: LENS_VIEW_TYPE, title: 'Logit Lens', bundle: 'lens', restored: 'Select text and run "Tensorloupe: Logit Lens" to fill this panel again.' };
+const slot = new PanelSlot<LensPanel>(SPEC);
 
 /** The logit-lens panel: layers × positions grid, a target token's trace, KL to the output. */
 export class LensPanel extends ResultPanel<LensHostApi, LensView> {
-  private static current: LensPanel | undefined;
-
   static show(extensionUri: vscode.Uri, engine: EngineClient): LensPanel {
-    LensPanel.current?.reveal();
-    LensPanel.current ??= new LensPanel(createWebviewPanel(LENS_VIEW_TYPE, SPEC.title), extensionUri, engine);
-    return LensPanel.current;
+    return slot.show((panel) => new LensPanel(panel, extensionUri, engine));
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient): void {
-    LensPanel.current?.dispose();
-    LensPanel.current = new LensPanel(panel, extensionUri, engine);
-    LensPanel.current.error({ code: 'Restored', message: 'Select text and run "Tensorloupe: Logit Lens" to fill this panel again.' });
+    slot.revive(panel, (p) => new LensPanel(p, extensionUri, engine));
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient) {
@@ -37,9 +32,7 @@ export class LensPanel extends ResultPanel<LensHostApi, LensView> {
           return engine.call('lens/target', { runId: shortString(o.runId, 64, 'runId'), position: intIn(o.position, 0, 1_000_000, 'position'), target });
         },
       },
-      () => {
-        if (LensPanel.current === this) LensPanel.current = undefined;
-      },
+      slot,
     );
   }
 

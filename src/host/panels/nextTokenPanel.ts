@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ResultPanel, createWebviewPanel } from './resultPanel';
+import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn, numberIn, oneOf, shortString } from '../validate';
 import type { EngineClient } from '../engineClient';
 import type { NextTokenHostApi, NextTokenView } from '../../protocol/nextTokenPanel';
@@ -7,26 +7,18 @@ import type { GenerateParams, PositionParams } from '../../protocol/engine';
 
 export const NEXT_TOKEN_VIEW_TYPE = 'tensorloupe.nextToken';
 
-const SPEC = { viewType: NEXT_TOKEN_VIEW_TYPE, title: 'Next Token', bundle: 'nextToken' };
+const SPEC = { viewType: NEXT_TOKEN_VIEW_TYPE, title: 'Next Token', bundle: 'nextToken', restored: 'Select text and run "Tensorloupe: Inspect Next-Token Distribution" to fill this panel again.' };
+const slot = new PanelSlot<NextTokenPanel>(SPEC);
 
-/**
- * The next-token panel: one per window, revealed again for each inspection. Tensors are fetched
- * again after a reload (the panel keeps only UI state), so a restored panel asks to re-run.
- */
+/** The next-token panel: one per window, revealed again for each inspection. */
 export class NextTokenPanel extends ResultPanel<NextTokenHostApi, NextTokenView> {
-  private static current: NextTokenPanel | undefined;
-
   static show(extensionUri: vscode.Uri, engine: EngineClient): NextTokenPanel {
-    NextTokenPanel.current?.reveal();
-    NextTokenPanel.current ??= new NextTokenPanel(createWebviewPanel(NEXT_TOKEN_VIEW_TYPE, SPEC.title), extensionUri, engine);
-    return NextTokenPanel.current;
+    return slot.show((panel) => new NextTokenPanel(panel, extensionUri, engine));
   }
 
   /** Re-attaches a panel VS Code restored after a reload. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient): void {
-    NextTokenPanel.current?.dispose();
-    NextTokenPanel.current = new NextTokenPanel(panel, extensionUri, engine);
-    NextTokenPanel.current.error({ code: 'Restored', message: 'Select text and run "Tensorloupe: Inspect Next-Token Distribution" to fill this panel again.' });
+    slot.revive(panel, (p) => new NextTokenPanel(p, extensionUri, engine));
   }
 
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient) {
@@ -38,9 +30,7 @@ export class NextTokenPanel extends ResultPanel<NextTokenHostApi, NextTokenView>
         position: (raw) => engine.call('lm/position', validatePosition(raw)),
         generate: (raw, signal) => engine.call('lm/generate', validateGenerate(raw), signal),
       },
-      () => {
-        if (NextTokenPanel.current === this) NextTokenPanel.current = undefined;
-      },
+      slot,
     );
   }
 

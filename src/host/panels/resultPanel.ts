@@ -16,7 +16,8 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
     extensionUri: vscode.Uri,
     private readonly spec: PanelSpec,
     handlers: Omit<Handlers<HostApi>, 'ready' | 'retry'>,
-    onDispose: () => void,
+    /** told when the panel closes */
+    slot: { release(panel: unknown): void },
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const withRetry = {
@@ -26,7 +27,7 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
         return null;
       },
     } as Omit<Handlers<HostApi>, 'ready'>;
-    this.host = new PanelHost<HostApi, ResultPanelApi<View>>(panel, extensionUri, spec, withRetry, onDispose);
+    this.host = new PanelHost<HostApi, ResultPanelApi<View>>(panel, extensionUri, spec, withRetry, () => slot.release(this));
   }
 
   /** What Retry (and a restored panel's button) runs. */
@@ -59,6 +60,40 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
 
   dispose(): void {
     this.host.panel.dispose();
+  }
+}
+
+/**
+ * The one open panel of a kind. show() reveals it, or opens a new one; revive() adopts a panel
+ * VS Code restored after a reload. A restored panel holds only UI state (tensors are not kept
+ * across reloads), so it asks the user to run its command again.
+ */
+export class PanelSlot<P extends { reveal(): void; dispose(): void; error(error: unknown): void }> {
+  private current: P | undefined;
+
+  constructor(
+    private readonly spec: PanelSpec & {
+      /** what a restored panel says */
+      restored: string;
+      column?: vscode.ViewColumn;
+    },
+  ) {}
+
+  show(create: (panel: vscode.WebviewPanel) => P): P {
+    this.current?.reveal();
+    this.current ??= create(createWebviewPanel(this.spec.viewType, this.spec.title, this.spec.column));
+    return this.current;
+  }
+
+  revive(panel: vscode.WebviewPanel, create: (panel: vscode.WebviewPanel) => P): void {
+    this.current?.dispose();
+    this.current = create(panel);
+    this.current.error({ code: 'Restored', message: this.spec.restored });
+  }
+
+  /** the panel was closed */
+  release(panel: unknown): void {
+    if (this.current === panel) this.current = undefined;
   }
 }
 
