@@ -2,6 +2,8 @@
 // colours in turn; the x axis is log₂ because the lengths are powers of two.
 import { Chart, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend } from 'chart.js';
 import { cssVar, themeColors } from '../shared/theme';
+import { STATIC_CHART, themedAxis, themedLegend } from '../shared/chartOptions';
+import { tickLengths } from './ticks';
 
 Chart.register(LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -45,19 +47,18 @@ export class LayerChart {
       type: 'line',
       data: { datasets },
       options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
+        ...STATIC_CHART,
         plugins: {
-          legend: { labels: { color: c.foreground } },
+          legend: themedLegend(c),
           tooltip: { callbacks: { title: (items) => `n = ${String((items[0]?.raw as { x: number } | undefined)?.x ?? '')}`, label: (ctx) => `${ctx.dataset.label}: ${(ctx.raw as { y: number }).y.toFixed(3)}` } },
         },
         scales: {
-          x: { type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, afterBuildTicks: (axis) => { axis.ticks = s.lengths.map((value) => ({ value })); }, grid: { color: c.grid }, title: { display: true, text: 'prefix length n (tokens, log scale)', color: c.muted } },
-          y: { min: s.min, max: s.max, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: s.title, color: c.muted } },
+          x: { ...themedAxis(c, 'prefix length n (tokens, log scale)'), type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, afterBuildTicks: (axis) => { axis.ticks = tickLengths(s.lengths).map((value) => ({ value })); } },
+          y: { ...themedAxis(c, s.title), min: s.min, max: s.max },
         },
       },
     });
     return performance.now() - t0;
   }
 }
+

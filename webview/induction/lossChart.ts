@@ -2,6 +2,7 @@
 // unpredictable), low on the second if the model copies. Colours follow the theme.
 import { Chart, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { themeColors } from '../shared/theme';
+import { STATIC_CHART, themedAxis } from '../shared/chartOptions';
 
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
@@ -31,13 +32,11 @@ export class LossChart {
         ],
       },
       options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
+        ...STATIC_CHART,
         plugins: { legend: { display: false }, tooltip: { callbacks: { title: (items) => `predicting token ${items[0]?.label ?? ''}`, label: (ctx) => `${Number(ctx.raw).toFixed(3)} nats` } } },
         scales: {
-          x: { ticks: { color: c.muted, maxTicksLimit: 12 }, grid: { color: c.grid }, title: { display: true, text: `position predicted (second copy from ${seqLen + 1}, in the second colour)`, color: c.muted } },
-          y: { min: 0, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: 'loss (nats)', color: c.muted } },
+          x: { ...themedAxis(c, `position predicted (second copy from ${seqLen + 1}, in the second colour)`), ticks: { color: c.muted, maxTicksLimit: 12 } },
+          y: { ...themedAxis(c, 'loss (nats)'), min: 0 },
         },
       },
     });

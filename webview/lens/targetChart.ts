@@ -2,6 +2,7 @@
 // the top) — "does the model already have it in mind at layer L?". Colours follow the theme.
 import { Chart, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend } from 'chart.js';
 import { themeColors } from '../shared/theme';
+import { STATIC_CHART, themedAxis, themedLegend } from '../shared/chartOptions';
 
 Chart.register(CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -23,7 +24,6 @@ export class TargetChart {
     const t0 = performance.now();
     this.chart?.destroy();
     const c = themeColors();
-    const tick = { color: c.muted };
     this.chart = new Chart(this.canvas, {
       type: 'line',
       data: {
@@ -34,17 +34,15 @@ export class TargetChart {
         ],
       },
       options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
+        ...STATIC_CHART,
         plugins: {
-          legend: { labels: { color: c.foreground } },
+          legend: themedLegend(c),
           tooltip: { callbacks: { label: (ctx) => (ctx.dataset.label === 'rank' ? `rank ${String(ctx.raw)}` : `p = ${Number(ctx.raw).toFixed(4)}`) } },
         },
         scales: {
           x: { ticks: { color: c.foreground }, grid: { color: c.grid } },
-          prob: { type: 'linear', position: 'left', min: 0, max: 1, ticks: tick, grid: { color: c.grid }, title: { display: true, text: 'probability', color: c.muted } },
-          rank: { type: 'logarithmic', position: 'right', reverse: true, min: 1, ticks: tick, grid: { display: false }, title: { display: true, text: 'rank (log)', color: c.muted } },
+          prob: { ...themedAxis(c, 'probability'), type: 'linear', position: 'left', min: 0, max: 1 },
+          rank: { ...themedAxis(c, 'rank (log)'), type: 'logarithmic', position: 'right', reverse: true, min: 1, grid: { display: false } },
         },
       },
     });

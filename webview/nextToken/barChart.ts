@@ -1,5 +1,6 @@
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip } from 'chart.js';
 import { cssVar, themeColors } from '../shared/theme';
+import { STATIC_CHART, themedAxis } from '../shared/chartOptions';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -36,15 +37,13 @@ export class BarChart {
         data,
         options: {
           indexAxis: 'y',
-          responsive: true,
-          maintainAspectRatio: false,
-          animation: false,
+          ...STATIC_CHART,
           plugins: {
             legend: { display: false },
             tooltip: { callbacks: { label: (ctx) => `p = ${Number(ctx.raw).toFixed(4)}` } },
           },
           scales: {
-            x: { min: 0, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: 'probability', color: c.muted } },
+            x: { ...themedAxis(c, 'probability'), min: 0 },
             y: { ticks: { color: c.foreground, font: { family: cssVar('--vscode-editor-font-family', 'monospace') } }, grid: { display: false } },
           },
         },
