@@ -55,17 +55,16 @@ export class LmService {
     const { logits, vocab } = await model.lm.forward(tokens.map((t) => t.id));
     const forwardMs = performance.now() - t0;
     const seq = tokens.length;
-    const stats = positionStats(logits, vocab, tokens.map((t) => t.id));
+    const ids = tokens.map((t) => t.id);
+    const { stats, logSumExps } = positionStats(logits, vocab, ids);
     const positionTopK = p.positionTopK ?? 0;
-    const positions: PositionPrediction[] | undefined = positionTopK > 0 ? [] : undefined;
-    for (let i = 0; positions && i < seq; i++) {
-      const row = logits.subarray(i * vocab, (i + 1) * vocab);
-      positions.push(predictionAt(model, row, i, positionTopK, i + 1 < seq ? tokens[i + 1].id : undefined));
-    }
+    const positions = positionTopK > 0
+      ? ids.map((_, i) => predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]))
+      : undefined;
     const last = logits.slice((seq - 1) * vocab, seq * vocab);
     const runId = randomUUID();
     const next = candidates(model, last, p.topK); // the panel lists up to topK; its logits renormalise the rest
-    this.remember(runId, { model, ids: tokens.map((t) => t.id), logits: seq * vocab <= MAX_CACHED_LOGITS ? logits : undefined, vocab });
+    this.remember(runId, { model, ids, logits: seq * vocab <= MAX_CACHED_LOGITS ? logits : undefined, vocab });
     return {
       model: model.info,
       tokens,
@@ -210,19 +209,17 @@ export function candidates(model: LoadedLm, logits: Float32Array, k: number, lse
   }));
 }
 
-function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: number, nextId?: number): PositionPrediction {
-  const stats = rowStats(row);
-  const pred: PositionPrediction = { position, entropyBits: stats.entropyBits };
-  if (k > 0) pred.top = candidates(model, row, k, stats.logSumExp);
+/** One position's candidates, with the statistics positionStats already computed for it. */
+function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: number, stats: PositionStats, lse: number, nextId?: number): PositionPrediction {
+  const pred: PositionPrediction = { position, entropyBits: stats.entropyBits[position], top: candidates(model, row, k, lse) };
   if (nextId !== undefined) {
-    const prob = Math.exp(row[nextId] - stats.logSumExp);
-    pred.actual = { id: nextId, prob, logit: row[nextId], rank: rankOf(row, nextId), bits: -Math.log2(prob) };
+    pred.actual = { id: nextId, prob: stats.nextProb[position], logit: stats.nextLogit[position], rank: stats.nextRank[position], bits: stats.nextBits[position] };
   }
   return pred;
 }
 
-/** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank. */
-function positionStats(logits: Float32Array, vocab: number, ids: number[]): PositionStats {
+/** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank (and each row's log-sum-exp). */
+function positionStats(logits: Float32Array, vocab: number, ids: number[]): { stats: PositionStats; logSumExps: Float64Array } {
   const seq = ids.length;
   const stats: PositionStats = {
     entropyBits: new Float32Array(seq),
@@ -231,9 +228,11 @@ function positionStats(logits: Float32Array, vocab: number, ids: number[]): Posi
     nextBits: new Float32Array(seq).fill(NaN),
     nextRank: new Int32Array(seq),
   };
+  const logSumExps = new Float64Array(seq);
   for (let i = 0; i < seq; i++) {
     const row = logits.subarray(i * vocab, (i + 1) * vocab);
     const { logSumExp: lse, entropyBits } = rowStats(row);
+    logSumExps[i] = lse;
     stats.entropyBits[i] = entropyBits;
     if (i + 1 < seq) {
       const next = ids[i + 1];
@@ -243,7 +242,7 @@ function positionStats(logits: Float32Array, vocab: number, ids: number[]): Posi
       stats.nextRank[i] = rankOf(row, next);
     }
   }
-  return stats;
+  return { stats, logSumExps };
 }
 
 function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number): SurprisalToken {
