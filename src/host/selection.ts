@@ -43,10 +43,19 @@ export function editorText(editor: vscode.TextEditor | undefined, allowCursorCon
   return { editor, text, offset: doc.offsetAt(range.start), fileName: basename(doc.fileName), line: range.start.line + 1, fromSelection };
 }
 
+/**
+ * The editor a command reads: the active one, or, when a panel has the focus (its Retry button
+ * ran the command), the one visible text editor beside it.
+ */
+function targetEditor(): vscode.TextEditor | undefined {
+  const visible = vscode.window.visibleTextEditors;
+  return vscode.window.activeTextEditor ?? (visible.length === 1 ? visible[0] : undefined);
+}
+
 /** editorText for a command: on bad input, tells the user why and returns undefined. */
 export function editorTextOrWarn(allowCursorContext: boolean): EditorText | undefined {
   try {
-    return editorText(vscode.window.activeTextEditor, allowCursorContext);
+    return editorText(targetEditor(), allowCursorContext);
   } catch (error) {
     void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
     return undefined;

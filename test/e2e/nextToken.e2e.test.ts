@@ -56,3 +56,28 @@ test('command palette: Tensorloupe: Inspect Next-Token Distribution matches the 
     await workbench.screenshot('next-token-palette');
   });
 });
+
+test('after a window reload the restored panel says so, and its Retry runs on the editor selection', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'next-token-restored', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('tokenize.ts');
+    await workbench.selectLines(12, 14);
+    await workbench.runPaletteCommand('Tensorloupe: Inspect Next-Token Distribution');
+    await new NextTokenPanel(page).waitDrawn();
+
+    const reloaded = page.waitForEvent('load', { timeout: 120_000 });
+    await workbench.runPaletteCommand('Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    const restored = new NextTokenPanel(page);
+    assert.equal(await restored.waitState(['error', 'drawn']), 'error', 'a restored panel has no result to show');
+    assert.match(await restored.error(), /restored after a reload\. Press Retry, or run "Tensorloupe: Inspect Next-Token Distribution"/);
+    await workbench.screenshot('next-token-restored-1');
+
+    await workbench.openFile('tokenize.ts');
+    await workbench.selectLines(3, 5);
+    await restored.frame.locator('#retry').click();
+    await assertPanelMatchesCli(restored, fixtureLines('tokenize.ts', 3, 5));
+    await workbench.screenshot('next-token-restored-2-retried');
+  });
+});

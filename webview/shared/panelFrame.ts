@@ -33,7 +33,12 @@ export function showLoading(message: string, content: HTMLElement): void {
 /** The host's message already says what to do next (e.g. that the engine restarts). */
 export function showError(error: PanelError, content: HTMLElement): void {
   setPanelState('error', content);
-  document.getElementById('error-text')!.textContent = `${error.code}: ${error.message}`;
+  // a panel VS Code restored after a reload has not failed: say what to do, without the alarm
+  const restored = error.code === 'Restored';
+  const box = document.getElementById('error')!;
+  box.classList.toggle('info', restored);
+  box.setAttribute('role', restored ? 'status' : 'alert');
+  document.getElementById('error-text')!.textContent = restored ? error.message : `${error.code}: ${error.message}`;
 }
 
 export function setSubtitle(text: string): void {

@@ -5,7 +5,7 @@ import type { EngineClient } from '../engineClient';
 import type { AttentionHostApi, AttentionView } from '../../protocol/attentionPanel';
 
 export const ATTENTION_VIEW_TYPE = 'tensorloupe.attention';
-const SPEC = { viewType: ATTENTION_VIEW_TYPE, title: 'Attention', bundle: 'attention', restored: 'Select text and run "Tensorloupe: Open Attention Map" to fill this panel again.' };
+const SPEC = { viewType: ATTENTION_VIEW_TYPE, title: 'Attention', bundle: 'attention', command: { id: 'tensorloupe.openAttentionMap', title: 'Tensorloupe: Open Attention Map' }, fromSelection: true };
 const slot = new PanelSlot<AttentionPanel>(SPEC);
 
 /** The attention-map panel: model view, head view and per-head statistics. One per window. */

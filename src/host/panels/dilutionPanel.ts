@@ -3,7 +3,7 @@ import { PanelSlot, ResultPanel } from './resultPanel';
 import type { DilutionHostApi, DilutionView } from '../../protocol/dilutionPanel';
 
 export const DILUTION_VIEW_TYPE = 'tensorloupe.dilution';
-const SPEC = { viewType: DILUTION_VIEW_TYPE, title: 'Attention Dilution', bundle: 'dilution', restored: 'Select text and run "Tensorloupe: Attention Dilution" to fill this panel again.' };
+const SPEC = { viewType: DILUTION_VIEW_TYPE, title: 'Attention Dilution', bundle: 'dilution', command: { id: 'tensorloupe.attentionDilution', title: 'Tensorloupe: Attention Dilution' }, fromSelection: true };
 const slot = new PanelSlot<DilutionPanel>(SPEC);
 
 /** The attention-dilution panel: per-layer curves against prefix length, drawn as lengths arrive. */

@@ -5,7 +5,7 @@ import { INDUCTION_LIMITS, type InductionHostApi, type InductionScanSettings, ty
 
 export const INDUCTION_VIEW_TYPE = 'tensorloupe.induction';
 
-const SPEC = { viewType: INDUCTION_VIEW_TYPE, title: 'Induction Heads', bundle: 'induction', restored: 'Run "Tensorloupe: Find Induction Heads" (or Retry) to scan again.', column: vscode.ViewColumn.Active };
+const SPEC = { viewType: INDUCTION_VIEW_TYPE, title: 'Induction Heads', bundle: 'induction', command: { id: 'tensorloupe.findInductionHeads', title: 'Tensorloupe: Find Induction Heads' }, column: vscode.ViewColumn.Active };
 const slot = new PanelSlot<InductionPanel>(SPEC);
 
 /** The induction-scan panel: layers × heads scores, losses per copy, a head's pattern. */
@@ -40,10 +40,10 @@ export class InductionPanel extends ResultPanel<InductionHostApi, InductionView>
     );
   }
 
-  /** A restored panel has no scan yet: the command opens this panel and scans. */
+  /** Retry repeats the last scan; a restored panel has none, so it runs the command. */
   protected override retry(): void {
     if (this.last && this.scan) this.scan(this.last);
-    else void vscode.commands.executeCommand('tensorloupe.findInductionHeads');
+    else super.retry();
   }
 
   /** what a scan request from the panel (or Retry) runs */

@@ -6,7 +6,7 @@ import type { EngineClient } from '../engineClient';
 import type { LensHostApi, LensView } from '../../protocol/lensPanel';
 
 export const LENS_VIEW_TYPE = 'tensorloupe.lens';
-const SPEC = { viewType: LENS_VIEW_TYPE, title: 'Logit Lens', bundle: 'lens', restored: 'Select text and run "Tensorloupe: Logit Lens" to fill this panel again.' };
+const SPEC = { viewType: LENS_VIEW_TYPE, title: 'Logit Lens', bundle: 'lens', command: { id: 'tensorloupe.logitLens', title: 'Tensorloupe: Logit Lens' }, fromSelection: true };
 const slot = new PanelSlot<LensPanel>(SPEC);
 
 /** The logit-lens panel: layers × positions grid, a target token's trace, KL to the output. */

@@ -7,7 +7,7 @@ import type { GenerateParams, PositionParams } from '../../protocol/engine';
 
 export const NEXT_TOKEN_VIEW_TYPE = 'tensorloupe.nextToken';
 
-const SPEC = { viewType: NEXT_TOKEN_VIEW_TYPE, title: 'Next Token', bundle: 'nextToken', restored: 'Select text and run "Tensorloupe: Inspect Next-Token Distribution" to fill this panel again.' };
+const SPEC = { viewType: NEXT_TOKEN_VIEW_TYPE, title: 'Next Token', bundle: 'nextToken', command: { id: 'tensorloupe.inspectNextToken', title: 'Tensorloupe: Inspect Next-Token Distribution' }, fromSelection: true };
 const slot = new PanelSlot<NextTokenPanel>(SPEC);
 
 /** The next-token panel: one per window, revealed again for each inspection. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelHost, type PanelSpec } from './panelHost';
-import { toWireError, type ApiShape, type Handlers } from '../../protocol/rpc';
+import { RpcError, toWireError, type ApiShape, type Handlers } from '../../protocol/rpc';
 import type { ResultHostApi, ResultPanelApi } from '../../protocol/panel';
 
 /**
@@ -66,15 +66,17 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
 /**
  * The one open panel of a kind. show() reveals it, or opens a new one; revive() adopts a panel
  * VS Code restored after a reload. A restored panel holds only UI state (tensors are not kept
- * across reloads), so it asks the user to run its command again.
+ * across reloads), so it says so, and its Retry runs the panel's command on the current selection.
  */
-export class PanelSlot<P extends { reveal(): void; dispose(): void; error(error: unknown): void }> {
+export class PanelSlot<P extends { reveal(): void; dispose(): void; error(error: unknown): void; setRerun(rerun: () => void): void }> {
   private current: P | undefined;
 
   constructor(
     private readonly spec: PanelSpec & {
-      /** what a restored panel says */
-      restored: string;
+      /** the command that fills the panel, and its palette title */
+      command: { id: string; title: string };
+      /** the command reads the editor's selection */
+      fromSelection?: boolean;
       column?: vscode.ViewColumn;
     },
   ) {}
@@ -88,7 +90,9 @@ export class PanelSlot<P extends { reveal(): void; dispose(): void; error(error:
   revive(panel: vscode.WebviewPanel, create: (panel: vscode.WebviewPanel) => P): void {
     this.current?.dispose();
     this.current = create(panel);
-    this.current.error({ code: 'Restored', message: this.spec.restored });
+    const { command, fromSelection } = this.spec;
+    this.current.setRerun(() => void vscode.commands.executeCommand(command.id));
+    this.current.error(new RpcError('Restored', `This panel was restored after a reload. Press Retry, or run "${command.title}", to fill it again${fromSelection ? " from the editor's selection" : ''}.`));
   }
 
   /** the panel was closed */
