@@ -18,6 +18,20 @@ export interface LoadedSession {
 }
 
 /**
+ * Options every onnxruntime session in the engine shares. No busy-waiting worker threads: after a
+ * run they would burn the user's cores while the editor sits idle, and on a 2-core machine one
+ * session's spinning threads slowed the next session's run by up to a third (bench/internals.ts).
+ */
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
+/**
  * Creates an onnxruntime session on the best available provider, falling back to CPU and saying
  * why. Errors from onnxruntime are wrapped with the file name so the user knows what broke.
  */
@@ -28,15 +42,7 @@ export async function createSession(folder: ModelFolder, options: EngineOptions,
   let lastError: unknown;
   for (const provider of candidates) {
     try {
-      const session = await ort.InferenceSession.create(onnxPath, {
-        executionProviders: [provider],
-        ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-        // No busy-waiting worker threads after a run: they would burn the user's cores while the
-        // editor sits idle (forward time unchanged in bench/nextTokenLatency.ts).
-        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-      });
+      const session = await ort.InferenceSession.create(onnxPath, { ...sessionOptions(options.threads), executionProviders: [provider] });
       return {
         session,
         provider,

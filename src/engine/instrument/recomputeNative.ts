@@ -5,6 +5,7 @@
  * (recomputePattern), which is also the reference this is tested against. */
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { sessionOptions } from '../sessions';
 import { checkSelection } from './patternSlice.js';
 import type { PatternSelection } from './patternSlice.js';
 import { keyRange, prepareQK, recomputePattern, visibleKeys } from './recompute.js';
@@ -33,7 +34,7 @@ function probeSession(): Promise<InferenceSession> {
       ],
     },
   });
-  probe ??= InferenceSession.create(onnx.ModelProto.encode(model).finish(), { logSeverityLevel: 3 });
+  probe ??= InferenceSession.create(onnx.ModelProto.encode(model).finish(), sessionOptions(0));
   return probe;
 }
 

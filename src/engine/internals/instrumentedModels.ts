@@ -5,7 +5,7 @@ import { instrumentModel } from '../instrument/instrumentModel';
 import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations } from '../instrument/fetchActivations';
 import { resolveHooks } from '../instrument/hookNames';
 import { textFeeds } from '../instrument/textFeeds';
-import { SessionCache } from '../sessions';
+import { SessionCache, sessionOptions } from '../sessions';
 import type { LanguageModels, LoadedLm } from '../languageModels';
 import type { InstrumentResult } from '../instrument/types';
 import type { InternalsInfo } from '../../protocol/internals';
@@ -106,13 +106,8 @@ export class InstrumentedModels {
     if (!s) {
       s = createInstrumentedSession(
         m.result,
-        {
-          graphOptimizationLevel: 'all',
-          logSeverityLevel: 3,
-          // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena
-          enableCpuMemArena: false,
-          ...(this.threads > 0 ? { intraOpNumThreads: this.threads } : {}),
-        },
+        // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena
+        { ...sessionOptions(this.threads), enableCpuMemArena: false },
         names,
       );
       s.catch(() => m.sessions.delete(key));

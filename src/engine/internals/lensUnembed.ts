@@ -3,6 +3,7 @@
 // tokens × 128 × 4096 ≈ 0.34 G multiply-adds: seconds); onnxruntime's MatMul does it in
 // milliseconds. The weight is encoded once into the graph; the session is kept per model.
 import { onnx } from 'onnx-proto';
+import { sessionOptions } from '../sessions';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { UnembedParams } from '../analyses/logitLens';
 
@@ -49,11 +50,7 @@ export function unembedGraph(u: UnembedParams): Uint8Array {
 }
 
 export async function createLensHead(u: UnembedParams, threads = 0): Promise<LensHead> {
-  const session = await InferenceSession.create(unembedGraph(u), {
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-  });
+  const session = await InferenceSession.create(unembedGraph(u), sessionOptions(threads));
   return {
     async logProbs(x: Float32Array) {
       const rows = x.length / u.dModel;
