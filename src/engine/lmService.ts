@@ -102,7 +102,7 @@ export class LmService {
     const room = lm.contextLength - run.ids.length;
     const maxNew = Math.max(0, Math.min(p.maxNewTokens, room));
     if (maxNew === 0) throw new InputError(`The selection already fills the model's context of ${lm.contextLength} tokens.`);
-    const prompt = await lm.forward(run.ids);
+    const prompt = await lm.forwardCached(run.ids);
     const lastPrompt = prompt.logits.slice((run.ids.length - 1) * prompt.vocab);
     const count = p.mode === 'greedy' ? 1 : Math.max(1, Math.min(p.count, 16));
     const continuations: Continuation[] = [];
@@ -124,7 +124,7 @@ export class LmService {
         log2Prob += Math.log2(prob);
         chosen.push({ id, text: tokenText(run.model, id), prob });
         if (step + 1 === maxNew || run.model.tokenizer.isSpecial(id)) break;
-        const next = await lm.forward([id], past, pastLength);
+        const next = await lm.forwardCached([id], past, pastLength);
         past = next.present;
         pastLength += 1;
         row = next.logits;
