@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { LanguageModels } from '../src/engine/languageModels';
 import { InstrumentedModels } from '../src/engine/internals/instrumentedModels';
 import { textFeeds } from '../src/engine/instrument/textFeeds';
+import { outputsFor } from '../src/engine/instrument/fetchActivations';
 import { CODE_LM, ROOT } from '../test/helpers/paths';
 
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 24);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 40);
 const settings = { provider: 'cpu' as const, threads: 0 };
 
 function median(xs: number[]): number {
@@ -18,6 +19,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * Times each variant in two conditions, side by side in one run:
+ * - warm: the same session runs twice back to back and the second run is timed;
+ * - cold: the variants take turns with no repeat, so each run follows another session's. While
+ *   the instrumented sessions kept onnxruntime's spinning worker threads, this condition cost
+ *   them up to a third more: the previous session's spinners took the 2 cores (sessionOptions).
+ * Ratios are the median of per-round ratios, which cancels slow phases of a shared machine.
+ */
 async function forwardRatios(): Promise<Record<string, number | string>[]> {
   const models = new LanguageModels(settings);
   const instrumented = new InstrumentedModels(models, mkdtempSync(join(tmpdir(), 'tl-bench-')), 0);
@@ -28,31 +37,40 @@ async function forwardRatios(): Promise<Record<string, number | string>[]> {
   const hookNames = m.result.hooks.map((h) => h.name);
   const allHooks = m.result.hooks.filter((h) => !h.recomputed).map((h) => h.onnxName);
   const lean = await instrumented.sessionFor(m, []); // the instrumented graph exposing no hook
+  const patterns = await instrumented.sessionFor(m, ['blocks.*.attn.hook_pattern']); // what the attention panel runs
+  const patternOutputs = outputsFor(m.result, ['blocks.*.attn.hook_pattern']);
   const full = await instrumented.sessionFor(m, hookNames); // every hook exposed
   for (const n of [128, 512]) {
     const ids = all.slice(0, n);
     const feeds = textFeeds(m.result.inputs, ids);
-    const plain: number[] = [];
-    const logitsOnly: number[] = [];
-    const everything: number[] = [];
-    await m.base.lm.forward(ids);
-    await lean.run(feeds, ['logits']);
-    // the three runs take turns going first, so none always runs on a cache the previous one warmed
-    const runs: Array<() => Promise<void>> = [
-      async () => { const t0 = performance.now(); await m.base.lm.forward(ids); plain.push(performance.now() - t0); }, // the user's model, logits (+ present) only
-      async () => { const t0 = performance.now(); await lean.run(feeds, ['logits']); logitsOnly.push(performance.now() - t0); }, // the instrumented graph, logits only
-      async () => { const t0 = performance.now(); await full.run(feeds, ['logits', ...allHooks]); everything.push(performance.now() - t0); }, // every hook as well
-    ];
-    for (let i = 0; i < REPEATS; i++) {
-      for (let k = 0; k < runs.length; k++) await runs[(i + k) % runs.length]();
+    const variants = {
+      plain: ['plain forward, logits only (next token, surprisal, induction loss)', () => m.base.lm.forward(ids)],
+      plainWithCache: ['plain forward, logits + KV cache (first step of generation)', () => m.base.lm.forwardCached(ids)],
+      logitsOnly: ['instrumented graph exposing no hook, logits', () => lean.run(feeds, ['logits'])],
+      hooksInside: ['instrumented graph with every hook, only logits fetched', () => full.run(feeds, ['logits'])],
+      patterns: ['attention panel: every layer\'s pattern fetched', () => patterns.run(feeds, patternOutputs)],
+      everything: ['every hook fetched', () => full.run(feeds, ['logits', ...allHooks])],
+    } as const;
+    const names = Object.keys(variants) as Array<keyof typeof variants>;
+    for (const v of names) await variants[v][1]();
+    for (const warm of [true, false]) {
+      const ms: Record<string, number[]> = Object.fromEntries(names.map((v) => [v, []]));
+      for (let i = 0; i < REPEATS; i++) {
+        for (let k = 0; k < names.length; k++) {
+          const v = names[(i + k) % names.length]; // take turns going first
+          if (warm) await variants[v][1]();
+          const t0 = performance.now();
+          await variants[v][1]();
+          ms[v].push(performance.now() - t0);
+        }
+      }
+      const ratio = (v: string) => median(ms[v].map((t, i) => t / ms.plain[i]));
+      const label = `${n} tokens, ${warm ? 'warm' : 'cold'}`;
+      for (const v of names) rows.push({ metric: `${label}: ${variants[v][0]}, ms (÷ plain)`, value: `${median(ms[v]).toFixed(2)}${v === 'plain' ? '' : ` (${ratio(v).toFixed(3)})`}` });
+      rows.push({ metric: `${label}: every hook ÷ plain logits-only forward${warm ? ' (target ≤ 1.15)' : ''}`, value: ratio('everything').toFixed(3) });
+      const figures = Object.fromEntries(names.flatMap((v) => [[`${v}Ms`, median(ms[v])], [`${v}Ratio`, ratio(v)]]));
+      console.log(`BENCH ${JSON.stringify({ name: `instrumented_forward_${n}_${warm ? 'warm' : 'cold'}`, ...figures })}`);
     }
-    rows.push(
-      { metric: `${n} tokens: plain forward (logits), ms`, value: median(plain).toFixed(2) },
-      { metric: `${n} tokens: instrumented graph, logits only, ms`, value: median(logitsOnly).toFixed(2) },
-      { metric: `${n} tokens: instrumented graph, every hook, ms`, value: median(everything).toFixed(2) },
-      { metric: `${n} tokens: instrumented (every hook) / plain (target ≤ 1.15)`, value: (median(everything) / median(plain)).toFixed(3) },
-    );
-    console.log(`BENCH ${JSON.stringify({ name: `instrumented_forward_${n}`, plainMs: median(plain), logitsOnlyMs: median(logitsOnly), allHooksMs: median(everything), ratio: median(everything) / median(plain) })}`);
   }
   return rows;
 }
