@@ -41,14 +41,10 @@ export function themeRamp(accentVar = '--vscode-charts-blue'): Uint32Array {
  * the canvas (image-rendering: pixelated), so a 2048×2048 map is one ImageData, not 4M nodes.
  */
 export function drawUint8Map(canvas: HTMLCanvasElement, data: Uint8Array, rows: number, cols: number, lut: Uint32Array): void {
-  canvas.width = cols;
-  canvas.height = rows;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const image = ctx.createImageData(cols, rows);
-  const pixels = new Uint32Array(image.data.buffer);
-  for (let i = 0; i < rows * cols; i++) pixels[i] = lut[data[i]];
-  ctx.putImageData(image, 0, 0);
+  const image = imageFor(canvas, cols, rows);
+  if (!image) return;
+  writePixels(new Uint32Array(image.data.buffer), data, 0, rows * cols, lut, 1);
+  canvas.getContext('2d')!.putImageData(image, 0, 0);
 }
 
 /**
@@ -56,19 +52,26 @@ export function drawUint8Map(canvas: HTMLCanvasElement, data: Uint8Array, rows: 
  * rescales to the map's maximum while writing pixels, in one pass.
  */
 export function drawRowScaledMap(canvas: HTMLCanvasElement, data: Uint8Array, rowScale: Float32Array, size: number, lut: Uint32Array): void {
-  canvas.width = size;
-  canvas.height = size;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  const image = imageFor(canvas, size, size);
+  if (!image) return;
   let max = 0;
   for (const s of rowScale) if (s > max) max = s;
-  const image = ctx.createImageData(size, size);
   const pixels = new Uint32Array(image.data.buffer);
-  for (let q = 0; q < size; q++) {
-    const k = max > 0 ? rowScale[q] / max : 0;
-    const base = q * size;
-    if (k === 1) for (let i = base; i < base + size; i++) pixels[i] = lut[data[i]];
-    else for (let i = base; i < base + size; i++) pixels[i] = lut[(data[i] * k + 0.5) | 0];
-  }
-  ctx.putImageData(image, 0, 0);
+  for (let q = 0; q < size; q++) writePixels(pixels, data, q * size, (q + 1) * size, lut, max > 0 ? rowScale[q] / max : 0);
+  canvas.getContext('2d')!.putImageData(image, 0, 0);
+}
+
+function imageFor(canvas: HTMLCanvasElement, width: number, height: number): ImageData | undefined {
+  canvas.width = width;
+  canvas.height = height;
+  return canvas.getContext('2d')?.createImageData(width, height);
+}
+
+/**
+ * pixels[i] = lut[data[i] · k] over [start, end). One loop for every map, thumbnails included, so
+ * it is already optimised when a 1024×1024 head map comes (a cold first pass took twice as long).
+ */
+function writePixels(pixels: Uint32Array, data: Uint8Array, start: number, end: number, lut: Uint32Array, k: number): void {
+  if (k === 1) for (let i = start; i < end; i++) pixels[i] = lut[data[i]];
+  else for (let i = start; i < end; i++) pixels[i] = lut[(data[i] * k + 0.5) | 0];
 }
