@@ -22,7 +22,8 @@ import type {
   TokenInfo,
   Truncation,
 } from '../protocol/engine';
-import { filterDistribution, logSumExp, rankOf, rowStats, sampleIndex, seededRandom, topKIndices } from '../util/distribution';
+import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices } from '../util/distribution';
+import { logitStats, type LogitStats } from './logitStats';
 import { fitToContext, slidingWindows } from './contextWindows';
 import { MAX_TEXT_CHARS } from '../util/limits';
 
@@ -56,7 +57,7 @@ export class LmService {
     const forwardMs = performance.now() - t0;
     const seq = tokens.length;
     const ids = tokens.map((t) => t.id);
-    const { stats, logSumExps } = positionStats(logits, vocab, ids);
+    const { stats, logSumExps } = await positionStats(logits, vocab, ids);
     const positionTopK = p.positionTopK ?? 0;
     const positions = positionTopK > 0
       ? ids.map((_, i) => predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]))
@@ -157,11 +158,12 @@ export class LmService {
       const ids = [...(w.withBos ? [tokens[0].id] : []), ...tokens.slice(w.start, w.end).map((t) => t.id)];
       const offset = w.withBos ? 1 : 0; // index in `ids` of tokens[w.start]
       const { logits, vocab } = await model.lm.forward(ids);
+      const stats = await logitStats(logits, vocab, ids.slice(1)); // row k − 1 predicts ids[k]
       for (let i = w.scoreFrom; i < w.end; i++) {
         const k = i - w.start + offset; // index of token i in this window
         if (k === 0) continue; // nothing predicted the first token
         const row = logits.subarray((k - 1) * vocab, k * vocab);
-        scored.push(surprisalOf(model, row, tokens[i], p.alternatives));
+        scored.push(surprisalOf(model, row, tokens[i], p.alternatives, stats, k - 1));
       }
     }
     const content = scored.filter((t) => !t.special);
@@ -219,34 +221,28 @@ function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: n
 }
 
 /** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank (and each row's log-sum-exp). */
-function positionStats(logits: Float32Array, vocab: number, ids: number[]): { stats: PositionStats; logSumExps: Float64Array } {
+async function positionStats(logits: Float32Array, vocab: number, ids: number[]): Promise<{ stats: PositionStats; logSumExps: Float32Array }> {
   const seq = ids.length;
+  const s = await logitStats(logits, vocab, ids.slice(1)); // row i's target is token i + 1; the last row has none
   const stats: PositionStats = {
-    entropyBits: new Float32Array(seq),
+    entropyBits: s.entropyNats.map((h) => h / Math.LN2),
     nextProb: new Float32Array(seq).fill(NaN),
     nextLogit: new Float32Array(seq).fill(NaN),
     nextBits: new Float32Array(seq).fill(NaN),
     nextRank: new Int32Array(seq),
   };
-  const logSumExps = new Float64Array(seq);
-  for (let i = 0; i < seq; i++) {
-    const row = logits.subarray(i * vocab, (i + 1) * vocab);
-    const { logSumExp: lse, entropyBits } = rowStats(row);
-    logSumExps[i] = lse;
-    stats.entropyBits[i] = entropyBits;
-    if (i + 1 < seq) {
-      const next = ids[i + 1];
-      stats.nextLogit[i] = row[next];
-      stats.nextProb[i] = Math.exp(row[next] - lse);
-      stats.nextBits[i] = (lse - row[next]) / Math.LN2;
-      stats.nextRank[i] = rankOf(row, next);
-    }
+  for (let i = 0; i + 1 < seq; i++) {
+    const gap = s.logSumExp[i] - s.targetLogit[i]; // −ln p
+    stats.nextLogit[i] = s.targetLogit[i];
+    stats.nextProb[i] = Math.exp(-gap);
+    stats.nextBits[i] = gap / Math.LN2;
+    stats.nextRank[i] = s.targetRank[i];
   }
-  return { stats, logSumExps };
+  return { stats, logSumExps: s.logSumExp };
 }
 
-function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number): SurprisalToken {
-  const lse = logSumExp(row);
-  const prob = Math.exp(row[token.id] - lse);
-  return { ...token, bits: -Math.log2(prob), prob, rank: rankOf(row, token.id), alternatives: candidates(model, row, alternatives, lse) };
+function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number, stats: LogitStats, r: number): SurprisalToken {
+  const lse = stats.logSumExp[r];
+  const prob = Math.exp(stats.targetLogit[r] - lse);
+  return { ...token, bits: (lse - stats.targetLogit[r]) / Math.LN2, prob, rank: stats.targetRank[r], alternatives: candidates(model, row, alternatives, lse) };
 }

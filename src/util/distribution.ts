@@ -66,24 +66,6 @@ export function topKIndices(values: ArrayLike<number>, k: number): number[] {
   return idx;
 }
 
-/**
- * log-sum-exp and entropy (bits) of softmax(logits) in two passes without allocating: the
- * per-position statistics of a whole selection stay cheap. H = lse − Σ pᵢ·lᵢ (nats).
- */
-export function rowStats(logits: ArrayLike<number>): { logSumExp: number; entropyBits: number } {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  let weighted = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const e = Math.exp(logits[i] - max);
-    sum += e;
-    weighted += e * logits[i];
-  }
-  const lse = max + Math.log(sum);
-  return { logSumExp: lse, entropyBits: (lse - weighted / sum) / Math.LN2 };
-}
-
 /** 1-based rank of `index` among values (1 = most probable). */
 export function rankOf(values: ArrayLike<number>, index: number): number {
   const v = values[index];

@@ -1,0 +1,92 @@
+// Per-row statistics of a [rows, vocab] logits block, as a tiny onnxruntime graph: log-sum-exp,
+// entropy, and each row's target logit and rank. In JavaScript, vocab exps per row were a
+// next-token request's largest cost (512 tokens × 4,096 ids: 32–58 ms, more than the forward
+// pass); onnxruntime's vectorised kernels take a few ms. Shapes are dynamic: one session serves
+// every model.
+import { onnx } from 'onnx-proto';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { sessionOptions } from './sessions';
+
+export interface LogitStats {
+  /** [rows] natural-log normaliser of softmax(row) */
+  logSumExp: Float32Array;
+  /** [rows] entropy of softmax(row), nats */
+  entropyNats: Float32Array;
+  /** [rows] row[target] */
+  targetLogit: Float32Array;
+  /** [rows] 1-based rank of the target (1 = most probable; ties go to the lower id) */
+  targetRank: Float32Array;
+}
+
+const FLOAT = 1;
+const INT64 = 7;
+
+/**
+ * logits [n, V], target [n, 1] int64 →
+ *   lse = ReduceLogSumExp(logits), entropy = lse − Σ softmax·logits,
+ *   targetLogit = logits[target], rank = 1 + #(logits > targetLogit) + #(logits == targetLogit, id < target).
+ */
+function statsGraph(): Uint8Array {
+  const vi = (name: string, elemType: number, dims: (number | string)[]): onnx.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+  const ints = (name: string, values: number[]): onnx.ITensorProto => ({ name, dims: [values.length], dataType: INT64, int64Data: values });
+  const scalar = (name: string, value: number): onnx.ITensorProto => ({ name, dims: [], dataType: INT64, int64Data: [value] });
+  const axis1 = [{ name: 'keepdims', type: 2, i: 0 }];
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'tensorloupe_logit_stats',
+      initializer: [ints('axes', [1]), ints('one_index', [1]), scalar('zero', 0), scalar('step', 1), { name: 'one_f', dims: [], dataType: FLOAT, floatData: [1] }],
+      input: [vi('logits', FLOAT, ['n', 'V']), vi('target', INT64, ['n', 1])],
+      output: [vi('lse', FLOAT, ['n']), vi('entropy', FLOAT, ['n']), vi('target_logit', FLOAT, ['n']), vi('rank', FLOAT, ['n'])],
+      node: [
+        { opType: 'ReduceLogSumExp', input: ['logits'], output: ['lse'], attribute: [{ name: 'axes', type: 7, ints: [1] }, ...axis1] },
+        { opType: 'Softmax', input: ['logits'], output: ['p'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+        { opType: 'Mul', input: ['p', 'logits'], output: ['pl'] },
+        { opType: 'ReduceSum', input: ['pl', 'axes'], output: ['mean_logit'], attribute: axis1 },
+        { opType: 'Sub', input: ['lse', 'mean_logit'], output: ['entropy'] },
+        { opType: 'GatherElements', input: ['logits', 'target'], output: ['t2'], attribute: [{ name: 'axis', type: 2, i: 1 }] }, // [n, 1]
+        { opType: 'Squeeze', input: ['t2', 'axes'], output: ['target_logit'] },
+        { opType: 'Greater', input: ['logits', 't2'], output: ['above'] },
+        { opType: 'Cast', input: ['above'], output: ['above_f'], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
+        { opType: 'ReduceSum', input: ['above_f', 'axes'], output: ['n_above'], attribute: axis1 },
+        // ties: equal logits at a lower id rank first, as in util/distribution.rankOf
+        { opType: 'Shape', input: ['logits'], output: ['shape'] },
+        { opType: 'Gather', input: ['shape', 'one_index'], output: ['v1'], attribute: [{ name: 'axis', type: 2, i: 0 }] },
+        { opType: 'Squeeze', input: ['v1'], output: ['v'] },
+        { opType: 'Range', input: ['zero', 'v', 'step'], output: ['ids'] }, // [V]
+        { opType: 'Less', input: ['ids', 'target'], output: ['lower'] }, // [n, V]
+        { opType: 'Equal', input: ['logits', 't2'], output: ['same'] },
+        { opType: 'And', input: ['same', 'lower'], output: ['tie'] },
+        { opType: 'Cast', input: ['tie'], output: ['tie_f'], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
+        { opType: 'ReduceSum', input: ['tie_f', 'axes'], output: ['n_tie'], attribute: axis1 },
+        { opType: 'Add', input: ['n_above', 'n_tie'], output: ['n_before'] },
+        { opType: 'Add', input: ['n_before', 'one_f'], output: ['rank'] },
+      ],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+let session: Promise<InferenceSession> | undefined;
+
+/** Statistics of every row of `logits` ([rows, vocab]); `targets[r]` is row r's target id (any valid id where a row has none). */
+export async function logitStats(logits: Float32Array, vocab: number, targets: ArrayLike<number>): Promise<LogitStats> {
+  const rows = logits.length / vocab;
+  session ??= InferenceSession.create(statsGraph(), sessionOptions(0));
+  const s = await session.catch((error: unknown) => {
+    session = undefined;
+    throw error;
+  });
+  const target = BigInt64Array.from({ length: rows }, (_, r) => BigInt(targets[r] ?? 0));
+  const out = await s.run({ logits: new Tensor('float32', logits, [rows, vocab]), target: new Tensor('int64', target, [rows, 1]) });
+  return {
+    logSumExp: out.lse.data as Float32Array,
+    entropyNats: out.entropy.data as Float32Array,
+    targetLogit: out.target_logit.data as Float32Array,
+    targetRank: out.rank.data as Float32Array,
+  };
+}
