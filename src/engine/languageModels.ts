@@ -29,6 +29,11 @@ export class LanguageModels {
     this.options = options;
   }
 
+  /** intra-op threads for sessions beside the models' own (0: onnxruntime decides) */
+  get threads(): number {
+    return this.options.threads;
+  }
+
   load(model: string): Promise<LoadedLm> {
     const folder = resolveModelFolder(model);
     const key = `${folder.onnxPath}|${this.options.provider}|${this.options.threads}`;

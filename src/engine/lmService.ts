@@ -57,7 +57,7 @@ export class LmService {
     const forwardMs = performance.now() - t0;
     const seq = tokens.length;
     const ids = tokens.map((t) => t.id);
-    const { stats, logSumExps } = await positionStats(logits, vocab, ids);
+    const { stats, logSumExps } = await positionStats(logits, vocab, ids, this.models.threads);
     const positionTopK = p.positionTopK ?? 0;
     const positions = positionTopK > 0
       ? ids.map((_, i) => predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]))
@@ -158,7 +158,7 @@ export class LmService {
       const ids = [...(w.withBos ? [tokens[0].id] : []), ...tokens.slice(w.start, w.end).map((t) => t.id)];
       const offset = w.withBos ? 1 : 0; // index in `ids` of tokens[w.start]
       const { logits, vocab } = await model.lm.forward(ids);
-      const stats = await logitStats(logits, vocab, ids.slice(1)); // row k − 1 predicts ids[k]
+      const stats = await logitStats(logits, vocab, ids.slice(1), this.models.threads); // row k − 1 predicts ids[k]
       for (let i = w.scoreFrom; i < w.end; i++) {
         const k = i - w.start + offset; // index of token i in this window
         if (k === 0) continue; // nothing predicted the first token
@@ -221,9 +221,9 @@ function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: n
 }
 
 /** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank (and each row's log-sum-exp). */
-async function positionStats(logits: Float32Array, vocab: number, ids: number[]): Promise<{ stats: PositionStats; logSumExps: Float32Array }> {
+async function positionStats(logits: Float32Array, vocab: number, ids: number[], threads: number): Promise<{ stats: PositionStats; logSumExps: Float32Array }> {
   const seq = ids.length;
-  const s = await logitStats(logits, vocab, ids.slice(1)); // row i's target is token i + 1; the last row has none
+  const s = await logitStats(logits, vocab, ids.slice(1), threads); // row i's target is token i + 1; the last row has none
   const stats: PositionStats = {
     entropyBits: s.entropyNats.map((h) => h / Math.LN2),
     nextProb: new Float32Array(seq).fill(NaN),

@@ -71,16 +71,22 @@ function statsGraph(): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-let session: Promise<InferenceSession> | undefined;
+/** one session per intra-op thread count */
+const sessions = new Map<number, Promise<InferenceSession>>();
 
-/** Statistics of every row of `logits` ([rows, vocab]); `targets[r]` is row r's target id (any valid id where a row has none). */
-export async function logitStats(logits: Float32Array, vocab: number, targets: ArrayLike<number>): Promise<LogitStats> {
+/**
+ * Statistics of every row of `logits` ([rows, vocab]); `targets[r]` is row r's target id (any
+ * valid id where a row has none). `threads`: the engine's intra-op thread setting.
+ */
+export async function logitStats(logits: Float32Array, vocab: number, targets: ArrayLike<number>, threads: number): Promise<LogitStats> {
   const rows = logits.length / vocab;
-  session ??= InferenceSession.create(statsGraph(), sessionOptions(0));
-  const s = await session.catch((error: unknown) => {
-    session = undefined;
-    throw error;
-  });
+  let session = sessions.get(threads);
+  if (!session) {
+    session = InferenceSession.create(statsGraph(), sessionOptions(threads));
+    session.catch(() => sessions.delete(threads));
+    sessions.set(threads, session);
+  }
+  const s = await session;
   const target = BigInt64Array.from({ length: rows }, (_, r) => BigInt(targets[r] ?? 0));
   const out = await s.run({ logits: new Tensor('float32', logits, [rows, vocab]), target: new Tensor('int64', target, [rows, 1]) });
   return {

@@ -14,7 +14,7 @@ test('logitStats matches the JavaScript row statistics, ties included', async ()
   logits[targets[0] > 0 ? targets[0] - 1 : 1] = logits[targets[0]];
   logits[targets[0] < vocab - 1 ? targets[0] + 1 : 2] = logits[targets[0]];
   logits.fill(3, vocab, 2 * vocab);
-  const s = await logitStats(logits, vocab, targets);
+  const s = await logitStats(logits, vocab, targets, 1);
   for (let r = 0; r < rows; r++) {
     const row = logits.subarray(r * vocab, (r + 1) * vocab);
     const lse = logSumExp(row); // double precision references

@@ -3,8 +3,8 @@
 // tokens × 128 × 4096 ≈ 0.34 G multiply-adds: seconds); onnxruntime's MatMul does it in
 // milliseconds. The weight is encoded once into the graph; the session is kept per model.
 import { onnx } from 'onnx-proto';
-import { sessionOptions } from '../sessions';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { sessionOptions } from '../sessions';
 import type { UnembedParams } from '../analyses/logitLens';
 
 import type { LogProbs } from './lensCompute';

@@ -96,7 +96,7 @@ export class DecoderLm {
     return this.run(ids, past, pastLength, true);
   }
 
-  /** Copying present.* out costs about 4 MB at 512 tokens on the bundled LM (3–4 ms), so only generation asks for it. */
+  /** present.* (about 4 MB at 512 tokens on the bundled LM) is copied out only for generation, the one caller that reads it. */
   private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, withPresent: boolean): Promise<ForwardResult> {
     if (ids.length === 0) throw new InputError('Nothing to run: the selection has no tokens.');
     if (pastLength + ids.length > this.contextLength) {
