@@ -61,4 +61,3 @@ export class LayerChart {
     return performance.now() - t0;
   }
 }
-

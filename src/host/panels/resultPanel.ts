@@ -102,7 +102,7 @@ export class PanelSlot<P extends { reveal(): void; dispose(): void; error(error:
 }
 
 /** A new webview panel beside the editor (or in it), scripts on and kept alive when hidden. */
-export function createWebviewPanel(viewType: string, title: string, column = vscode.ViewColumn.Beside): vscode.WebviewPanel {
+function createWebviewPanel(viewType: string, title: string, column = vscode.ViewColumn.Beside): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(viewType, title, { viewColumn: column, preserveFocus: column === vscode.ViewColumn.Beside }, {
     enableScripts: true,
     retainContextWhenHidden: true,
