@@ -19,6 +19,8 @@ export class HeadAccumulator {
   readonly data: Uint8Array; // [T, T]
   readonly rowScale: Float32Array; // [T]
   private readonly pooled: Float32Array; // [S, S]
+  /** key position → thumbnail column, computed once rather than per cell */
+  private readonly pooledCol: Int32Array; // [T]
   private entropy = 0;
   private prev = 0;
   private first = 0;
@@ -34,19 +36,28 @@ export class HeadAccumulator {
     this.data = new Uint8Array(T * T);
     this.rowScale = new Float32Array(T);
     this.pooled = new Float32Array(S * S);
+    this.pooledCol = Int32Array.from({ length: T }, (_, k) => Math.floor((k * S) / T));
   }
 
-  /** row: attention of query q over keys [0, row.length) (later keys are causally zero). */
+  /**
+   * row: attention of query q over keys [0, row.length) (later keys are causally zero). Two passes
+   * over the row: entropy, maximum and thumbnail first, then the uint8 copy.
+   */
   addRow(q: number, row: Float32Array): void {
-    const { T, S } = this;
+    const { T, S, pooled, pooledCol } = this;
+    const pooledRow = Math.floor((q * S) / T) * S;
     let h = 0;
     let max = 0;
     for (let k = 0; k < row.length; k++) {
       const p = row[k];
-      if (p > 0) h -= p * Math.log2(p);
-      if (p > max) max = p;
+      if (p > 0) {
+        h -= p * Math.log(p);
+        if (p > max) max = p;
+        const cell = pooledRow + pooledCol[k];
+        if (p > pooled[cell]) pooled[cell] = p;
+      }
     }
-    this.entropy += h;
+    this.entropy += h / Math.LN2;
     this.first += row[0];
     if (q > 0) this.prev += row[q - 1];
     const target = this.inductionTarget[q];
@@ -56,13 +67,10 @@ export class HeadAccumulator {
     }
     const scale = max / 255;
     this.rowScale[q] = scale;
-    const pooledRow = Math.floor((q * S) / T) * S;
+    if (scale === 0) return;
+    const inv = 1 / scale;
     const out = this.data.subarray(q * T, (q + 1) * T);
-    for (let k = 0; k < row.length; k++) {
-      if (scale > 0) out[k] = Math.round(row[k] / scale);
-      const cell = pooledRow + Math.floor((k * S) / T);
-      if (row[k] > this.pooled[cell]) this.pooled[cell] = row[k];
-    }
+    for (let k = 0; k < row.length; k++) out[k] = row[k] * inv + 0.5; // Uint8Array stores truncate: round half up for p ≥ 0
   }
 
   summary(): HeadSummary {
