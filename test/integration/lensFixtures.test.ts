@@ -36,7 +36,7 @@ for (const name of ['llama-gqa', 'attn-only', 'fused-attention']) {
     assert.equal(resid.shape[2], d);
     const normed = applyFinalNorm(Float32Array.from(resid.data), d, params.norm); // [pos, d_model]
     const head = await createLensHead(params.unembed);
-    const g = await lensGrid([normed], T, params.unembed.vocab, 10, head.logProbs);
+    const g = await lensGrid([normed], T, params.unembed.vocab, 10, head.rows);
     for (let p = 0; p < T; p++) {
       const want: { ids: number[]; probs: number[] } = top10[p];
       for (let j = 0; j < 10; j++) {

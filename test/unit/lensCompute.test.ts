@@ -1,7 +1,7 @@
 // The lens grid and trace on a tiny hand-made unembedding, where every number can be worked out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lensGrid, lensTrace, type LogProbs } from '../../src/engine/internals/lensCompute';
+import { jsLensRows, lensGrid, lensTrace, type LogProbs } from '../../src/engine/internals/lensCompute';
 import { createLensHead } from '../../src/engine/internals/lensUnembed';
 import { shortLayer } from '../../webview/lens/labels';
 import { unembed, type UnembedParams } from '../../src/engine/analyses/logitLens';
@@ -27,7 +27,7 @@ test('lensGrid: top-k, probabilities, entropy and KL to the last row', async () 
   // two rows (layer 0, output), two positions each: [pos, d_model]
   const layer0 = Float32Array.from([0, 0, 5, 0]); // pos 0 uniform, pos 1 favours token 0
   const output = Float32Array.from([0, 5, 5, 0]); // pos 0 favours token 1, pos 1 favours token 0
-  const g = await lensGrid([layer0, output], 2, 3, 2, jsLogProbs(u));
+  const g = await lensGrid([layer0, output], 2, 3, 2, jsLensRows(jsLogProbs(u), 3));
   assert.equal(g.topIds.length, 2 * 2 * 2);
   // layer 0, position 0: uniform over 3 → ties broken by lower id
   assert.deepEqual([...g.topIds.subarray(0, 2)], [0, 1]);
@@ -44,7 +44,7 @@ test('lensGrid: top-k, probabilities, entropy and KL to the last row', async () 
   assert.ok(Math.abs(g.klToFinal[1]) < 1e-6);
   assert.deepEqual([...g.klToFinal.subarray(2)], [0, 0], 'the output row is the reference');
   // one position per chunk (as with a large vocabulary) gives the same grid
-  const chunked = await lensGrid([layer0, output], 2, 3, 2, jsLogProbs(u), () => undefined, 3);
+  const chunked = await lensGrid([layer0, output], 2, 3, 2, jsLensRows(jsLogProbs(u), 3), () => undefined, 3);
   assert.deepEqual(chunked, g);
 });
 
@@ -78,4 +78,31 @@ test('the onnxruntime lens head equals unembed + log-softmax in JavaScript, with
     assert.ok(max < 1e-5, `log-probabilities: max |diff| ${max}`);
     for (let r = 0; r < 7; r++) assert.ok(Math.abs(got.entropyBits[r] - want.entropyBits[r]) < 1e-4, `entropy row ${r}`);
   }
+});
+
+test('the onnxruntime lens rows (top-k, entropy, KL in the graph) equal the JavaScript definition, ties included', async () => {
+  const rand = seededRandom(9);
+  const d = 8;
+  const V = 40;
+  const n = 6;
+  const weight = Float32Array.from({ length: d * V }, () => rand() - 0.5);
+  for (let i = 0; i < d; i++) weight[i * V + 7] = weight[i * V + 3]; // ids 3 and 7 always tie
+  const p: UnembedParams = { weight, dModel: d, vocab: V };
+  const head = await createLensHead(p);
+  const js = jsLensRows(jsLogProbs(p), V);
+  const x = Float32Array.from({ length: n * d }, () => rand() * 6 - 3); // [rows, d_model]
+  const ref = Float32Array.from({ length: n * d }, () => rand() * 6 - 3);
+  const k = V; // every id ranked, so the tie's order is checked
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
+    assert.equal(a.length, b.length, what);
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < tol, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  };
+  const [gotRef, wantRef] = await Promise.all([head.rows.reference(ref, k), js.reference(ref, k)]);
+  close(gotRef.logp, wantRef.logp, 1e-5, 'reference log-probabilities');
+  const [got, want] = await Promise.all([head.rows.compare(x, wantRef.logp, k), js.compare(x, wantRef.logp, k)]);
+  assert.deepEqual([...got.topIds], [...want.topIds], 'top ids, ties to the lower id');
+  close(got.topLogp, want.topLogp, 1e-5, 'top log-probabilities');
+  close(got.entropyBits, want.entropyBits, 1e-4, 'entropy');
+  close(got.klBits, want.klBits, 1e-4, 'KL');
+  assert.ok(want.klBits.some((v) => v > 0.1), 'the rows differ from the reference');
 });

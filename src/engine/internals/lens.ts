@@ -60,7 +60,7 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
         return applyFinalNorm(a.data, d, params.norm); // [pos, d_model]
       });
       acts.clear();
-      const grid = await lensGrid(normed, T, params.unembed.vocab, topK, head.logProbs, () => throwIfCancelled(signal));
+      const grid = await lensGrid(normed, T, params.unembed.vocab, topK, head.rows, () => throwIfCancelled(signal));
       const tokenTexts: Record<number, string> = {};
       for (const id of grid.topIds) tokenTexts[id] ??= tokenText(m.base, id);
       const runId = randomUUID();

@@ -1,6 +1,6 @@
 // The logit-lens grid from residual rows that already went through the final norm: per layer and
-// position the top-k tokens, the entropy, and KL(final ‖ layer). The unembedding + log-softmax is
-// passed in (onnxruntime in the engine, plain JavaScript in unit tests).
+// position the top-k tokens, the entropy, and KL(final ‖ layer). The unembedding and the per-row
+// summaries are passed in (onnxruntime in the engine, plain JavaScript in unit tests).
 import { rankOf, topKIndices } from '../../util/distribution';
 
 /** x: [rows, d_model] → natural-log probabilities [rows, vocab] and entropy in bits [rows] */
@@ -17,11 +17,55 @@ export interface LensGrid {
   entropyBits: Float32Array;
 }
 
-/** KL(final ‖ layer) in bits from the final row's probabilities and both rows' log-probabilities */
-function klToFinalBits(pFinal: Float32Array, logFinal: Float32Array, logLayer: Float32Array): number {
-  let kl = 0;
-  for (let i = 0; i < pFinal.length; i++) if (pFinal[i] > 0) kl += pFinal[i] * (logFinal[i] - logLayer[i]);
-  return Math.max(0, kl / Math.LN2);
+/** What the grid keeps of a block of lens rows: [rows] entropy in bits, [rows, k] top ids and their log-probabilities. */
+export interface RowSummary {
+  entropyBits: Float32Array;
+  topIds: Int32Array;
+  topLogp: Float32Array;
+}
+
+/** The lens rows of one chunk of positions, summarised (onnxruntime in the engine, jsLensRows in tests). */
+export interface LensRows {
+  /** the reference (output) rows, with their full log-probabilities [rows, vocab] for the others' KL */
+  reference(x: Float32Array, k: number): Promise<RowSummary & { logp: Float32Array }>;
+  /** other rows, with KL(reference ‖ row) in bits [rows] */
+  compare(x: Float32Array, refLogp: Float32Array, k: number): Promise<RowSummary & { klBits: Float32Array }>;
+}
+
+/** LensRows in plain JavaScript over any LogProbs: the definition the onnxruntime graphs are tested against. */
+export function jsLensRows(logProbs: LogProbs, vocab: number): LensRows {
+  const summarise = (logp: Float32Array, entropyBits: Float32Array, k: number): RowSummary => {
+    const rows = logp.length / vocab;
+    const kk = Math.min(k, vocab);
+    const topIds = new Int32Array(rows * kk);
+    const topLogp = new Float32Array(rows * kk);
+    for (let r = 0; r < rows; r++) {
+      const lp = logp.subarray(r * vocab, (r + 1) * vocab);
+      topKIndices(lp, kk).forEach((id, j) => {
+        topIds[r * kk + j] = id;
+        topLogp[r * kk + j] = lp[id];
+      });
+    }
+    return { entropyBits, topIds, topLogp };
+  };
+  return {
+    async reference(x, k) {
+      const { logp, entropyBits } = await logProbs(x);
+      return { ...summarise(logp, entropyBits, k), logp };
+    },
+    async compare(x, refLogp, k) {
+      const { logp, entropyBits } = await logProbs(x);
+      const klBits = Float32Array.from({ length: logp.length / vocab }, (_, r) => {
+        let kl = 0;
+        for (let i = r * vocab; i < (r + 1) * vocab; i++) {
+          const p = Math.exp(refLogp[i]);
+          if (p > 0) kl += p * (refLogp[i] - logp[i]);
+        }
+        return Math.max(0, kl / Math.LN2);
+      });
+      return { ...summarise(logp, entropyBits, k), klBits };
+    },
+  };
 }
 
 /** Positions unembedded per call: bounds the [positions, vocab] arrays to ~32 MB each, whatever the vocabulary. */
@@ -29,38 +73,29 @@ const CHUNK_FLOATS = 8 * 1024 * 1024;
 
 /**
  * normed: one [T, d_model] array per lens row, final norm applied; the last row is the model's
- * output. Positions go in chunks and rows one at a time, so at most three [chunk, vocab] arrays
- * exist at once. `onRow` runs after each row of a chunk (cancellation checks).
+ * output and the reference of every KL. Positions go in chunks, so only the reference's
+ * [chunk, vocab] log-probabilities exist at once. `onRow` runs after each row of a chunk
+ * (cancellation checks).
  */
-export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, logProbs: LogProbs, onRow: () => void = () => undefined, chunkFloats = CHUNK_FLOATS): Promise<LensGrid> {
+export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, rows: LensRows, onRow: () => void = () => undefined, chunkFloats = CHUNK_FLOATS): Promise<LensGrid> {
   const L = normed.length;
-  const V = vocab;
   const d = normed[0].length / T;
-  const topIds = new Int32Array(L * T * k);
-  const topProbs = new Float32Array(L * T * k);
+  const kk = Math.min(k, vocab);
+  const topIds = new Int32Array(L * T * kk);
+  const topProbs = new Float32Array(L * T * kk);
   const klToFinal = new Float32Array(L * T);
   const entropyBits = new Float32Array(L * T);
-  const chunk = Math.max(1, Math.floor(chunkFloats / V));
+  const chunk = Math.max(1, Math.floor(chunkFloats / vocab));
   for (let p0 = 0; p0 < T; p0 += chunk) {
     const p1 = Math.min(T, p0 + chunk);
     const rowsOf = (l: number) => normed[l].subarray(p0 * d, p1 * d); // [p1 - p0, d_model]
-    const final = await logProbs(rowsOf(L - 1)); // the reference every row is compared with
-    const finalLog = final.logp; // [p1 - p0, vocab]
-    const finalP = finalLog.map(Math.exp); // [p1 - p0, vocab], so KL needs no exp per row
+    const reference = await rows.reference(rowsOf(L - 1), kk);
     for (let l = 0; l < L; l++) {
-      const row = l === L - 1 ? final : await logProbs(rowsOf(l));
-      for (let p = p0; p < p1; p++) {
-        const i = p - p0;
-        const lp = row.logp.subarray(i * V, (i + 1) * V); // [vocab]
-        const best = topKIndices(lp, k);
-        const at = (l * T + p) * k;
-        for (let j = 0; j < best.length; j++) {
-          topIds[at + j] = best[j];
-          topProbs[at + j] = Math.exp(lp[best[j]]);
-        }
-        entropyBits[l * T + p] = row.entropyBits[i];
-        klToFinal[l * T + p] = l === L - 1 ? 0 : klToFinalBits(finalP.subarray(i * V, (i + 1) * V), finalLog.subarray(i * V, (i + 1) * V), lp);
-      }
+      const s = l === L - 1 ? { ...reference, klBits: new Float32Array(p1 - p0) } : await rows.compare(rowsOf(l), reference.logp, kk);
+      entropyBits.set(s.entropyBits, l * T + p0);
+      klToFinal.set(s.klBits, l * T + p0);
+      topIds.set(s.topIds, (l * T + p0) * kk);
+      topProbs.set(s.topLogp.map(Math.exp), (l * T + p0) * kk);
       onRow();
     }
   }
