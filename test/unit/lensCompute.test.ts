@@ -46,6 +46,11 @@ test('lensGrid: top-k, probabilities, entropy and KL to the last row', async () 
   // one position per chunk (as with a large vocabulary) gives the same grid
   const chunked = await lensGrid([layer0, output], 2, 3, 2, jsLensRows(jsLogProbs(u), 3), () => undefined, 3);
   assert.deepEqual(chunked, g);
+  // k beyond the vocabulary: every cell keeps k slots, the ones past the vocabulary stay empty
+  const wide = await lensGrid([layer0, output], 2, 3, 5, jsLensRows(jsLogProbs(u), 3));
+  assert.equal(wide.topIds.length, 2 * 2 * 5);
+  assert.deepEqual([...wide.topIds.subarray(0, 5)], [0, 1, 2, 0, 0]);
+  assert.deepEqual([...wide.topProbs.subarray(3, 5)], [0, 0]);
 });
 
 test('lensTrace: 1-based rank and probability of a token in every row', async () => {

@@ -80,9 +80,9 @@ const CHUNK_FLOATS = 8 * 1024 * 1024;
 export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, rows: LensRows, onRow: () => void = () => undefined, chunkFloats = CHUNK_FLOATS): Promise<LensGrid> {
   const L = normed.length;
   const d = normed[0].length / T;
-  const kk = Math.min(k, vocab);
-  const topIds = new Int32Array(L * T * kk);
-  const topProbs = new Float32Array(L * T * kk);
+  const kk = Math.min(k, vocab); // a vocabulary smaller than k leaves the rest of each cell's k slots 0
+  const topIds = new Int32Array(L * T * k);
+  const topProbs = new Float32Array(L * T * k);
   const klToFinal = new Float32Array(L * T);
   const entropyBits = new Float32Array(L * T);
   const chunk = Math.max(1, Math.floor(chunkFloats / vocab));
@@ -94,8 +94,11 @@ export async function lensGrid(normed: Float32Array[], T: number, vocab: number,
       const s = l === L - 1 ? { ...reference, klBits: new Float32Array(p1 - p0) } : await rows.compare(rowsOf(l), reference.logp, kk);
       entropyBits.set(s.entropyBits, l * T + p0);
       klToFinal.set(s.klBits, l * T + p0);
-      topIds.set(s.topIds, (l * T + p0) * kk);
-      topProbs.set(s.topLogp.map(Math.exp), (l * T + p0) * kk);
+      for (let i = 0; i < (p1 - p0) * kk; i++) {
+        const at = (l * T + p0 + Math.floor(i / kk)) * k + (i % kk);
+        topIds[at] = s.topIds[i];
+        topProbs[at] = Math.exp(s.topLogp[i]);
+      }
       onRow();
     }
   }
