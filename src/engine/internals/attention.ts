@@ -5,6 +5,7 @@ import { InputError } from '../errors';
 import { CancelledError } from '../../protocol/rpc';
 import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
 import { HeadAccumulator, inductionTargets } from './attentionMaps';
+import { rowEntropyAndMax } from './probabilityRows';
 import type { AttentionSummaryResult, HeadStats } from '../../protocol/internals';
 
 /**
@@ -46,7 +47,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
       const maps: HeadAccumulator[][] = [];
       let nHeads = m.info.nHeads;
       const chunk = Math.max(64, Math.floor(CELLS_PER_CHUNK / T));
-      await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, (acts, start, end) => {
+      await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, async (acts, start, end) => {
         if (signal.cancelled) throw new CancelledError();
         for (let l = 0; l < nLayers; l++) {
           const a = acts.get(`blocks.${l}.attn.hook_pattern`); // [batch, head, chunk, keys so far]
@@ -54,10 +55,12 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
           const [, heads, rows, keys] = a.dims;
           nHeads = heads;
           maps[l] ??= Array.from({ length: heads }, () => new HeadAccumulator(T, thumbSize, targets));
+          const rowStats = await rowEntropyAndMax(a.data.subarray(0, heads * rows * keys), keys, ctx.models.threads); // [head, chunk] (batch 0)
           for (let h = 0; h < heads; h++) {
             for (let i = 0; i < rows && start + i < end; i++) {
               const offset = (h * rows + i) * keys;
-              maps[l][h].addRow(start + i, a.data.subarray(offset, offset + keys));
+              const r = h * rows + i;
+              maps[l][h].addRow(start + i, a.data.subarray(offset, offset + keys), { entropyBits: rowStats.entropyBits[r], max: rowStats.max[r] });
             }
           }
         }

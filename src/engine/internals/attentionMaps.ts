@@ -40,24 +40,14 @@ export class HeadAccumulator {
   }
 
   /**
-   * row: attention of query q over keys [0, row.length) (later keys are causally zero). Two passes
-   * over the row: entropy, maximum and thumbnail first, then the uint8 copy.
+   * row: attention of query q over keys [0, row.length) (later keys are causally zero). `given`:
+   * the row's entropy and maximum when onnxruntime already computed them (rowEntropyAndMax), so
+   * one pass writes the uint8 copy and the thumbnail; otherwise a first pass computes them.
    */
-  addRow(q: number, row: Float32Array): void {
+  addRow(q: number, row: Float32Array, given?: { entropyBits: number; max: number }): void {
     const { T, S, pooled, pooledCol } = this;
-    const pooledRow = Math.floor((q * S) / T) * S;
-    let h = 0;
-    let max = 0;
-    for (let k = 0; k < row.length; k++) {
-      const p = row[k];
-      if (p > 0) {
-        h -= p * Math.log(p);
-        if (p > max) max = p;
-        const cell = pooledRow + pooledCol[k];
-        if (p > pooled[cell]) pooled[cell] = p;
-      }
-    }
-    this.entropy += h / Math.LN2;
+    const { entropyBits, max } = given ?? rowEntropyAndMaxJs(row);
+    this.entropy += entropyBits;
     this.first += row[0];
     if (q > 0) this.prev += row[q - 1];
     const target = this.inductionTarget[q];
@@ -67,10 +57,16 @@ export class HeadAccumulator {
     }
     const scale = max / 255;
     this.rowScale[q] = scale;
-    if (scale === 0) return;
+    if (scale === 0) return; // an all-zero row: nothing to copy or pool
     const inv = 1 / scale;
     const out = this.data.subarray(q * T, (q + 1) * T);
-    for (let k = 0; k < row.length; k++) out[k] = row[k] * inv + 0.5; // Uint8Array stores truncate: round half up for p ≥ 0
+    const pooledRow = Math.floor((q * S) / T) * S;
+    for (let k = 0; k < row.length; k++) {
+      const p = row[k];
+      out[k] = p * inv + 0.5; // Uint8Array stores truncate: round half up for p ≥ 0
+      const cell = pooledRow + pooledCol[k];
+      if (p > pooled[cell]) pooled[cell] = p;
+    }
   }
 
   summary(): HeadSummary {
@@ -87,6 +83,20 @@ export class HeadAccumulator {
   thumbnail(): Uint8Array {
     return quantizeU8(this.pooled).data;
   }
+}
+
+/** A row's entropy (bits) and maximum in JavaScript, for rows onnxruntime did not summarise. */
+function rowEntropyAndMaxJs(row: Float32Array): { entropyBits: number; max: number } {
+  let h = 0;
+  let max = 0;
+  for (let k = 0; k < row.length; k++) {
+    const p = row[k];
+    if (p > 0) {
+      h -= p * Math.log(p);
+      if (p > max) max = p;
+    }
+  }
+  return { entropyBits: h / Math.LN2, max };
 }
 
 /** For each position, the position after the previous occurrence of the same token (or -1). */

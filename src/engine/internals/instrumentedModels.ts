@@ -76,11 +76,11 @@ export class InstrumentedModels {
    * the hooks for rows [start, end). Models whose maps are recomputed from a fused op, or that
    * have no KV-cache inputs, run in one piece.
    */
-  async runChunked(m: InstrumentedLm, ids: number[], names: string[], chunk: number, onChunk: (acts: Activations, start: number, end: number) => void): Promise<void> {
+  async runChunked(m: InstrumentedLm, ids: number[], names: string[], chunk: number, onChunk: (acts: Activations, start: number, end: number) => void | Promise<void>): Promise<void> {
     const hooks = resolveHooks(m.result, names);
     const pastInputs = m.result.inputs.filter((i) => /^past_key_values\.\d+\.(key|value)$/.test(i.name));
     if (ids.length <= chunk || pastInputs.length === 0 || hooks.some((h) => h.recomputed)) {
-      onChunk(await this.run(m, ids, names), 0, ids.length);
+      await onChunk(await this.run(m, ids, names), 0, ids.length);
       return;
     }
     const session = await this.sessionFor(m, names);
@@ -95,7 +95,7 @@ export class InstrumentedModels {
       const acts: Activations = new Map();
       for (const h of hooks) acts.set(h.name, toDense(fetched[h.onnxName]));
       past = Object.fromEntries(pastInputs.map((i) => [i.name, fetched[presentOf(i.name)]]));
-      onChunk(acts, start, end);
+      await onChunk(acts, start, end);
     }
   }
 
