@@ -3,9 +3,9 @@
 // next-token request's largest cost (512 tokens × 4,096 ids: 32–58 ms, more than the forward
 // pass); onnxruntime's vectorised kernels take a few ms. Shapes are dynamic: one session serves
 // every model.
-import { onnx } from 'onnx-proto';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { sessionOptions } from './sessions';
+import type { onnx } from 'onnx-proto';
+import { Tensor } from 'onnxruntime-node';
+import { encodeGraph, FLOAT, INT64, KEEPDIMS_0, sessionsPerThreads, valueInfo as vi } from './smallGraphs';
 
 export interface LogitStats {
   /** [rows] natural-log normaliser of softmax(row) */
@@ -18,61 +18,47 @@ export interface LogitStats {
   targetRank: Float32Array;
 }
 
-const FLOAT = 1;
-const INT64 = 7;
-
 /**
  * logits [n, V], target [n, 1] int64 →
  *   lse = ReduceLogSumExp(logits), entropy = lse − Σ softmax·logits,
  *   targetLogit = logits[target], rank = 1 + #(logits > targetLogit) + #(logits == targetLogit, id < target).
  */
 function statsGraph(): Uint8Array {
-  const vi = (name: string, elemType: number, dims: (number | string)[]): onnx.IValueInfoProto => ({
-    name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  });
   const ints = (name: string, values: number[]): onnx.ITensorProto => ({ name, dims: [values.length], dataType: INT64, int64Data: values });
   const scalar = (name: string, value: number): onnx.ITensorProto => ({ name, dims: [], dataType: INT64, int64Data: [value] });
-  const axis1 = [{ name: 'keepdims', type: 2, i: 0 }];
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'tensorloupe_logit_stats',
-      initializer: [ints('axes', [1]), ints('one_index', [1]), scalar('zero', 0), scalar('step', 1), { name: 'one_f', dims: [], dataType: FLOAT, floatData: [1] }],
-      input: [vi('logits', FLOAT, ['n', 'V']), vi('target', INT64, ['n', 1])],
-      output: [vi('lse', FLOAT, ['n']), vi('entropy', FLOAT, ['n']), vi('target_logit', FLOAT, ['n']), vi('rank', FLOAT, ['n'])],
-      node: [
-        { opType: 'ReduceLogSumExp', input: ['logits'], output: ['lse'], attribute: [{ name: 'axes', type: 7, ints: [1] }, ...axis1] },
-        { opType: 'Softmax', input: ['logits'], output: ['p'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
-        { opType: 'Mul', input: ['p', 'logits'], output: ['pl'] },
-        { opType: 'ReduceSum', input: ['pl', 'axes'], output: ['mean_logit'], attribute: axis1 },
-        { opType: 'Sub', input: ['lse', 'mean_logit'], output: ['entropy'] },
-        { opType: 'GatherElements', input: ['logits', 'target'], output: ['t2'], attribute: [{ name: 'axis', type: 2, i: 1 }] }, // [n, 1]
-        { opType: 'Squeeze', input: ['t2', 'axes'], output: ['target_logit'] },
-        { opType: 'Greater', input: ['logits', 't2'], output: ['above'] },
-        { opType: 'Cast', input: ['above'], output: ['above_f'], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
-        { opType: 'ReduceSum', input: ['above_f', 'axes'], output: ['n_above'], attribute: axis1 },
-        // ties: equal logits at a lower id rank first, as in util/distribution.rankOf
-        { opType: 'Shape', input: ['logits'], output: ['shape'] },
-        { opType: 'Gather', input: ['shape', 'one_index'], output: ['v1'], attribute: [{ name: 'axis', type: 2, i: 0 }] },
-        { opType: 'Squeeze', input: ['v1'], output: ['v'] },
-        { opType: 'Range', input: ['zero', 'v', 'step'], output: ['ids'] }, // [V]
-        { opType: 'Less', input: ['ids', 'target'], output: ['lower'] }, // [n, V]
-        { opType: 'Equal', input: ['logits', 't2'], output: ['same'] },
-        { opType: 'And', input: ['same', 'lower'], output: ['tie'] },
-        { opType: 'Cast', input: ['tie'], output: ['tie_f'], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
-        { opType: 'ReduceSum', input: ['tie_f', 'axes'], output: ['n_tie'], attribute: axis1 },
-        { opType: 'Add', input: ['n_above', 'n_tie'], output: ['n_before'] },
-        { opType: 'Add', input: ['n_before', 'one_f'], output: ['rank'] },
-      ],
-    },
+  return encodeGraph({
+    name: 'tensorloupe_logit_stats',
+    initializer: [ints('axes', [1]), ints('one_index', [1]), scalar('zero', 0), scalar('step', 1), { name: 'one_f', dims: [], dataType: FLOAT, floatData: [1] }],
+    input: [vi('logits', ['n', 'V']), vi('target', ['n', 1], INT64)],
+    output: [vi('lse', ['n']), vi('entropy', ['n']), vi('target_logit', ['n']), vi('rank', ['n'])],
+    node: [
+      { opType: 'ReduceLogSumExp', input: ['logits'], output: ['lse'], attribute: [{ name: 'axes', type: 7, ints: [1] }, ...KEEPDIMS_0] },
+      { opType: 'Softmax', input: ['logits'], output: ['p'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+      { opType: 'Mul', input: ['p', 'logits'], output: ['pl'] },
+      { opType: 'ReduceSum', input: ['pl', 'axes'], output: ['mean_logit'], attribute: KEEPDIMS_0 },
+      { opType: 'Sub', input: ['lse', 'mean_logit'], output: ['entropy'] },
+      { opType: 'GatherElements', input: ['logits', 'target'], output: ['t2'], attribute: [{ name: 'axis', type: 2, i: 1 }] }, // [n, 1]
+      { opType: 'Squeeze', input: ['t2', 'axes'], output: ['target_logit'] },
+      { opType: 'Greater', input: ['logits', 't2'], output: ['above'] },
+      { opType: 'Cast', input: ['above'], output: ['above_f'], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
+      { opType: 'ReduceSum', input: ['above_f', 'axes'], output: ['n_above'], attribute: KEEPDIMS_0 },
+      // ties: equal logits at a lower id rank first, as in util/distribution.rankOf
+      { opType: 'Shape', input: ['logits'], output: ['shape'] },
+      { opType: 'Gather', input: ['shape', 'one_index'], output: ['v1'], attribute: [{ name: 'axis', type: 2, i: 0 }] },
+      { opType: 'Squeeze', input: ['v1'], output: ['v'] },
+      { opType: 'Range', input: ['zero', 'v', 'step'], output: ['ids'] }, // [V]
+      { opType: 'Less', input: ['ids', 'target'], output: ['lower'] }, // [n, V]
+      { opType: 'Equal', input: ['logits', 't2'], output: ['same'] },
+      { opType: 'And', input: ['same', 'lower'], output: ['tie'] },
+      { opType: 'Cast', input: ['tie'], output: ['tie_f'], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
+      { opType: 'ReduceSum', input: ['tie_f', 'axes'], output: ['n_tie'], attribute: KEEPDIMS_0 },
+      { opType: 'Add', input: ['n_above', 'n_tie'], output: ['n_before'] },
+      { opType: 'Add', input: ['n_before', 'one_f'], output: ['rank'] },
+    ],
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
-/** one session per intra-op thread count */
-const sessions = new Map<number, Promise<InferenceSession>>();
+const sessionFor = sessionsPerThreads(statsGraph);
 
 /**
  * Statistics of every row of `logits` ([rows, vocab]); `targets[r]` is row r's target id (any
@@ -80,13 +66,7 @@ const sessions = new Map<number, Promise<InferenceSession>>();
  */
 export async function logitStats(logits: Float32Array, vocab: number, targets: ArrayLike<number>, threads: number): Promise<LogitStats> {
   const rows = logits.length / vocab;
-  let session = sessions.get(threads);
-  if (!session) {
-    session = InferenceSession.create(statsGraph(), sessionOptions(threads));
-    session.catch(() => sessions.delete(threads));
-    sessions.set(threads, session);
-  }
-  const s = await session;
+  const s = await sessionFor(threads);
   const target = BigInt64Array.from({ length: rows }, (_, r) => BigInt(targets[r] ?? 0));
   const out = await s.run({ logits: new Tensor('float32', logits, [rows, vocab]), target: new Tensor('int64', target, [rows, 1]) });
   return {

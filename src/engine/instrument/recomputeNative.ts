@@ -3,9 +3,9 @@
  * Q and K exactly as the op does (slices, bias, rotary) and builds the additive mask; a tiny graph
  * does softmax(Q·Kᵀ·scale + mask). Soft-capped scores stay on the TypeScript path
  * (recomputePattern), which is also the reference this is tested against. */
-import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from '../sessions';
+import { encodeGraph, valueInfo } from '../smallGraphs';
 import { checkSelection } from './patternSlice.js';
 import type { PatternSelection } from './patternSlice.js';
 import { keyRange, prepareQK, recomputePattern, visibleKeys } from './recompute.js';
@@ -15,15 +15,11 @@ import type { RecomputeSpec } from './types.js';
 let probe: Promise<InferenceSession> | undefined;
 
 function probeSession(): Promise<InferenceSession> {
-  const vi = (name: string, rank: number): onnx.IValueInfoProto => ({
-    name, type: { tensorType: { elemType: 1, shape: { dim: Array.from({ length: rank }, (_, i) => ({ dimParam: `${name}_${i}` })) } } },
-  });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
+  const vi = (name: string, rank: number) => valueInfo(name, Array.from({ length: rank }, (_, i) => `${name}_${i}`));
+  const model = encodeGraph(
+    {
       name: 'tensorloupe_attention_probe',
-      input: [vi('q', 4), vi('k', 4), vi('mask', 4), { name: 'scale', type: { tensorType: { elemType: 1, shape: { dim: [] } } } }],
+      input: [vi('q', 4), vi('k', 4), vi('mask', 4), valueInfo('scale', [])],
       output: [vi('probs', 4)],
       node: [
         { opType: 'Transpose', input: ['k'], output: ['kt'], attribute: [{ name: 'perm', type: 7, ints: [0, 1, 3, 2] }] },
@@ -33,8 +29,9 @@ function probeSession(): Promise<InferenceSession> {
         { opType: 'Softmax', input: ['masked'], output: ['probs'], attribute: [{ name: 'axis', type: 2, i: -1 }] },
       ],
     },
-  });
-  probe ??= InferenceSession.create(onnx.ModelProto.encode(model).finish(), sessionOptions(0));
+    17,
+  );
+  probe ??= InferenceSession.create(model, sessionOptions(0));
   return probe;
 }
 

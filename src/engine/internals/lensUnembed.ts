@@ -5,9 +5,10 @@
 // 512 tokens, so they run in the graph too and only [rows, k] comes out, except for the reference
 // row whose log-probabilities the other rows are compared with. The weight is encoded once into
 // each graph; the sessions are kept per model.
-import { onnx } from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from '../sessions';
+import { encodeGraph, FLOAT, INT64, KEEPDIMS_0, valueInfo as vi } from '../smallGraphs';
 import type { UnembedParams } from '../analyses/logitLens';
 import type { LensRows, LogProbs } from './lensCompute';
 
@@ -17,9 +18,6 @@ export interface LensHead {
   /** the grid's per-row summaries, computed in the graph */
   rows: LensRows;
 }
-
-const FLOAT = 1;
-const INT64 = 7;
 
 function bytesOf(a: Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -35,7 +33,6 @@ export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): U
     { name: 'w', dims: [u.dModel, u.vocab], dataType: FLOAT, rawData: bytesOf(u.weight) },
     { name: 'axes', dims: [1], dataType: INT64, int64Data: [-1] },
   ];
-  const keepdims0 = [{ name: 'keepdims', type: 2, i: 0 }];
   const node: onnx.INodeProto[] = [{ opType: 'MatMul', input: ['x', 'w'], output: [u.bias ? 'z0' : 'z'] }];
   if (u.bias) {
     initializer.push({ name: 'b', dims: [u.vocab], dataType: FLOAT, rawData: bytesOf(u.bias) });
@@ -45,7 +42,7 @@ export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): U
     { opType: 'LogSoftmax', input: ['z'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: -1 }] },
     { opType: 'Exp', input: ['y'], output: ['p'] },
     { opType: 'Mul', input: ['p', 'y'], output: ['py'] },
-    { opType: 'ReduceSum', input: ['py', 'axes'], output: ['negh'], attribute: keepdims0 },
+    { opType: 'ReduceSum', input: ['py', 'axes'], output: ['negh'], attribute: KEEPDIMS_0 },
     { opType: 'Neg', input: ['negh'], output: ['h'] },
     // ties: the lower id first, as topKIndices does
     { opType: 'TopK', input: ['y', 'k'], output: ['top_v', 'top_i'], attribute: [{ name: 'axis', type: 2, i: -1 }, { name: 'largest', type: 2, i: 1 }, { name: 'sorted', type: 2, i: 1 }] },
@@ -55,22 +52,13 @@ export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): U
       { opType: 'Exp', input: ['ref'], output: ['pr'] },
       { opType: 'Sub', input: ['ref', 'y'], output: ['gap'] },
       { opType: 'Mul', input: ['pr', 'gap'], output: ['kl_terms'] },
-      { opType: 'ReduceSum', input: ['kl_terms', 'axes'], output: ['kl'], attribute: keepdims0 },
+      { opType: 'ReduceSum', input: ['kl_terms', 'axes'], output: ['kl'], attribute: KEEPDIMS_0 },
     );
   }
-  const vi = (name: string, dims: (number | string)[], elemType = FLOAT): onnx.IValueInfoProto => ({
-    name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  });
   const input = [vi('x', ['n', u.dModel]), vi('k', [1], INT64), ...(kind === 'compare' ? [vi('ref', ['n', u.vocab])] : [])];
   const top = [vi('top_v', ['n', 'k']), vi('top_i', ['n', 'k'], INT64)];
   const output = kind === 'compare' ? [vi('h', ['n']), ...top, vi('kl', ['n'])] : [vi('y', ['n', u.vocab]), vi('h', ['n']), ...top];
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: { name: `tensorloupe_lens_${kind}`, node, initializer, input, output },
-  });
-  return onnx.ModelProto.encode(model).finish();
+  return encodeGraph({ name: `tensorloupe_lens_${kind}`, node, initializer, input, output });
 }
 
 export async function createLensHead(u: UnembedParams, threads = 0): Promise<LensHead> {

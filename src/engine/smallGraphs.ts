@@ -1,0 +1,38 @@
+// Scaffolding for the engine's own small onnxruntime graphs (logit statistics, probability rows,
+// the lens unembedding, the attention recompute): value infos, encoding, and sessions kept per
+// thread setting.
+import { onnx } from 'onnx-proto';
+import { InferenceSession } from 'onnxruntime-node';
+import { sessionOptions } from './sessions';
+
+export const FLOAT = 1;
+export const INT64 = 7;
+/** reduce attributes */
+export const KEEPDIMS_0 = [{ name: 'keepdims', type: 2, i: 0 }];
+
+/** A graph input or output; numbers are fixed sizes, strings symbolic ones. */
+export function valueInfo(name: string, dims: (number | string)[], elemType = FLOAT): onnx.IValueInfoProto {
+  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } };
+}
+
+/** A model around `graph` in the default domain at `opset`. */
+export function encodeGraph(graph: onnx.IGraphProto, opset = 13): Uint8Array {
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: opset }], graph })).finish();
+}
+
+/**
+ * One session of the graph `build` returns per intra-op thread setting, created on first use; a
+ * failed creation is forgotten so the next call tries again.
+ */
+export function sessionsPerThreads(build: () => Uint8Array): (threads: number) => Promise<InferenceSession> {
+  const sessions = new Map<number, Promise<InferenceSession>>();
+  return (threads) => {
+    let session = sessions.get(threads);
+    if (!session) {
+      session = InferenceSession.create(build(), sessionOptions(threads));
+      session.catch(() => sessions.delete(threads));
+      sessions.set(threads, session);
+    }
+    return session;
+  };
+}
