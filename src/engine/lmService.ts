@@ -23,7 +23,7 @@ import type {
   Truncation,
 } from '../protocol/engine';
 import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices } from '../util/distribution';
-import { logitStats, type LogitStats } from './logitStats';
+import { logitStats, targetOf, type LogitStats } from './logitStats';
 import { fitToContext, slidingWindows } from './contextWindows';
 import { MAX_TEXT_CHARS } from '../util/limits';
 
@@ -232,17 +232,16 @@ async function positionStats(logits: Float32Array, vocab: number, ids: number[],
     nextRank: new Int32Array(seq),
   };
   for (let i = 0; i + 1 < seq; i++) {
-    const gap = s.logSumExp[i] - s.targetLogit[i]; // −ln p
-    stats.nextLogit[i] = s.targetLogit[i];
-    stats.nextProb[i] = Math.exp(-gap);
-    stats.nextBits[i] = gap / Math.LN2;
-    stats.nextRank[i] = s.targetRank[i];
+    const t = targetOf(s, i);
+    stats.nextLogit[i] = t.logit;
+    stats.nextProb[i] = t.prob;
+    stats.nextBits[i] = t.bits;
+    stats.nextRank[i] = t.rank;
   }
   return { stats, logSumExps: s.logSumExp };
 }
 
 function surprisalOf(model: LoadedLm, row: Float32Array, token: TokenInfo, alternatives: number, stats: LogitStats, r: number): SurprisalToken {
-  const lse = stats.logSumExp[r];
-  const prob = Math.exp(stats.targetLogit[r] - lse);
-  return { ...token, bits: (lse - stats.targetLogit[r]) / Math.LN2, prob, rank: stats.targetRank[r], alternatives: candidates(model, row, alternatives, lse) };
+  const { prob, bits, rank } = targetOf(stats, r);
+  return { ...token, bits, prob, rank, alternatives: candidates(model, row, alternatives, stats.logSumExp[r]) };
 }

@@ -76,3 +76,9 @@ export async function logitStats(logits: Float32Array, vocab: number, targets: A
     targetRank: out.rank.data as Float32Array,
   };
 }
+
+/** Row r's target as the panels show it: logit, probability, surprisal in bits and rank. */
+export function targetOf(s: LogitStats, r: number): { logit: number; prob: number; bits: number; rank: number } {
+  const gap = s.logSumExp[r] - s.targetLogit[r]; // −ln p
+  return { logit: s.targetLogit[r], prob: Math.exp(-gap), bits: gap / Math.LN2, rank: s.targetRank[r] };
+}
