@@ -1,3 +1,4 @@
+import './telemetryOff';
 import * as ort from 'onnxruntime-node';
 import { performance } from 'node:perf_hooks';
 import { ModelLoadError } from './errors';
