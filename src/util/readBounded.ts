@@ -9,6 +9,16 @@ export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
 /** Longest tokenizer.json read (large vocabularies with merges run to ~20 MB). */
 export const MAX_TOKENIZER_BYTES = 256 * 2 ** 20;
 
+/** Whether `path` names anything, a dangling symbolic link included (existsSync says no to those). */
+export function existsOrLink(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The user-facing reason a path could not be opened, from its errno code. */
 export function openFailure(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;

@@ -6,6 +6,9 @@ import { basename, dirname, join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { InstrumentError } from './errors.js';
 
+/** Names of external data files beside a model (model.onnx_data, model.onnx.data, weights.data). */
+export const EXTERNAL_DATA_FILE = /\.onnx[._]data$|\.data$/;
+
 export interface LoadedModel {
   path: string;
   bytes: Buffer;
@@ -70,10 +73,12 @@ export async function modelKey(path: string, fullHashMaxBytes = FULL_HASH_MAX_BY
     bytes = await readModelBytes(path);
     h.update(bytes);
   } else await fastKey(path, h);
+  // the graph names its weights' file, so one model under two file names (a copy, a cache blob) gets two entries
+  h.update(`\nname:${basename(path)}`);
   const dir = dirname(path);
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const f of entries.sort()) {
-    if (!/\.onnx[._]data$|\.data$/.test(f)) continue;
+    if (!EXTERNAL_DATA_FILE.test(f)) continue;
     const s = await stat(join(dir, f));
     h.update(`\n${f}:${s.size}:${s.mtimeMs}`);
   }

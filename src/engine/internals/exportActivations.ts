@@ -94,6 +94,7 @@ export function namePatterns(names: string[]): string {
     if (m) list.push(Number(m[1]));
     layers.set(key, list);
   }
+  if (layers.size === 0) return 'none (no hooks were found in this graph)';
   return [...layers.entries()]
     .map(([key, ls]) => (ls.length ? `${key} (layers ${Math.min(...ls)}-${Math.max(...ls)})` : key))
     .join(', ');

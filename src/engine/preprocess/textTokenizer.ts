@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenizerError } from '../errors';
+import { MAX_CONFIG_BYTES, MAX_TOKENIZER_BYTES, readBoundedText } from '../../util/readBounded';
 import type { TokenInfo } from '../../protocol/engine';
 
 interface TokenizerJson {
@@ -19,24 +20,28 @@ export class TextTokenizer {
   private readonly specialIds: Set<number>;
   private readonly addedContent = new Map<number, string>();
   readonly bosId: number | undefined;
+  /** one past the largest token id the tokenizer knows */
+  readonly vocabSize: number;
 
   constructor(tokenizerPath: string, tokenizerConfigPath?: string) {
-    let json: TokenizerJson;
-    let config: Record<string, unknown> = {};
-    try {
-      json = JSON.parse(readFileSync(tokenizerPath, 'utf8')) as TokenizerJson;
-      if (tokenizerConfigPath) config = JSON.parse(readFileSync(tokenizerConfigPath, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new TokenizerError(`Cannot read ${tokenizerPath}: ${(error as Error).message}`);
-    }
+    const json = readJsonObject(tokenizerPath, MAX_TOKENIZER_BYTES) as TokenizerJson;
+    const config = tokenizerConfigPath ? readJsonObject(tokenizerConfigPath, MAX_CONFIG_BYTES) : {};
+    checkAddedTokens(tokenizerPath, json.added_tokens);
     try {
       this.tokenizer = new Tokenizer(json, config);
     } catch (error) {
-      throw new TokenizerError(`tokenizer.json could not be loaded (${(error as Error).message}).`);
+      // the library reads both files; its message says which key, we say which files
+      const files = tokenizerConfigPath ? `${tokenizerPath} (with ${basename(tokenizerConfigPath)})` : tokenizerPath;
+      throw new TokenizerError(`${files} could not be loaded as a tokenizer (${(error as Error).message}).`);
     }
     this.byteLevel = json.decoder?.type === 'ByteLevel';
     this.specialIds = new Set((json.added_tokens ?? []).filter((t) => t.special).map((t) => t.id));
     for (const t of json.added_tokens ?? []) this.addedContent.set(t.id, t.content);
+    // ids run 0..n-1 with added tokens; the largest id bounds what encode can return
+    let maxId = -1;
+    for (const id of this.tokenizer.get_vocab(true).values()) if (id > maxId) maxId = id;
+    for (const id of this.addedContent.keys()) if (id > maxId) maxId = id;
+    this.vocabSize = maxId + 1;
     const probe = this.tokenizer.encode('');
     this.bosId = probe.ids.length > 0 && this.specialIds.has(probe.ids[0]) ? probe.ids[0] : undefined;
   }
@@ -109,6 +114,32 @@ export class TextTokenizer {
       prevLen = len;
     }
     return out;
+  }
+}
+
+/** A JSON file that must hold an object, read with a size bound; errors name the file. */
+function readJsonObject(path: string, maxBytes: number): Record<string, unknown> {
+  const text = readBoundedText(path, maxBytes, (m) => new TokenizerError(m));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TokenizerError(`${path} is not valid JSON (${(error as Error).message}).`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TokenizerError(`${path} must hold a JSON object.`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Special tokens' ids index the logits: −1 would read the last row, 1.5 nothing. */
+function checkAddedTokens(path: string, added: unknown): void {
+  if (added === undefined) return;
+  if (!Array.isArray(added)) throw new TokenizerError(`${path}: added_tokens must be a list.`);
+  for (const t of added as { id?: unknown; content?: unknown }[]) {
+    const id = t?.id;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 2 ** 24 || typeof t.content !== 'string') {
+      const content = typeof t?.content === 'string' ? `"${t.content.slice(0, 40)}"` : 'without content';
+      throw new TokenizerError(`${path}: added token ${content} has id ${JSON.stringify(id) ?? 'missing'}; ids must be whole numbers ≥ 0.`);
+    }
   }
 }
 
