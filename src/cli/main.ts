@@ -1,7 +1,7 @@
 // `tensorloupe` command line: the engine in-process, the same numbers as the panels.
 import { createEngineHandlers } from '../engine/engineHandlers';
 import { defaultModelDir, packageVersion } from '../util/paths';
-import { escapeControl } from '../util/escape';
+import { escapeControl, escapeJsonControl } from '../util/escape';
 import { RpcError } from '../protocol/rpc';
 import { InputError } from '../engine/errors';
 import { LIMITS, intOption, type CliCommand } from './context';
@@ -55,7 +55,8 @@ async function main(argv: string[]): Promise<number> {
     args,
     engine: createEngineHandlers({ provider: 'cpu', threads }),
     signal: { cancelled: false, onCancel: () => undefined },
-    out: (text) => process.stdout.write(`${text}\n`),
+    // model and token names reach the terminal escaped (a crafted vocabulary cannot clear the screen)
+    out: (text) => process.stdout.write(`${options.json ? escapeJsonControl(text) : escapeControl(text)}\n`),
     note: (text) => process.stderr.write(`note: ${escapeControl(text)}\n`),
   });
 }

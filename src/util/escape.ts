@@ -16,3 +16,8 @@ export function escapeControl(text: string): string {
     return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
 }
+
+/** JSON.stringify leaves C1 controls, separators and bidi overrides raw; as \uXXXX escapes the JSON stays valid and a terminal safe. */
+export function escapeJsonControl(json: string): string {
+  return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
