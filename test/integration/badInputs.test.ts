@@ -2,7 +2,7 @@
  * exit code 1 and one line on stderr naming the file or option, never a crash or a hang. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILDERS } from '../fixtures/bad/build';
@@ -46,6 +46,8 @@ for (const c of cases) {
       assert.doesNotMatch(lines[0], /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'control characters escaped');
       assert.doesNotMatch(lines[0], /onnxruntime_src|\.cc:\d+|at .*\.js:\d+/, 'no source paths or stacks');
       assert.equal(r.stdout.length, 0, 'nothing on stdout');
+      const out = c.args.indexOf('--out');
+      if (out >= 0 && out + 1 < c.args.length) assert.equal(existsSync(fill(c.args[out + 1])), false, 'no output file written');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
