@@ -20,6 +20,7 @@ export class TextTokenizer {
   private readonly specialIds: Set<number>;
   private readonly addedContent = new Map<number, string>();
   readonly bosId: number | undefined;
+  private readonly path: string;
   /** one past the largest token id the tokenizer knows */
   readonly vocabSize: number;
 
@@ -27,8 +28,11 @@ export class TextTokenizer {
     const json = readJsonObject(tokenizerPath, MAX_TOKENIZER_BYTES) as TokenizerJson;
     const config = tokenizerConfigPath ? readJsonObject(tokenizerConfigPath, MAX_CONFIG_BYTES) : {};
     checkAddedTokens(tokenizerPath, json.added_tokens);
+    checkModelSection(tokenizerPath, (json as { model?: unknown }).model);
+    this.path = tokenizerPath;
     try {
       this.tokenizer = new Tokenizer(json, config);
+      this.tokenizer.encode(''); // some broken sections (post_processor) fail only when used
     } catch (error) {
       // the library reads both files; its message says which key, we say which files
       const files = tokenizerConfigPath ? `${tokenizerPath} (with ${basename(tokenizerConfigPath)})` : tokenizerPath;
@@ -47,7 +51,12 @@ export class TextTokenizer {
   }
 
   encode(text: string): TokenInfo[] {
-    const enc = this.tokenizer.encode(text);
+    let enc: ReturnType<Tokenizer['encode']>;
+    try {
+      enc = this.tokenizer.encode(text);
+    } catch (error) {
+      throw new TokenizerError(`${this.path} could not encode the text (${(error as Error).message}).`);
+    }
     const offsets = this.byteLevel ? this.byteLevelOffsets(text, enc.ids, enc.tokens) : this.decodeOffsets(text, enc.ids);
     return enc.ids.map((id, i) => ({
       id,
@@ -136,10 +145,32 @@ function checkAddedTokens(path: string, added: unknown): void {
   if (!Array.isArray(added)) throw new TokenizerError(`${path}: added_tokens must be a list.`);
   for (const t of added as { id?: unknown; content?: unknown }[]) {
     const id = t?.id;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 2 ** 24 || typeof t.content !== 'string') {
-      const content = typeof t?.content === 'string' ? `"${t.content.slice(0, 40)}"` : 'without content';
-      throw new TokenizerError(`${path}: added token ${content} has id ${JSON.stringify(id) ?? 'missing'}; ids must be whole numbers ≥ 0.`);
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 2 ** 24) {
+      const content = typeof t?.content === 'string' ? ` "${t.content.slice(0, 40)}"` : '';
+      throw new TokenizerError(`${path}: added token${content} has id ${JSON.stringify(id) ?? 'missing'}; ids must be whole numbers ≥ 0.`);
     }
+    if (typeof t.content !== 'string') throw new TokenizerError(`${path}: added token ${id} has no text (its content is not a string).`);
+  }
+}
+
+/**
+ * The parts of the model section the tokenizer library trusts without checking: a BPE or
+ * WordPiece vocabulary maps strings to whole-number ids, and merges are "a b" strings or [a, b]
+ * pairs (anything else failed inside the library as "x.split is not a function").
+ */
+function checkModelSection(path: string, model: unknown): void {
+  if (typeof model !== 'object' || model === null) throw new TokenizerError(`${path} has no "model" section.`);
+  const m = model as { type?: unknown; vocab?: unknown; merges?: unknown };
+  if (m.type === 'BPE' || m.type === 'WordPiece' || m.type === 'WordLevel') {
+    if (typeof m.vocab !== 'object' || m.vocab === null || Array.isArray(m.vocab)) throw new TokenizerError(`${path}: model.vocab must map token texts to ids.`);
+    for (const [text, id] of Object.entries(m.vocab)) {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${path}: model.vocab gives "${text.slice(0, 40)}" the id ${JSON.stringify(id)?.slice(0, 40)}; ids must be whole numbers ≥ 0.`);
+    }
+  }
+  if (m.type === 'BPE' && m.merges !== undefined) {
+    if (!Array.isArray(m.merges)) throw new TokenizerError(`${path}: model.merges must be a list.`);
+    const bad = m.merges.findIndex((x) => !(typeof x === 'string' || (Array.isArray(x) && x.length === 2 && x.every((p) => typeof p === 'string'))));
+    if (bad >= 0) throw new TokenizerError(`${path}: model.merges[${bad}] must be "a b" or ["a", "b"] (got ${JSON.stringify(m.merges[bad])?.slice(0, 40)}).`);
   }
 }
 
