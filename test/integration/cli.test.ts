@@ -215,3 +215,23 @@ test('a damaged instrumentation cache is detected and rebuilt', async () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/** A read-only cache needs a user the file permissions apply to: root ignores them. */
+const asNobody = process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0;
+
+test('an unwritable XDG_CACHE_HOME fails once, with one line naming the cache', { skip: !asNobody && 'needs root and runuser to run as nobody' }, () => {
+  const root = mkdtempSync(join(tmpdir(), 'tl-ro-'));
+  try {
+    const cache = join(root, 'cache');
+    mkdirSync(cache, { mode: 0o555 });
+    spawnSync('chmod', ['755', root]);
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', 'env', `XDG_CACHE_HOME=${cache}`, `HOME=${cache}`, process.execPath, CLI, 'lens', 'x'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.signal, null, 'no hang, no crash');
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], new RegExp(`Cannot create the instrumentation cache ${cache}/tensorloupe/instrumented/\\w+ \\(permission denied\\): set XDG_CACHE_HOME to a writable folder`));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

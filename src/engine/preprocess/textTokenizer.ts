@@ -28,6 +28,7 @@ export class TextTokenizer {
     const json = readJsonObject(tokenizerPath, MAX_TOKENIZER_BYTES) as TokenizerJson;
     const config = tokenizerConfigPath ? readJsonObject(tokenizerConfigPath, MAX_CONFIG_BYTES) : {};
     checkAddedTokens(tokenizerPath, json.added_tokens);
+    if (tokenizerConfigPath) checkAddedTokensDecoder(tokenizerConfigPath, config.added_tokens_decoder);
     checkModelSection(tokenizerPath, (json as { model?: unknown }).model);
     this.path = tokenizerPath;
     try {
@@ -150,6 +151,15 @@ function checkAddedTokens(path: string, added: unknown): void {
       throw new TokenizerError(`${path}: added token${content} has id ${JSON.stringify(id) ?? 'missing'}; ids must be whole numbers ≥ 0.`);
     }
     if (typeof t.content !== 'string') throw new TokenizerError(`${path}: added token ${id} has no text (its content is not a string).`);
+  }
+}
+
+/** tokenizer_config.json keys its added tokens by id: "-1" would name the last logits row. */
+function checkAddedTokensDecoder(path: string, decoder: unknown): void {
+  if (decoder === undefined || decoder === null) return;
+  if (typeof decoder !== 'object' || Array.isArray(decoder)) throw new TokenizerError(`${path}: added_tokens_decoder must map ids to tokens.`);
+  for (const key of Object.keys(decoder)) {
+    if (!/^\d+$/.test(key) || Number(key) >= 2 ** 24) throw new TokenizerError(`${path}: added_tokens_decoder has the id "${key.slice(0, 40)}"; ids must be whole numbers ≥ 0.`);
   }
 }
 
