@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { BUILDERS } from '../fixtures/bad/build';
 import { builtEnginePath, CODE_LM, ROOT } from '../helpers/paths';
 import { runCli } from '../helpers/cli';
+import { EngineClient } from '../../src/host/engineClient';
+import type { RpcError } from '../../src/protocol/rpc';
 
 interface BadCase {
   name: string;
@@ -53,3 +55,30 @@ for (const c of cases) {
     }
   });
 }
+
+// The same bad models through the engine process, as the extension meets them: the error crosses
+// the RPC channel with its message on one line, escaped.
+const modelCases = cases.filter((c) => c.args[0] === 'next-token' && c.args[1] === '--model' && !c.env);
+test(`bad models through the engine process (${modelCases.length} cases)`, async () => {
+  const client = new EngineClient({ enginePath: builtEnginePath(), settings: { provider: 'cpu', threads: 1 } });
+  try {
+    for (const c of modelCases) {
+      const dir = mkdtempSync(join(tmpdir(), 'tl-bad-'));
+      const fill = (s: string) => s.replaceAll('{dir}', dir).replaceAll('{lm}', CODE_LM);
+      try {
+        BUILDERS[c.build](dir);
+        const call = client.call('lm/nextToken', { model: fill(c.args[2]), text: c.args[c.args.length - 1], topK: 5, maxTokens: 64 });
+        await assert.rejects(call, (e: RpcError) => {
+          assert.match(e.message, new RegExp(c.expect, 'i'), c.name);
+          assert.ok(e.message.includes(fill(c.names)), `${c.name}: names ${fill(c.names)}: ${e.message}`);
+          assert.doesNotMatch(e.message, /[\u0000-\u001f\u007f-\u009f]/, `${c.name}: one line, control characters escaped`);
+          return true;
+        }, c.name);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    client.dispose();
+  }
+});

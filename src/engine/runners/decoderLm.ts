@@ -71,7 +71,7 @@ export class DecoderLm {
       if (md?.type === 'float16') floatType = 'float16';
       const kvHeads = typeof md?.shape[1] === 'number' ? md.shape[1] : heads;
       const headDim = typeof md?.shape[3] === 'number' ? md.shape[3] : headDimFromConfig;
-      if (!kvHeads || !headDim) {
+      if (!kvHeads || !headDim || !Number.isInteger(kvHeads) || !Number.isInteger(headDim)) {
         throw new ModelLoadError(`${folder.name}: cannot tell the shape of ${name}; add num_key_value_heads and head_dim to config.json.`);
       }
       this.pasts.push({ name, presentName: `present.${m[1]}.${m[2]}`, kvHeads, headDim });
