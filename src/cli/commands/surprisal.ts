@@ -5,8 +5,8 @@ import { MAX_TEXT_CHARS } from '../../util/limits';
 import { readBounded, readStdinBounded } from '../../util/readBounded';
 import { limitedOption, type CliCommand } from '../context';
 
-/** UTF-8 needs at most 4 bytes a character, so a file past this many bytes could not be read anyway. */
-const MAX_TEXT_BYTES = MAX_TEXT_CHARS * 4;
+/** 8 MB: UTF-8 needs at most 4 bytes a character, so past MAX_TEXT_CHARS × 4 a file could not be read anyway. */
+const MAX_TEXT_BYTES = Math.max(8 * 2 ** 20, MAX_TEXT_CHARS * 4);
 
 /** tensorloupe surprisal <file | ->: bits per token, windowed past the context. */
 export const surprisalCommand: CliCommand = async (ctx) => {
