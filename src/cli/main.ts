@@ -4,6 +4,7 @@ import { defaultModelDir, packageVersion } from '../util/paths';
 import { escapeControl, escapeJsonControl } from '../util/escape';
 import { RpcError } from '../protocol/rpc';
 import { InputError } from '../engine/errors';
+import { ortReason } from '../engine/ortErrors';
 import { LIMITS, intOption, type CliCommand } from './context';
 import { parseCli } from './options';
 import { nextTokenCommand } from './commands/nextToken';
@@ -63,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
 
 /** One line a user can act on, whatever was thrown; names from models and files escaped. */
 function errorLine(error: unknown): string {
-  const message = error instanceof RpcError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  // anything not ours (a bug, a raw onnxruntime error) still loses its source paths and line breaks
+  const message = error instanceof RpcError ? `${error.code}: ${error.message}` : ortReason(error);
   return escapeControl(message.trim());
 }
 
