@@ -72,8 +72,8 @@ function errorLine(error: unknown): string {
 /**
  * Exits once stdout and stderr have drained. process.exit() right after a large write to a pipe
  * dropped everything past the pipe's buffer (64 or 128 KiB of --json, with exit code 0); an empty
- * write's callback runs after every earlier write has been handed to the OS. Exiting explicitly
- * still matters: onnxruntime's thread pools keep the process alive otherwise.
+ * write's callback runs after every earlier write has been handed to the OS. The explicit exit
+ * after that keeps the CLI from lingering on a handle left open (a stdin read cut short).
  */
 function exitAfterFlush(code: number): void {
   process.exitCode = code;
