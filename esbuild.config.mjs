@@ -7,13 +7,16 @@ import { mkdirSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'] };
+// Every Node bundle turns onnxruntime's telemetry off before any of its code runs (the bundle's
+// hoisted requires come after the banner); src/engine/telemetryOff.ts says why.
+const telemetryOff = "'use strict'; process.env.ORT_DISABLE_TELEMETRY = '1';";
+const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'], banner: { js: telemetryOff } };
 const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
 
 export const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${telemetryOff}` } },
   ...['nextToken', 'attention', 'lens', 'induction', 'dilution'].map((panel) => ({
     ...browser,
     entryPoints: [`webview/${panel}/main.ts`],

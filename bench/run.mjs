@@ -29,7 +29,7 @@ for (const [name, [file, what]] of Object.entries(benches)) {
   }
   console.log(`\n## ${name}: ${what}`);
   // in-process benches run with the engine process's allocator settings (src/engine/allocatorEnv.json), so they measure what it does
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv } });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv, ORT_DISABLE_TELEMETRY: '1' } });
   if (r.status !== 0) {
     failed++;
     console.log(`(${name} exited with ${r.status})`);

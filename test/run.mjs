@@ -68,7 +68,8 @@ function runTier(tier, files) {
   if (tier === 'e2e') args.push('--test-concurrency=1');
   args.push(...files);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
+    // tests that open onnxruntime sessions themselves get its telemetry off too (src/engine/telemetryOff.ts)
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' } });
     child.on('exit', (code, signal) => {
       const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
       rmSync(tapDir, { recursive: true, force: true });

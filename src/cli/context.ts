@@ -29,13 +29,39 @@ export interface CliOptions {
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;
 
-export function positiveInt(text: string | undefined, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} must be a positive whole number (got "${text}").`);
+/** The ranges the numeric options accept (the editor settings' ranges where there is one). */
+export const LIMITS = {
+  '--top-k': { min: 1, max: 1_000_000 },
+  '--max-tokens': { min: 1, max: 32_768 },
+  '--threads': { min: 0, max: 64 },
+  '--seq-len': { min: 1, max: 16_384 },
+  '--batch': { min: 1, max: 1024 },
+  '--seed': { min: 0, max: 2 ** 32 - 1 },
+} as const;
+
+/** A whole number in [min, max], or an error that names the option, the range and what was given. */
+export function intOption(text: string | undefined, flag: string, min: number, max: number): number {
+  const n = text !== undefined && /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = Number.isFinite(max) ? `from ${min} to ${max.toLocaleString('en-US')}` : `≥ ${min}`;
+    throw new InputError(`${flag} must be a whole number ${range} (got "${shorten(text ?? '')}").`);
+  }
   return n;
+}
+
+/** One of the options in LIMITS, or its default when not given. */
+export function limitedOption(options: CliOptions, flag: keyof typeof LIMITS, fallback?: number): number {
+  const text = (options as unknown as Record<string, string | undefined>)[flag.slice(2)];
+  if (text === undefined && fallback !== undefined) return fallback;
+  return intOption(text, flag, LIMITS[flag].min, LIMITS[flag].max);
 }
 
 export function oneTextArgument(ctx: CliContext, command: string): string {
   if (ctx.args.length !== 1) throw new InputError(`${command} takes exactly one text argument (quote it).`);
   return ctx.args[0];
+}
+
+/** Echoed user text in messages stays short (a 40 KB argument is not printed back). */
+export function shorten(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

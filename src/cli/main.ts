@@ -1,10 +1,12 @@
 // `tensorloupe` command line: the engine in-process, the same numbers as the panels.
-import { parseArgs } from 'node:util';
 import { createEngineHandlers } from '../engine/engineHandlers';
-import { defaultModelDir } from '../util/paths';
+import { defaultModelDir, packageVersion } from '../util/paths';
+import { escapeControl, escapeJsonControl } from '../util/escape';
 import { RpcError } from '../protocol/rpc';
 import { InputError } from '../engine/errors';
-import type { CliCommand, CliOptions } from './context';
+import { ortReason } from '../engine/ortErrors';
+import { LIMITS, intOption, type CliCommand } from './context';
+import { parseCli } from './options';
 import { nextTokenCommand } from './commands/nextToken';
 import { surprisalCommand } from './commands/surprisal';
 import { activationsCommand } from './commands/activations';
@@ -17,13 +19,14 @@ const USAGE = `Usage:
   tensorloupe activations [--model DIR] [--names 'blocks.*.attn.hook_pattern'] --out FILE.safetensors "text"
   tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
   tensorloupe induction   [--model DIR] [--seq-len N] [--batch N] [--seed N] [--json]
+  tensorloupe --version
 
 Options:
   --model DIR       model folder in Hugging Face layout (default: the bundled tensorloupe-code-lm)
   --top-k N         candidates to print (default 10)
-  --max-tokens N    longest input read (default 2048)
+  --max-tokens N    longest input read (default 2048, at most 32768)
   --json            machine-readable output
-  --threads N       onnxruntime intra-op threads (default: onnxruntime's choice)`;
+  --threads N       onnxruntime intra-op threads, 0 to 64 (default 0: onnxruntime's choice)`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -34,48 +37,58 @@ const COMMANDS: Record<string, CliCommand> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      'top-k': { type: 'string', default: '10' },
-      'max-tokens': { type: 'string', default: '2048' },
-      threads: { type: 'string', default: '0' },
-      json: { type: 'boolean', default: false },
-      names: { type: 'string' },
-      out: { type: 'string' },
-      'seq-len': { type: 'string' },
-      seed: { type: 'string' },
-      batch: { type: 'string' },
-      position: { type: 'string' },
-      target: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { options, positionals } = parseCli(argv);
+  if (options.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   const [command, ...args] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
-    return command || values.help ? 0 : 2;
+  if (options.help || !command) {
+    (command || options.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return command || options.help ? 0 : 2;
   }
   const run = COMMANDS[command];
-  if (!run) throw new InputError(`Unknown command "${command}".\n${USAGE}`);
+  if (!run) throw new InputError(`Unknown command "${command.slice(0, 40)}"; commands: ${Object.keys(COMMANDS).join(', ')} (see tensorloupe --help).`);
+  const threads = intOption(options.threads, '--threads', LIMITS['--threads'].min, LIMITS['--threads'].max);
   return run({
-    model: values.model ?? defaultModelDir(),
-    options: values as CliOptions,
+    model: options.model ?? defaultModelDir(),
+    options,
     args,
-    engine: createEngineHandlers({ provider: 'cpu', threads: Number(values.threads) || 0 }),
+    engine: createEngineHandlers({ provider: 'cpu', threads }),
     signal: { cancelled: false, onCancel: () => undefined },
-    out: (text) => process.stdout.write(`${text}\n`),
-    note: (text) => process.stderr.write(`note: ${text}\n`),
+    // model and token names reach the terminal escaped (a crafted vocabulary cannot clear the screen)
+    out: (text) => process.stdout.write(`${options.json ? escapeJsonControl(text) : escapeControl(text)}\n`),
+    note: (text) => process.stderr.write(`note: ${escapeControl(text)}\n`),
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = error instanceof RpcError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`tensorloupe: ${message}\n`);
-    process.exit(1);
-  },
-);
+/** One line a user can act on, whatever was thrown; names from models and files escaped. */
+function errorLine(error: unknown): string {
+  // anything not ours (a bug, a raw onnxruntime error) still loses its source paths and line breaks
+  const message = error instanceof RpcError ? `${error.code}: ${error.message}` : ortReason(error);
+  return escapeControl(message.trim());
+}
+
+/**
+ * Exits once stdout and stderr have drained. process.exit() right after a large write to a pipe
+ * dropped everything past the pipe's buffer (64 or 128 KiB of --json, with exit code 0); an empty
+ * write's callback runs after every earlier write has been handed to the OS. The explicit exit
+ * after that keeps the CLI from lingering on a handle left open (a stdin read cut short).
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  let waiting = 2;
+  const done = () => {
+    if (--waiting === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+// a reader that goes away early (`| head`) is not an error of ours
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  process.stderr.write(`tensorloupe: ${errorLine(error)}\n`);
+  exitAfterFlush(1);
+});

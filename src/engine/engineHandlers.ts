@@ -1,3 +1,4 @@
+import './telemetryOff';
 import * as ort from 'onnxruntime-node';
 import { LanguageModels } from './languageModels';
 import { LmService } from './lmService';

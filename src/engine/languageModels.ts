@@ -48,6 +48,7 @@ export class LanguageModels {
     const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
     const loaded = await createSession(folder, this.options);
     const lm = new DecoderLm(loaded.session, folder);
+    checkVocabularies(folder, lm.vocab, tokenizer.vocabSize);
     const info: ModelInfo = {
       dir: folder.dir,
       name: folder.name,
@@ -71,4 +72,19 @@ export function tokenText(model: LoadedLm, id: number): string {
     model.tokenTextCache.set(id, text);
   }
   return text;
+}
+
+/**
+ * A tokenizer far smaller than the model's vocabulary belongs to another model: every prediction
+ * past its ids decodes to empty text. Exports pad the vocabulary (GPT-2: 50,257 → 50,304) and
+ * some tokenizers add a few tokens the model lacks; only a gross mismatch is refused here, and
+ * ids past the model are refused per run (DecoderLm.checkIds).
+ */
+export function checkVocabularies(folder: ModelFolder, modelVocab: number | undefined, tokenizerVocab: number): void {
+  if (modelVocab === undefined || tokenizerVocab <= 0) return;
+  if (modelVocab > 2 * tokenizerVocab && modelVocab - tokenizerVocab > 1024) {
+    throw new ModelLoadError(
+      `${folder.name} predicts ${modelVocab.toLocaleString('en-US')} tokens but ${folder.tokenizerPath ?? 'its tokenizer.json'} has ${tokenizerVocab.toLocaleString('en-US')}: the tokenizer belongs to another model.`,
+    );
+  }
 }

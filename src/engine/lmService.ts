@@ -147,7 +147,7 @@ export class LmService {
       tokens = all.slice(0, p.maxTokens);
       truncation = {
         droppedTokens: all.length - p.maxTokens,
-        reason: `Scored the first ${p.maxTokens} of ${all.length.toLocaleString('en-US')} tokens (setting tensorloupe.maxTokens).`,
+        reason: `Scored the first ${p.maxTokens} of ${all.length.toLocaleString('en-US')} tokens (limit ${p.maxTokens}).`,
       };
     }
     const bos = model.tokenizer.bosId;

@@ -1,7 +1,9 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, readdirSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelLoadError } from './errors';
 import { formatBytes } from '../util/format';
+import { existsOrLink, openFailure } from '../util/readBounded';
+import { readModelConfig } from './modelConfig';
 
 /** The files of a model in the Hugging Face layout (transformers.js / Optimum). */
 export interface ModelFolder {
@@ -41,10 +43,15 @@ const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model_me
  */
 export function resolveModelFolder(model: string): ModelFolder {
   const target = resolve(model);
-  if (!existsSync(target)) throw new ModelLoadError(`Model not found: ${target} does not exist.`);
+  let stat: Stats;
+  try {
+    stat = statSync(target);
+  } catch (error) {
+    throw new ModelLoadError(`Model not found: ${openFailure(target, error)}.`);
+  }
   let dir: string;
   let onnxPath: string | undefined;
-  if (statSync(target).isFile()) {
+  if (!stat.isDirectory()) {
     if (!target.endsWith('.onnx')) {
       throw new ModelLoadError(`${basename(target)} is not an ONNX model: pass a model folder or a .onnx file.`);
     }
@@ -53,7 +60,8 @@ export function resolveModelFolder(model: string): ModelFolder {
     if (basename(dir) === 'onnx' && existsSync(join(dirname(dir), 'config.json'))) dir = dirname(dir);
   } else {
     dir = target;
-    onnxPath = ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsSync(p));
+    // a dangling link or a folder in a candidate's place is reported by checkOnnxFile, not skipped
+    onnxPath = ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsOrLink(p));
     if (!onnxPath) {
       const onnxDir = join(dir, 'onnx');
       const any = existsSync(onnxDir) ? readdirSync(onnxDir).find((f) => f.endsWith('.onnx')) : undefined;
@@ -65,23 +73,14 @@ export function resolveModelFolder(model: string): ModelFolder {
   }
   checkOnnxFile(onnxPath);
   const config = readConfig(dir);
-  const tokenizerPath = [join(dir, 'tokenizer.json'), join(dirname(onnxPath), 'tokenizer.json')].find((p) => existsSync(p));
-  const tokenizerConfigPath = [join(dir, 'tokenizer_config.json')].find((p) => existsSync(p));
+  const tokenizerPath = [join(dir, 'tokenizer.json'), join(dirname(onnxPath), 'tokenizer.json')].find((p) => existsOrLink(p));
+  const tokenizerConfigPath = [join(dir, 'tokenizer_config.json')].find((p) => existsOrLink(p));
   return { dir, name: basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath };
 }
 
 function readConfig(dir: string): ModelConfig {
   const path = join(dir, 'config.json');
-  if (!existsSync(path)) return {};
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new Error('not a JSON object');
-    }
-    return parsed as ModelConfig;
-  } catch (error) {
-    throw new ModelLoadError(`config.json in ${dir} is not valid JSON (${(error as Error).message}).`);
-  }
+  return existsOrLink(path) ? readModelConfig(path) : {};
 }
 
 /**
@@ -89,13 +88,26 @@ function readConfig(dir: string): ModelConfig {
  * act on instead of "Protobuf parsing failed".
  */
 export function checkOnnxFile(path: string): void {
-  const size = statSync(path).size;
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    throw new ModelLoadError(`${openFailure(path, error)}.`);
+  }
+  if (stat.isDirectory()) throw new ModelLoadError(`${path} is a folder, not an ONNX file.`);
+  if (!stat.isFile()) throw new ModelLoadError(`${path} is not a regular file (a device or a pipe); point at an .onnx file.`);
+  const size = stat.size;
   const name = basename(path);
   if (size === 0) throw new ModelLoadError(`${name} is empty (0 bytes).`);
-  const head = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(64);
+  let fd: number;
   try {
-    readSync(fd, head, 0, 16, 0);
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new ModelLoadError(`${openFailure(path, error)}.`);
+  }
+  try {
+    readSync(fd, head, 0, head.length, 0);
   } finally {
     closeSync(fd);
   }

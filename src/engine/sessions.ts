@@ -1,8 +1,10 @@
+import './telemetryOff';
 import * as ort from 'onnxruntime-node';
 import { performance } from 'node:perf_hooks';
 import { ModelLoadError } from './errors';
 import { chooseProviders, type ProviderSetting } from './executionProviders';
 import type { ModelFolder } from './modelFolder';
+import { explainOrtError, ortReason } from './ortErrors';
 
 export interface EngineOptions {
   provider: ProviderSetting;
@@ -26,7 +28,8 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
   return {
     ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
     graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
+    // errors reach the user as exceptions; onnxruntime's own log lines (coloured, with source paths) would only repeat them on stderr
+    logSeverityLevel: 4,
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
 }
@@ -51,15 +54,10 @@ export async function createSession(folder: ModelFolder, options: EngineOptions,
       };
     } catch (error) {
       lastError = error;
-      if (provider !== 'cpu') notes.push(`${provider} failed to start: ${firstLine(error)}`);
+      if (provider !== 'cpu') notes.push(`${provider} failed to start: ${ortReason(error)}`);
     }
   }
-  throw new ModelLoadError(`onnxruntime could not load ${folder.name} (${onnxPath}): ${firstLine(lastError)}`);
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0].slice(0, 400);
+  throw new ModelLoadError(`${explainOrtError(lastError, folder.name, `load ${onnxPath}`)}.`);
 }
 
 /** A small keyed cache so every panel shares one session per model and settings. */

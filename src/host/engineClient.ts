@@ -72,7 +72,8 @@ export class EngineClient {
     const child = fork(this.options.enginePath, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...allocatorEnv, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      // onnxruntime telemetry off in the engine (src/engine/telemetryOff.ts says why); last, so nothing overrides it
+      env: { ...process.env, ...allocatorEnv, ...this.options.env, ELECTRON_RUN_AS_NODE: '1', ORT_DISABLE_TELEMETRY: '1' },
       execArgv: [],
     });
     const endpoint = new RpcEndpoint<HostApi, EngineApi>(

@@ -2,6 +2,7 @@
 // Envelope: {id, inReplyTo?, body}. A call's body is {method, params}; a reply's body is
 // {ok} or {err: {code, message}}. A call can be cancelled with the `$/cancel` method, and every
 // pending call is rejected when the transport closes.
+import { escapeControl } from '../util/escape';
 
 /** A channel's API: method name → [params, result]. */
 export type ApiShape = Record<string, [unknown, unknown]>;
@@ -86,14 +87,15 @@ export function isEnvelope(value: unknown): value is Envelope {
   );
 }
 
+/** Every error crossing a channel is one line with control characters escaped: messages carry names from models and files. */
 export function toWireError(error: unknown): WireError {
-  if (error instanceof RpcError) return { code: error.code, message: error.message };
+  if (error instanceof RpcError) return { code: error.code, message: escapeControl(error.message) };
   const code =
     typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
       ? (error as { code: string }).code
       : 'InternalError';
   const message = error instanceof Error ? error.message : String(error);
-  return { code, message };
+  return { code, message: escapeControl(message) };
 }
 
 /**

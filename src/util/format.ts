@@ -1,3 +1,5 @@
+import { escapeControl } from './escape';
+
 /** 1332164 → "1,332,164" (for messages a user reads). */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -18,10 +20,5 @@ export function formatBytes(n: number): string {
 
 /** Makes whitespace and control characters in a token visible without losing what it is. */
 export function visibleToken(text: string): string {
-  return text
-    .replace(/\n/g, '⏎')
-    .replace(/\r/g, '␍')
-    .replace(/\t/g, '⇥')
-    .replace(/ /g, '·')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeControl(text.replace(/\n/g, '⏎').replace(/\r/g, '␍').replace(/\t/g, '⇥').replace(/ /g, '·'));
 }

@@ -24,3 +24,8 @@ export const DEFAULT_MODEL_NAME = 'tensorloupe-code-lm';
 export function defaultModelDir(root = packageRoot()): string {
   return join(root, 'models', DEFAULT_MODEL_NAME);
 }
+
+/** Tensorloupe's version, from its package.json. */
+export function packageVersion(root = packageRoot()): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}

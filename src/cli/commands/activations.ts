@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors';
-import { oneTextArgument, positiveInt, type CliCommand } from '../context';
+import { oneTextArgument, limitedOption, type CliCommand } from '../context';
 
 /** tensorloupe activations --out FILE.safetensors [--names GLOB[,GLOB]] "text" */
 export const activationsCommand: CliCommand = async (ctx) => {
@@ -8,7 +8,7 @@ export const activationsCommand: CliCommand = async (ctx) => {
   if (!ctx.options.out) throw new InputError('activations needs --out FILE.safetensors.');
   const names = (ctx.options.names ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const r = await ctx.engine['activations/export'](
-    { model: ctx.model, text, names, out: resolve(ctx.options.out), maxTokens: positiveInt(ctx.options['max-tokens'], '--max-tokens') },
+    { model: ctx.model, text, names, out: resolve(ctx.options.out), maxTokens: limitedOption(ctx.options, '--max-tokens') },
     ctx.signal,
   );
   if (ctx.options.json) {

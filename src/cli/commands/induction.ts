@@ -1,19 +1,12 @@
-import { positiveInt, type CliCommand } from '../context';
+import { limitedOption, type CliCommand } from '../context';
 import { InputError } from '../../engine/errors';
-
-function nonNegativeInt(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`${flag} must be a whole number ≥ 0 (got "${text}").`);
-  return n;
-}
 
 /** tensorloupe induction [--seq-len N] [--batch N] [--seed N]: per-head scores on repeated random tokens. */
 export const inductionCommand: CliCommand = async (ctx) => {
   if (ctx.args.length) throw new InputError('induction takes no text: it draws its own random tokens (see --seq-len, --batch, --seed).');
-  const seqLen = ctx.options['seq-len'] === undefined ? 50 : positiveInt(ctx.options['seq-len'], '--seq-len');
-  const batch = ctx.options.batch === undefined ? 4 : positiveInt(ctx.options.batch, '--batch');
-  const seed = nonNegativeInt(ctx.options.seed, '--seed', 0);
+  const seqLen = limitedOption(ctx.options, '--seq-len', 50);
+  const batch = limitedOption(ctx.options, '--batch', 4);
+  const seed = limitedOption(ctx.options, '--seed', 0);
   const r = await ctx.engine['induction/scan']({ model: ctx.model, seqLen, batch, seed }, ctx.signal);
   const heads = Array.from({ length: r.nLayers * r.nHeads }, (_, i) => ({
     layer: Math.floor(i / r.nHeads),

@@ -1,4 +1,5 @@
-import { positiveInt, oneTextArgument, type CliCommand } from '../context';
+import { InputError } from '../../engine/errors';
+import { intOption, limitedOption, oneTextArgument, type CliCommand } from '../context';
 import { visibleToken } from '../../util/format';
 import type { LensResult, LensTargetResult } from '../../protocol/internals';
 
@@ -41,13 +42,16 @@ function printGrid(out: (s: string) => void, r: LensResult): void {
 
 /** tensorloupe lens [--top-k N] [--position P --target TOKEN] "text": the logit-lens grid. */
 export const lensCommand: CliCommand = async (ctx) => {
-  const topK = Math.min(20, positiveInt(ctx.options['top-k'], '--top-k'));
-  const maxTokens = positiveInt(ctx.options['max-tokens'], '--max-tokens');
+  const topK = Math.min(20, limitedOption(ctx.options, '--top-k'));
+  const maxTokens = limitedOption(ctx.options, '--max-tokens');
   const text = oneTextArgument(ctx, 'lens');
+  if (ctx.options.position !== undefined && ctx.options.target === undefined) throw new InputError('--position goes with --target: it says where to trace the target token.');
+  // checked before the model runs, and again against the text's length after
+  const wanted = ctx.options.position === undefined ? undefined : intOption(ctx.options.position, '--position', 0, Infinity);
   const r = await ctx.engine['lens/get']({ model: ctx.model, text, topK, maxTokens }, ctx.signal);
   let target: (LensTargetResult & { position: number }) | undefined;
   if (ctx.options.target !== undefined) {
-    const position = ctx.options.position === undefined ? r.positions - 1 : Number(ctx.options.position);
+    const position = wanted === undefined ? r.positions - 1 : intOption(ctx.options.position, '--position', 0, r.positions - 1);
     const asId = /^#\d+$/.test(ctx.options.target) ? Number(ctx.options.target.slice(1)) : undefined;
     const t = await ctx.engine['lens/target']({ runId: r.runId, position, target: asId ?? ctx.options.target }, ctx.signal);
     target = { ...t, position };

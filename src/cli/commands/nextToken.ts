@@ -1,10 +1,10 @@
-import { positiveInt, oneTextArgument, type CliCommand } from '../context';
+import { limitedOption, oneTextArgument, type CliCommand } from '../context';
 import { visibleToken } from '../../util/format';
 
 /** tensorloupe next-token: the top-k table (or JSON) for the token after the text. */
 export const nextTokenCommand: CliCommand = async (ctx) => {
-  const topK = positiveInt(ctx.options['top-k'], '--top-k');
-  const maxTokens = positiveInt(ctx.options['max-tokens'], '--max-tokens');
+  const topK = limitedOption(ctx.options, '--top-k');
+  const maxTokens = limitedOption(ctx.options, '--max-tokens');
   const text = oneTextArgument(ctx, 'next-token');
   const r = await ctx.engine['lm/nextToken']({ model: ctx.model, text, topK, maxTokens }, ctx.signal);
   const next = r.next.slice(0, topK);

@@ -5,7 +5,8 @@ export type InstrumentErrorCode =
   | 'MODEL_TRUNCATED'
   | 'EXTERNAL_DATA_MISSING'
   | 'HOOK_UNKNOWN'
-  | 'RECOMPUTE_UNSUPPORTED';
+  | 'RECOMPUTE_UNSUPPORTED'
+  | 'CACHE_UNWRITABLE';
 
 export class InstrumentError extends Error {
   readonly code: InstrumentErrorCode;

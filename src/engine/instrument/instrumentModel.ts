@@ -1,13 +1,14 @@
 /** instrumentModel: find attention maps and the residual stream in an unmodified ONNX export and
  * write (once, cached by the model's hash) a graph that exposes them as outputs. */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildGraphIndex } from './graphIndex.js';
 import { detectSoftmaxAttention } from './detectSoftmax.js';
 import { detectFusedAttention } from './detectFused.js';
 import { detectResidualStream } from './detectResidual.js';
 import { buildHooks } from './buildHooks.js';
-import { decodeModel, modelKey, readModelBytes } from './modelFile.js';
+import { EXTERNAL_DATA_FILE, decodeModel, modelKey, readModelBytes } from './modelFile.js';
 import { writeInstrumented } from './writeInstrumented.js';
 import { graphInputsOf, readConfigHints } from './modelInfo.js';
 import { dimsOf } from './tensorData.js';
@@ -35,28 +36,57 @@ function headsFromShape(g: GraphIndex, hooks: HookInfo[]): number | undefined {
   return undefined;
 }
 
+/** result.json: the result, the version that wrote it and the hash of the graph file beside it */
+type CacheRecord = InstrumentResult & { version: number; graphSha256: string };
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The cached graph is there and is the one the record was written for (a few hundred KB to hash). */
+async function graphIntact(record: CacheRecord): Promise<boolean> {
+  if (typeof record.instrumentedPath !== 'string' || typeof record.graphSha256 !== 'string' || !Array.isArray(record.hooks)) return false;
+  const bytes = await readFile(record.instrumentedPath).catch(() => undefined);
+  return bytes !== undefined && sha256(bytes) === record.graphSha256;
+}
+
+/**
+ * The file the instrumented graph reads its weights from. onnxruntime refuses external data that
+ * resolves outside the folder it is given, symlinks included, so a model.onnx that is a link into
+ * the Hugging Face cache's ../blobs/<sha> is read through its real path (folder blobs/, file
+ * <sha>). A model with external data files beside it keeps its own path: those files are
+ * named relative to it.
+ */
+async function weightsFile(path: string): Promise<string> {
+  const real = await realpath(path).catch(() => path);
+  if (real === path) return path;
+  const beside = await readdir(dirname(path)).catch(() => [] as string[]);
+  return beside.some((f) => EXTERNAL_DATA_FILE.test(f)) ? path : real;
+}
+
 export async function instrumentModel(userModelPath: string, cacheDir: string): Promise<InstrumentResult> {
   const t0 = performance.now();
   // absolute, so the engine may change directory later without losing the external data folder
-  const modelPath = resolve(userModelPath);
+  const givenPath = resolve(userModelPath);
+  const modelPath = await weightsFile(givenPath);
   const { key: hash, bytes: readBytes } = await modelKey(modelPath);
   const outDir = join(cacheDir, hash.slice(0, 32));
   const resultPath = join(outDir, 'result.json');
-  const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as InstrumentResult & { version: number }).catch(() => undefined);
-  if (cached && cached.version === INSTRUMENT_VERSION && cached.modelHash === hash) {
-    const { version: _v, ...rest } = cached;
+  const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as CacheRecord).catch(() => undefined);
+  // a damaged cache (a truncated or edited graph, a half-written record) is rebuilt, not trusted
+  if (cached && cached.version === INSTRUMENT_VERSION && cached.modelHash === hash && (await graphIntact(cached))) {
+    const { version: _v, graphSha256: _g, ...rest } = cached;
     void _v;
+    void _g;
     return { ...rest, externalDataDir: dirname(modelPath), timing: { ms: performance.now() - t0, cached: true } };
   }
   const bytes = readBytes ?? (await readModelBytes(modelPath));
-  const model = decodeModel(modelPath, bytes);
+  const model = decodeModel(givenPath, bytes);
   const g = buildGraphIndex(model.graph ?? {});
   const softmax = detectSoftmaxAttention(g);
   const fused = detectFusedAttention(g);
   const attentionNodes = new Set([...softmax.map((s) => s.node), ...fused.map((f) => f.node)]);
   const stream = detectResidualStream(g, attentionNodes);
   const plan = buildHooks(softmax, fused, stream);
-  const hints = await readConfigHints(modelPath);
+  const hints = await readConfigHints(givenPath); // config.json sits beside the link, not beside the blob
   const constants = Object.assign({}, ...fused.map((f) => f.constants)) as InstrumentResult['constants'];
   const outputs = plan.hooks.flatMap((h) => (h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName]))
     .filter((n) => !(n in constants) && !g.initializers.has(n));
@@ -105,7 +135,8 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   result.timing.ms = performance.now() - t0;
   // written last and atomically: its presence means the graph file beside it is complete
   const tmp = `${resultPath}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ version: INSTRUMENT_VERSION, ...result }));
+  const graphSha256 = sha256(await readFile(instrumentedPath));
+  await writeFile(tmp, JSON.stringify({ version: INSTRUMENT_VERSION, graphSha256, ...result } satisfies CacheRecord));
   await rename(tmp, resultPath);
   return result;
 }

@@ -5,6 +5,10 @@ import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { InstrumentError } from './errors.js';
+import { openFailure } from '../../util/readBounded';
+
+/** Names of external data files beside a model (model.onnx_data, model.onnx.data, weights.data). */
+export const EXTERNAL_DATA_FILE = /\.onnx[._]data$|\.data$/;
 
 export interface LoadedModel {
   path: string;
@@ -17,8 +21,11 @@ export async function readModelBytes(path: string): Promise<Buffer> {
     return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InstrumentError('MODEL_NOT_FOUND', `${path} does not exist; pick a model folder with onnx/model.onnx`);
-    throw new InstrumentError('MODEL_UNREADABLE', `${path} could not be read (${code ?? String(e)})`);
+    if (code === 'ENOENT') throw new InstrumentError('MODEL_NOT_FOUND', `${openFailure(path, e)}; pick a model folder with onnx/model.onnx`);
+    if (code === 'ERR_FS_FILE_TOO_LARGE') {
+      throw new InstrumentError('MODEL_UNREADABLE', `${path} is larger than the 2 GB Node reads in one piece: export the model with its weights as external data (model.onnx_data)`);
+    }
+    throw new InstrumentError('MODEL_UNREADABLE', openFailure(path, e));
   }
 }
 
@@ -70,10 +77,12 @@ export async function modelKey(path: string, fullHashMaxBytes = FULL_HASH_MAX_BY
     bytes = await readModelBytes(path);
     h.update(bytes);
   } else await fastKey(path, h);
+  // the graph names its weights' file, so one model under two file names (a copy, a cache blob) gets two entries
+  h.update(`\nname:${basename(path)}`);
   const dir = dirname(path);
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const f of entries.sort()) {
-    if (!/\.onnx[._]data$|\.data$/.test(f)) continue;
+    if (!EXTERNAL_DATA_FILE.test(f)) continue;
     const s = await stat(join(dir, f));
     h.update(`\n${f}:${s.size}:${s.mtimeMs}`);
   }

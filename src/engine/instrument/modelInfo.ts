@@ -1,5 +1,5 @@
 /** Small facts about a model besides its graph: declared inputs, and hints from config.json. */
-import { readFile } from 'node:fs/promises';
+import { MAX_CONFIG_BYTES, readBoundedText } from '../../util/readBounded';
 import { dirname, join } from 'node:path';
 import type { GraphIndex } from './graphIndex.js';
 import { toNumber } from './graphIndex.js';
@@ -21,7 +21,12 @@ export interface ConfigHints {
 /** config.json beside the .onnx or one folder up (the Hugging Face layout keeps it above onnx/) */
 export async function readConfigHints(modelPath: string): Promise<ConfigHints> {
   for (const dir of [dirname(modelPath), dirname(dirname(modelPath))]) {
-    const text = await readFile(join(dir, 'config.json'), 'utf8').catch(() => undefined);
+    let text: string | undefined;
+    try {
+      text = readBoundedText(join(dir, 'config.json'), MAX_CONFIG_BYTES, (m) => new Error(m)); // hints only: a bad file gives none
+    } catch {
+      text = undefined;
+    }
     if (!text) continue;
     try {
       const c = JSON.parse(text) as Record<string, unknown>;

@@ -11,6 +11,12 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { GraphIndex } from './graphIndex.js';
+import { InstrumentError } from './errors.js';
+
+function cacheFailure(error: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', ENOTDIR: 'a part of the path is a file', EROFS: 'read-only file system', ENOSPC: 'the disk is full' };
+  return (error.code && known[error.code]) ?? error.code ?? error.message;
+}
 
 /** weights smaller than this stay inline (constants, biases: cheap, and keeps the graph self-describing) */
 const EXTERNALISE_MIN_BYTES = 1024;
@@ -58,10 +64,14 @@ export async function writeInstrumented(req: WriteRequest): Promise<string> {
   }
   externalise(model, req.bytes, basename(req.modelPath));
   const encoded = onnx.ModelProto.encode(model).finish();
-  await mkdir(req.outDir, { recursive: true });
+  await mkdir(req.outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new InstrumentError('CACHE_UNWRITABLE', `Cannot create the instrumentation cache ${req.outDir} (${cacheFailure(error)}): set XDG_CACHE_HOME to a writable folder.`);
+  });
   const target = join(req.outDir, 'model.onnx');
   const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, encoded);
+  await writeFile(tmp, encoded).catch((error: NodeJS.ErrnoException) => {
+    throw new InstrumentError('CACHE_UNWRITABLE', `Cannot write the instrumentation cache ${req.outDir} (${cacheFailure(error)}): set XDG_CACHE_HOME to a writable folder.`);
+  });
   await rename(tmp, target); // atomic: a second engine never sees half a file
   return target;
 }

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { existsSync } from 'node:fs';
+import { resolveHooks } from '../instrument/hookNames';
 import { writeSafetensors } from '../safetensors';
 import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
@@ -19,14 +20,20 @@ export function exportHandlers(ctx: InternalsContext): InternalsHandlers<'activa
     'activations/export': async (p): Promise<ExportResult> => {
       const t0 = performance.now();
       if (!p.out.endsWith('.safetensors')) throw new InputError(`The output file must end in .safetensors (got ${p.out}).`);
-      if (!existsSync(dirname(p.out))) throw new InputError(`The folder ${dirname(p.out)} does not exist.`);
+      checkWritable(p.out);
       const m = await ctx.instrumented.load(p.model);
       const { tokens, truncation } = fitToContext(m.base.tokenizer.encode(p.text), Math.min(p.maxTokens, m.base.lm.contextLength), m.base.tokenizer.bosId);
       const ids = tokens.map((t) => t.id);
       const names = p.names.length > 0 ? p.names : m.result.hooks.map((h) => h.name);
+      // a glob may match nothing on its own, but an export of nothing is a mistake: say what there is, write nothing
+      if (resolveHooks(m.result, names).length === 0) {
+        throw new InputError(`No activation of ${m.base.folder.name} matches ${names.join(', ')}; available: ${namePatterns(m.result.hooks.map((h) => h.name))}.`);
+      }
       const acts = await ctx.instrumented.run(m, ids, names);
       const ordered = new Map([...acts.entries()].sort(([a], [b]) => hookOrder(a) - hookOrder(b) || a.localeCompare(b)));
-      await writeSafetensors(p.out, ordered, {
+      // written beside the target and renamed: a failed write leaves no half file and keeps an older one
+      const tmp = `${p.out}.${process.pid}.tmp`;
+      await writeSafetensors(tmp, ordered, {
         format: 'pt',
         model: m.base.folder.name,
         model_sha256: m.result.modelHash,
@@ -34,7 +41,12 @@ export function exportHandlers(ctx: InternalsContext): InternalsHandlers<'activa
         text_sha256: createHash('sha256').update(p.text).digest('hex'),
         ...(truncation ? { truncation: truncation.reason } : {}),
         producer: 'tensorloupe',
-      });
+      })
+        .then(() => rename(tmp, p.out))
+        .catch((error: unknown) => {
+          rmSync(tmp, { force: true });
+          throw new InputError(`Could not write ${p.out} (${writeFailure(error)}).`);
+        });
       return {
         out: p.out,
         tensors: [...ordered.entries()].map(([name, t]) => ({ name, shape: t.dims })),
@@ -52,4 +64,44 @@ function hookOrder(name: string): number {
   if (!m) return 1e9;
   const within = ['hook_resid_pre', 'attn.hook_pattern', 'hook_resid_mid', 'hook_resid_post'].indexOf(m[2]);
   return Number(m[1]) * 10 + (within === -1 ? 9 : within);
+}
+
+/** Fails before the model runs when the output cannot be written: its folder is missing or read-only, or it is a folder. */
+function checkWritable(out: string): void {
+  const dir = dirname(out);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new InputError(`Cannot write ${out}: the folder ${dir} does not exist.`);
+  }
+  if (!isDir) throw new InputError(`Cannot write ${out}: ${dir} is a file, not a folder.`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`Cannot write ${out}: the folder ${dir} is not writable.`);
+  }
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`Cannot write ${out}: it is a folder.`);
+}
+
+/** Hook names with the layer number folded: `blocks.*.hook_resid_pre (layers 0-3)`. */
+export function namePatterns(names: string[]): string {
+  const layers = new Map<string, number[]>();
+  for (const name of names) {
+    const m = /^blocks\.(\d+)\.(.+)$/.exec(name);
+    const key = m ? `blocks.*.${m[2]}` : name;
+    const list = layers.get(key) ?? [];
+    if (m) list.push(Number(m[1]));
+    layers.set(key, list);
+  }
+  if (layers.size === 0) return 'none (no hooks were found in this graph)';
+  return [...layers.entries()]
+    .map(([key, ls]) => (ls.length ? `${key} (layers ${Math.min(...ls)}-${Math.max(...ls)})` : key))
+    .join(', ');
+}
+
+function writeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', ENOSPC: 'the disk is full', EROFS: 'the file system is read-only', EDQUOT: 'over the disk quota', ENOENT: 'the file system refused to create it' };
+  return (code && known[code]) ?? code ?? String(error);
 }

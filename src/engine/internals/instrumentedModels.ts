@@ -10,6 +10,9 @@ import type { LanguageModels, LoadedLm } from '../languageModels';
 import type { InstrumentResult } from '../instrument/types';
 import type { InternalsInfo } from '../../protocol/internals';
 import { ModelLoadError } from '../errors';
+import { explainOrtError } from '../ortErrors';
+import { RpcError } from '../../protocol/rpc';
+import { InstrumentError } from '../instrument/errors';
 
 /** Where instrumented copies go when the host does not say (CLI, tests). */
 export function defaultCacheDir(): string {
@@ -67,7 +70,8 @@ export class InstrumentedModels {
 
   /** One forward pass over `ids` (batch 1) returning only the named hooks (globs allowed). */
   async run(m: InstrumentedLm, ids: number[], names: string[]): Promise<Activations> {
-    return fetchActivations(await this.sessionFor(m, names), m.result, textFeeds(m.result.inputs, ids), names);
+    m.base.lm.checkIds(ids);
+    return fetchActivations(await this.sessionFor(m, names), m.result, textFeeds(m.result.inputs, ids), names).catch(ortFailure(m));
   }
 
   /**
@@ -83,6 +87,7 @@ export class InstrumentedModels {
       await onChunk(await this.run(m, ids, names), 0, ids.length);
       return;
     }
+    m.base.lm.checkIds(ids);
     const session = await this.sessionFor(m, names);
     const outputs = outputsFor(m.result, names);
     const presentOf = (input: string) => input.replace('past_key_values', 'present');
@@ -91,7 +96,7 @@ export class InstrumentedModels {
       const end = Math.min(ids.length, start + chunk);
       const feeds = { ...textFeeds(m.result.inputs, ids.slice(start, end)), ...past };
       overrideForPast(feeds, start, end);
-      const fetched = await session.run(feeds, [...outputs, ...pastInputs.map((i) => presentOf(i.name))]);
+      const fetched = await session.run(feeds, [...outputs, ...pastInputs.map((i) => presentOf(i.name))]).catch(ortFailure(m));
       const acts: Activations = new Map();
       for (const h of hooks) acts.set(h.name, toDense(fetched[h.onnxName]));
       past = Object.fromEntries(pastInputs.map((i) => [i.name, fetched[presentOf(i.name)]]));
@@ -110,11 +115,20 @@ export class InstrumentedModels {
         { ...sessionOptions(this.threads), enableCpuMemArena: false },
         names,
       );
+      s = s.catch(ortFailure(m));
       s.catch(() => m.sessions.delete(key));
       m.sessions.set(key, s);
     }
     return s;
   }
+}
+
+/** onnxruntime's failures as one line naming the model; our own errors pass through as they are. */
+function ortFailure(m: InstrumentedLm): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof RpcError || error instanceof InstrumentError) throw error;
+    throw new ModelLoadError(`${explainOrtError(error, m.base.folder.name)}.`);
+  };
 }
 
 /** attention_mask and position_ids of a chunk that follows `start` cached positions. */

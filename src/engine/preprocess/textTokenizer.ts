@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenizerError } from '../errors';
+import { MAX_CONFIG_BYTES, MAX_TOKENIZER_BYTES, readBoundedText } from '../../util/readBounded';
 import type { TokenInfo } from '../../protocol/engine';
 
 interface TokenizerJson {
@@ -19,30 +20,44 @@ export class TextTokenizer {
   private readonly specialIds: Set<number>;
   private readonly addedContent = new Map<number, string>();
   readonly bosId: number | undefined;
+  private readonly path: string;
+  /** one past the largest token id the tokenizer knows */
+  readonly vocabSize: number;
 
   constructor(tokenizerPath: string, tokenizerConfigPath?: string) {
-    let json: TokenizerJson;
-    let config: Record<string, unknown> = {};
-    try {
-      json = JSON.parse(readFileSync(tokenizerPath, 'utf8')) as TokenizerJson;
-      if (tokenizerConfigPath) config = JSON.parse(readFileSync(tokenizerConfigPath, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new TokenizerError(`Cannot read ${tokenizerPath}: ${(error as Error).message}`);
-    }
+    const json = readJsonObject(tokenizerPath, MAX_TOKENIZER_BYTES) as TokenizerJson;
+    const config = tokenizerConfigPath ? readJsonObject(tokenizerConfigPath, MAX_CONFIG_BYTES) : {};
+    checkAddedTokens(tokenizerPath, json.added_tokens);
+    if (tokenizerConfigPath) checkAddedTokensDecoder(tokenizerConfigPath, config.added_tokens_decoder);
+    checkModelSection(tokenizerPath, (json as { model?: unknown }).model);
+    this.path = tokenizerPath;
     try {
       this.tokenizer = new Tokenizer(json, config);
+      this.tokenizer.encode(''); // some broken sections (post_processor) fail only when used
     } catch (error) {
-      throw new TokenizerError(`tokenizer.json could not be loaded (${(error as Error).message}).`);
+      // the library reads both files; its message says which key, we say which files
+      const files = tokenizerConfigPath ? `${tokenizerPath} (with ${basename(tokenizerConfigPath)})` : tokenizerPath;
+      throw new TokenizerError(`${files} could not be loaded as a tokenizer (${(error as Error).message}).`);
     }
     this.byteLevel = json.decoder?.type === 'ByteLevel';
     this.specialIds = new Set((json.added_tokens ?? []).filter((t) => t.special).map((t) => t.id));
     for (const t of json.added_tokens ?? []) this.addedContent.set(t.id, t.content);
+    // ids run 0..n-1 with added tokens; the largest id bounds what encode can return
+    let maxId = -1;
+    for (const id of this.tokenizer.get_vocab(true).values()) if (id > maxId) maxId = id;
+    for (const id of this.addedContent.keys()) if (id > maxId) maxId = id;
+    this.vocabSize = maxId + 1;
     const probe = this.tokenizer.encode('');
     this.bosId = probe.ids.length > 0 && this.specialIds.has(probe.ids[0]) ? probe.ids[0] : undefined;
   }
 
   encode(text: string): TokenInfo[] {
-    const enc = this.tokenizer.encode(text);
+    let enc: ReturnType<Tokenizer['encode']>;
+    try {
+      enc = this.tokenizer.encode(text);
+    } catch (error) {
+      throw new TokenizerError(`${this.path} could not encode the text (${(error as Error).message}).`);
+    }
     const offsets = this.byteLevel ? this.byteLevelOffsets(text, enc.ids, enc.tokens) : this.decodeOffsets(text, enc.ids);
     return enc.ids.map((id, i) => ({
       id,
@@ -109,6 +124,63 @@ export class TextTokenizer {
       prevLen = len;
     }
     return out;
+  }
+}
+
+/** A JSON file that must hold an object, read with a size bound; errors name the file. */
+function readJsonObject(path: string, maxBytes: number): Record<string, unknown> {
+  const text = readBoundedText(path, maxBytes, (m) => new TokenizerError(m));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new TokenizerError(`${path} is not valid JSON (${(error as Error).message}).`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TokenizerError(`${path} must hold a JSON object.`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Special tokens' ids index the logits: −1 would read the last row, 1.5 nothing. */
+function checkAddedTokens(path: string, added: unknown): void {
+  if (added === undefined) return;
+  if (!Array.isArray(added)) throw new TokenizerError(`${path}: added_tokens must be a list.`);
+  for (const t of added as { id?: unknown; content?: unknown }[]) {
+    const id = t?.id;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= 2 ** 24) {
+      const content = typeof t?.content === 'string' ? ` "${t.content.slice(0, 40)}"` : '';
+      throw new TokenizerError(`${path}: added token${content} has id ${JSON.stringify(id) ?? 'missing'}; ids must be whole numbers ≥ 0.`);
+    }
+    if (typeof t.content !== 'string') throw new TokenizerError(`${path}: added token ${id} has no text (its content is not a string).`);
+  }
+}
+
+/** tokenizer_config.json keys its added tokens by id: "-1" would name the last logits row. */
+function checkAddedTokensDecoder(path: string, decoder: unknown): void {
+  if (decoder === undefined || decoder === null) return;
+  if (typeof decoder !== 'object' || Array.isArray(decoder)) throw new TokenizerError(`${path}: added_tokens_decoder must map ids to tokens.`);
+  for (const key of Object.keys(decoder)) {
+    if (!/^\d+$/.test(key) || Number(key) >= 2 ** 24) throw new TokenizerError(`${path}: added_tokens_decoder has the id "${key.slice(0, 40)}"; ids must be whole numbers ≥ 0.`);
+  }
+}
+
+/**
+ * The parts of the model section the tokenizer library trusts without checking: a BPE or
+ * WordPiece vocabulary maps strings to whole-number ids, and merges are "a b" strings or [a, b]
+ * pairs (anything else failed inside the library as "x.split is not a function").
+ */
+function checkModelSection(path: string, model: unknown): void {
+  if (typeof model !== 'object' || model === null) throw new TokenizerError(`${path} has no "model" section.`);
+  const m = model as { type?: unknown; vocab?: unknown; merges?: unknown };
+  if (m.type === 'BPE' || m.type === 'WordPiece' || m.type === 'WordLevel') {
+    if (typeof m.vocab !== 'object' || m.vocab === null || Array.isArray(m.vocab)) throw new TokenizerError(`${path}: model.vocab must map token texts to ids.`);
+    for (const [text, id] of Object.entries(m.vocab)) {
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerError(`${path}: model.vocab gives "${text.slice(0, 40)}" the id ${JSON.stringify(id)?.slice(0, 40)}; ids must be whole numbers ≥ 0.`);
+    }
+  }
+  if (m.type === 'BPE' && m.merges !== undefined) {
+    if (!Array.isArray(m.merges)) throw new TokenizerError(`${path}: model.merges must be a list.`);
+    const bad = m.merges.findIndex((x) => !(typeof x === 'string' || (Array.isArray(x) && x.length === 2 && x.every((p) => typeof p === 'string'))));
+    if (bad >= 0) throw new TokenizerError(`${path}: model.merges[${bad}] must be "a b" or ["a", "b"] (got ${JSON.stringify(m.merges[bad])?.slice(0, 40)}).`);
   }
 }
 

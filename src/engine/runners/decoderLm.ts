@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { ModelLoadError, InputError } from '../errors';
 import { contextLengthOf, type ModelFolder } from '../modelFolder';
 import { float16ToFloat32 } from '../../util/float16';
+import { explainOrtError } from '../ortErrors';
 
 type FloatType = 'float32' | 'float16';
 
@@ -37,6 +38,9 @@ export class DecoderLm {
   private readonly inputNames: Set<string>;
   private readonly pasts: PastSpec[];
   readonly nLayers: number;
+  /** rows of the logits (the graph's last logits dimension, else config.json's vocab_size); undefined when neither says */
+  readonly vocab: number | undefined;
+  private readonly name: string;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -67,7 +71,7 @@ export class DecoderLm {
       if (md?.type === 'float16') floatType = 'float16';
       const kvHeads = typeof md?.shape[1] === 'number' ? md.shape[1] : heads;
       const headDim = typeof md?.shape[3] === 'number' ? md.shape[3] : headDimFromConfig;
-      if (!kvHeads || !headDim) {
+      if (!kvHeads || !headDim || !Number.isInteger(kvHeads) || !Number.isInteger(headDim)) {
         throw new ModelLoadError(`${folder.name}: cannot tell the shape of ${name}; add num_key_value_heads and head_dim to config.json.`);
       }
       this.pasts.push({ name, presentName: `present.${m[1]}.${m[2]}`, kvHeads, headDim });
@@ -76,6 +80,22 @@ export class DecoderLm {
     this.nLayers = cfg.n_layer ?? cfg.num_hidden_layers ?? this.pasts.length / 2;
     const ctx = contextLengthOf(cfg);
     this.contextLength = ctx ?? 2048;
+    this.name = folder.name;
+    const logitsMeta = session.outputMetadata.find((m) => m.name === 'logits') as ort.InferenceSession.TensorValueMetadata | undefined;
+    const last = logitsMeta?.isTensor ? logitsMeta.shape[logitsMeta.shape.length - 1] : undefined;
+    this.vocab = typeof last === 'number' && last > 0 ? last : cfg.vocab_size;
+  }
+
+  /**
+   * Token ids index the embedding: one past it failed deep in onnxruntime ("indices element out
+   * of data bounds"). Say which id, and that the tokenizer does not belong to the model.
+   */
+  checkIds(ids: readonly number[]): void {
+    if (this.vocab === undefined) return;
+    const bad = ids.find((id) => id >= this.vocab! || id < 0);
+    if (bad !== undefined) {
+      throw new ModelLoadError(`Token id ${bad} is outside ${this.name}'s vocabulary of ${this.vocab.toLocaleString('en-US')}: its tokenizer.json and its model do not belong together.`);
+    }
   }
 
   get hasKvCache(): boolean {
@@ -102,6 +122,7 @@ export class DecoderLm {
     if (pastLength + ids.length > this.contextLength) {
       throw new InputError(`${pastLength + ids.length} tokens exceed the model's context of ${this.contextLength}.`);
     }
+    this.checkIds(ids);
     const seq = ids.length;
     const feeds: Record<string, ort.Tensor> = {};
     feeds.input_ids = this.intTensor(ids, [1, seq]); // [batch, seq]
@@ -122,10 +143,13 @@ export class DecoderLm {
       }
     }
     const fetches = ['logits', ...(withPresent ? this.pasts.map((p) => p.presentName) : [])];
-    const out = await this.session.run(feeds, fetches);
+    const out = await this.session.run(feeds, fetches).catch((error: unknown) => {
+      throw new ModelLoadError(`${explainOrtError(error, this.name)}.`);
+    });
     const logitsTensor = out.logits; // [batch, seq, vocab]
     const vocab = Number(logitsTensor.dims[logitsTensor.dims.length - 1]);
     const logits = toFloat32(logitsTensor);
+    checkFinite(logits, vocab, this.name);
     const present: KvCache = new Map();
     if (withPresent) for (const p of this.pasts) present.set(p.name, out[p.presentName]);
     return { logits, vocab, present };
@@ -139,6 +163,15 @@ export class DecoderLm {
   private emptyPast(p: PastSpec): ort.Tensor {
     const dims = [1, p.kvHeads, 0, p.headDim];
     return this.dtype === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
+  }
+}
+
+/** A broken export or weights give NaN/Inf logits, which would print as a table of NaN; refuse them. */
+function checkFinite(logits: Float32Array, vocab: number, name: string): void {
+  for (let i = 0; i < logits.length; i++) {
+    if (!Number.isFinite(logits[i])) {
+      throw new ModelLoadError(`${name} produced NaN or infinite logits (${logits[i]} at position ${Math.floor(i / vocab)}, token ${i % vocab}): its weights or its export are broken.`);
+    }
   }
 }
 

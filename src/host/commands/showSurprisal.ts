@@ -14,7 +14,8 @@ export async function showSurprisal(context: vscode.ExtensionContext, engine: En
       engine.call('lm/surprisal', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, alternatives: 5 }, cancel),
     );
     view.show(source.editor, source.offset, result);
-    const notes = [result.truncation?.reason, result.window ? `Longer than the model's context: scored in ${result.window.count} overlapping windows.` : undefined].filter(Boolean);
+    // the engine's reason names no control: here the limit is a setting (in the CLI it is --max-tokens)
+    const notes = [result.truncation ? `${result.truncation.reason} The setting tensorloupe.maxTokens sets the limit.` : undefined, result.window ? `Longer than the model's context: scored in ${result.window.count} overlapping windows.` : undefined].filter(Boolean);
     if (notes.length > 0) void vscode.window.showInformationMessage(`Tensorloupe: ${notes.join(' ')}`);
   } catch (error) {
     if ((error as { code?: string }).code === 'Cancelled') return;
