@@ -13,14 +13,15 @@
 // one platform's binaries. vsce packs the stage with the project's .vscodeignore, plus the
 // packages onnxruntime-node needs only to install (see RUNTIME_PACKAGES).
 //
-// README links: package.json has no repository (the project is not published anywhere), so vsce
-// is told not to rewrite the README's relative links into repository URLs. They stay relative
-// and resolve inside the installed extension, where VS Code's extension page shows the README;
-// the screenshots it shows are packed for that. Publishing to a Marketplace would need absolute
-// image URLs: add a real `repository` to package.json, or pass vsce `--baseImagesUrl`.
+// README: package.json names no repository (the project is published nowhere), so vsce is told
+// not to rewrite the README's relative links into repository URLs. VS Code shows the README on the
+// extension's page in a webview that loads no files of the extension (and allows https: and data:
+// images only), so the packed README carries its screenshots as data: URIs (packedReadme) and the
+// PNG files themselves stay out. Publishing to a Marketplace would instead want https image URLs:
+// add a real `repository` to package.json, or pass vsce `--baseImagesUrl`.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVSIX } from '@vscode/vsce';
 
@@ -115,12 +116,28 @@ function packageName(dir) {
   return parts[at + 1].startsWith('@') ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
 }
 
+const IMAGE_TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+
+/** README.md with every relative image link replaced by a data: URI of the image. */
+function packedReadme() {
+  const text = readFileSync(join(root, 'README.md'), 'utf8');
+  return text.replace(/(!\[[^\]]*\]\()([^)\s]+)((?:\s+"[^"]*")?\))/g, (all, open, link, close) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('#')) return all;
+    const type = IMAGE_TYPES[extname(link).toLowerCase()];
+    if (!type) fail(`README.md: image ${link} is not PNG, JPEG, GIF or WebP, the kinds VS Code shows from a data: URI`);
+    const file = join(root, decodeURI(link));
+    if (!existsSync(file)) fail(`README.md: image ${link} does not exist`);
+    return `${open}data:${type};base64,${readFileSync(file).toString('base64')}${close}`;
+  });
+}
+
 function stage(target, stageDir, distDir, packages) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   for (const field of CHECKOUT_ONLY_FIELDS) delete manifest[field];
   mkdirSync(stageDir, { recursive: true });
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const file of ['README.md', 'LICENSE']) place(join(root, file), join(stageDir, file));
+  writeFileSync(join(stageDir, 'README.md'), packedReadme());
+  place(join(root, 'LICENSE'), join(stageDir, 'LICENSE'));
   placeTree(join(root, 'media'), join(stageDir, 'media'));
   // models/train holds the training scripts and, after `npm run models`, their data: never shipped.
   placeTree(join(root, 'models'), join(stageDir, 'models'), (p) => p === 'train');

@@ -51,8 +51,6 @@ test('the linux-x64 VSIX holds what the extension loads at run time', () => {
     ext('dist/engine.js'),
     ...builtBundles().map(ext),
     ...['panel.css', 'internals.css', 'icon.svg'].map((f) => ext(`media/${f}`)),
-    // the README's screenshots, shown on the extension's page in VS Code (its links stay relative)
-    ...[...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\((media\/[^)]+)\)/g)].map((m) => ext(m[1])),
     ...bundledTextModels().flatMap((name) => ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map((f) => ext(`models/${name}/${f}`))),
     ...['package.json', 'dist/index.js', 'dist/binding.js', 'dist/backend.js', 'dist/version.js'].map((f) => ext(`${ORT}/${f}`)),
     ext(`${ORT}/bin/napi-v6/linux/x64/onnxruntime_binding.node`),
@@ -65,6 +63,17 @@ test('the linux-x64 VSIX holds what the extension loads at run time', () => {
   assert.deepEqual(missing, [], `missing from ${vsix}`);
   assert.equal(manifest.scripts, undefined, 'the packed package.json carries no npm scripts');
   assert.match(zipEntryData(zip, entries.find((e) => e.name === 'extension.vsixmanifest')!).toString('utf8'), /TargetPlatform="linux-x64"/);
+  // VS Code's extension page loads no files of the extension: the packed README carries its
+  // screenshots as data: URIs, the same bytes as the checkout's media files.
+  const readme = zipEntryData(zip, entries.find((e) => e.name === ext('readme.md'))!).toString('utf8');
+  const shots = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/!\[([^\]]*)\]\((media\/[^)]+\.png)\)/g)];
+  assert.ok(shots.length >= 3, 'the checkout README shows screenshots');
+  for (const [, alt, file] of shots) {
+    const inlined = readme.match(new RegExp(`!\\[${alt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]\\(data:image/png;base64,([A-Za-z0-9+/=]+)\\)`));
+    assert.ok(inlined, `packed README inlines ${file}`);
+    assert.ok(Buffer.from(inlined[1], 'base64').equals(readFileSync(join(ROOT, file))), `${file}: inlined bytes are the file's`);
+  }
+  assert.doesNotMatch(readme, /!\[[^\]]*\]\((?!data:|https:)/, 'no image link the extension page cannot load');
   // The packed binaries are the checkout's, byte for byte.
   for (const file of ['onnxruntime_binding.node', 'libonnxruntime.so.1']) {
     const entry = entries.find((e) => e.name === ext(`${ORT}/bin/napi-v6/linux/x64/${file}`))!;
