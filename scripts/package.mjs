@@ -71,8 +71,8 @@ function missingBinaries(target) {
   const dir = join(ORT_BIN, TARGETS[target]);
   if (existsSync(join(root, dir, 'onnxruntime_binding.node'))) return undefined;
   const { version } = JSON.parse(readFileSync(join(root, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8'));
-  const why = target === 'darwin-x64' ? ' (onnxruntime publishes no Intel-macOS builds after 1.23)' : '';
-  return `onnxruntime-node ${version} has no ${TARGETS[target]} binaries (${dir}/onnxruntime_binding.node is missing)${why}, so a ${target} VSIX could not run`;
+  const why = target === 'darwin-x64' ? '; onnxruntime publishes no Intel-macOS builds after 1.23' : '';
+  return `onnxruntime-node ${version} has no ${TARGETS[target]} binaries (${dir}/onnxruntime_binding.node is missing${why}), so a ${target} VSIX could not run`;
 }
 
 function run(command, args, options = {}) {
