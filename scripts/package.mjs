@@ -165,6 +165,7 @@ function stage(target, stageDir, distDir, packages) {
 
 async function main() {
   const { targets: asked, explicit, outDir } = parseArgs(process.argv.slice(2));
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) fail(`--out-dir ${JSON.stringify(outDir)} is not a folder`);
   const targets = [];
   for (const target of explicit ? asked : Object.keys(TARGETS)) {
     const missing = missingBinaries(target);
@@ -194,4 +195,8 @@ async function main() {
   }
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
