@@ -28,7 +28,7 @@ import { createVSIX } from '@vscode/vsce';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** vsce target → onnxruntime-node's binary folder, bin/napi-v6/<platform>/<arch>. */
-export const TARGETS = {
+const TARGETS = {
   'linux-x64': 'linux/x64',
   'linux-arm64': 'linux/arm64',
   'win32-x64': 'win32/x64',
@@ -47,9 +47,11 @@ const ORT_BIN = join('node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
 // the stage, which has no sources to build.
 const CHECKOUT_ONLY_FIELDS = ['scripts', 'devDependencies', 'allowScripts', 'bin'];
 
+/** A reason to stop, shown as one line once the work folder is cleaned up. */
+class PackageError extends Error {}
+
 function fail(message) {
-  console.error(`package: ${message}`);
-  process.exit(1);
+  throw new PackageError(message);
 }
 
 function parseArgs(argv) {
@@ -198,5 +200,7 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  // vsce throws strings as well as Errors; either way: one line, the process fails.
+  console.error(`package: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }
