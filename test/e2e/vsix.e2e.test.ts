@@ -13,11 +13,15 @@ import { repoRoot } from './harness/paths';
 import { processesInGroup } from './harness/processes';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
+// The VSIX carries linux-x64 binaries: elsewhere its engine could not start.
+const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
+const skip = !onLinuxX64 && 'the linux-x64 VSIX runs on linux-x64 only';
+
 let session: Session;
-before(async () => { session = await openSession({ vsix: linuxX64Vsix() }); }, { timeout: 300_000 });
+before(async () => { if (onLinuxX64) session = await openSession({ vsix: linuxX64Vsix() }); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
-test('the installed linux-x64 VSIX: Inspect Next-Token Distribution matches the CLI', { timeout: 300_000 }, async () => {
+test('the installed linux-x64 VSIX: Inspect Next-Token Distribution matches the CLI', { timeout: 300_000, skip }, async () => {
   await withFailureReport(session, 'vsix-next-token', async () => {
     const { workbench, page, codeServer } = session;
     const installed = readdirSync(codeServer.extensionsDir).filter((name) => name.startsWith('tensorloupe.tensorloupe-'));
@@ -46,7 +50,7 @@ test('the installed linux-x64 VSIX: Inspect Next-Token Distribution matches the 
   });
 });
 
-test("the installed extension's page shows its README with the screenshots", { timeout: 300_000 }, async () => {
+test("the installed extension's page shows its README with the screenshots", { timeout: 300_000, skip }, async () => {
   await withFailureReport(session, 'vsix-readme', async () => {
     const { workbench, page } = session;
     const alts = [...readFileSync(join(repoRoot, 'README.md'), 'utf8').matchAll(/!\[([^\]]+)\]\(media\/[^)]+\)/g)].map((m) => m[1]);
