@@ -1,11 +1,20 @@
 // One build, its targets as data: the extension host, the engine process, the CLI, and one
 // bundle per webview panel. `vscode` and `onnxruntime-node` stay external (the first is given by
 // the editor, the second is a native module shipped in node_modules).
+//   node esbuild.config.mjs [--production] [--watch] [--outdir DIR]   (DIR default: dist)
+// `--outdir` lets scripts/package.mjs build the minified VSIX bundles beside the checkout, so
+// packaging never rewrites the dist/ that tests and `npm start` are using.
 import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt >= 0 ? process.argv[outdirAt + 1] : 'dist';
+if (!outdir || outdir.startsWith('--')) {
+  console.error('esbuild.config.mjs: --outdir needs a folder');
+  process.exit(2);
+}
 
 // Every Node bundle turns onnxruntime's telemetry off before any of its code runs (the bundle's
 // hoisted requires come after the banner); src/engine/telemetryOff.ts says why.
@@ -14,17 +23,17 @@ const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vs
 const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
 
 export const targets = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${telemetryOff}` } },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: `${outdir}/extension.js` },
+  { ...node, entryPoints: ['src/engine/main.ts'], outfile: `${outdir}/engine.js` },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: `#!/usr/bin/env node\n${telemetryOff}` } },
   ...['nextToken', 'attention', 'lens', 'induction', 'dilution'].map((panel) => ({
     ...browser,
     entryPoints: [`webview/${panel}/main.ts`],
-    outfile: `dist/webview/${panel}.js`,
+    outfile: `${outdir}/webview/${panel}.js`,
   })),
 ];
 
-mkdirSync('dist/webview', { recursive: true });
+mkdirSync(`${outdir}/webview`, { recursive: true });
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 if (watch) {

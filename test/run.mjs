@@ -5,6 +5,8 @@
 //   npm test                          all tiers
 //   npm test -- --tier unit           one tier (repeat --tier, or --tier unit,e2e, for several)
 //   npm test -- --no-build            reuse dist/ as it is
+// Before the integration and e2e tiers it packs the linux-x64 VSIX once (scripts/package.mjs) for
+// their VSIX tests; TENSORLOUPE_VSIX=path reuses a VSIX packed already.
 //
 // E2E needs /usr/bin/chromium (or $CHROMIUM) and code-server (scripts/setup-code-server.sh; run
 // here when missing). Without them the tier is skipped with a loud banner — unless CI is set or
@@ -113,6 +115,24 @@ function e2ePrerequisites() {
   return { missing, entry };
 }
 
+/**
+ * Packs the linux-x64 VSIX once for the integration and e2e tiers (test/helpers/vsix.ts reads
+ * TENSORLOUPE_VSIX), into a temporary folder removed when the run ends.
+ */
+function packVsix(tiers) {
+  if (process.env.TENSORLOUPE_VSIX || !tiers.some((t) => t === 'integration' || t === 'e2e')) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'tensorloupe-vsix-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), 'linux-x64', '--out-dir', dir], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.error(`scripts/package.mjs linux-x64 failed (exit ${result.status}):\n${result.stderr}${result.stdout.slice(-2000)}`);
+    return false;
+  }
+  console.log(result.stdout.split('\n').filter((l) => l.startsWith('package:')).join('\n'));
+  process.env.TENSORLOUPE_VSIX = join(dir, 'tensorloupe-linux-x64.vsix');
+  return true;
+}
+
 async function main() {
   const { tiers, build } = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
@@ -130,6 +150,11 @@ async function main() {
       process.exit(1);
     }
   }
+
+  const packStart = Date.now();
+  const packed = packVsix(tiers);
+  if (packed !== undefined) summary.push({ tier: 'package', status: packed ? 'ok (linux-x64 VSIX)' : 'FAILED', ms: Date.now() - packStart });
+  if (packed === false) failedRun = true; // the VSIX tests then pack again themselves, and fail with the reason
 
   const totals = { passed: 0, failed: 0, skipped: 0 };
   for (const tier of tiers) {

@@ -1,6 +1,6 @@
 // Starts code-server (VS Code in the browser) for one test file: its own port, user-data-dir and
 // extensions dir, so runs never share state with each other or with a developer's setup.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,11 @@ export interface CodeServerOptions {
   useWorkspaceInPlace?: boolean;
   /** Symlink the repo root into the extensions dir as publisher.name-version (default true). */
   withExtension?: boolean;
+  /**
+   * Install this VSIX into the fresh extensions dir with code-server's `--install-extension`
+   * instead of symlinking the repo root (`withExtension` is then ignored): what a user installs.
+   */
+  vsix?: string;
   /** Extra environment for code-server and so for the extension host and the engine it forks. */
   env?: Record<string, string>;
   /** Extra user settings, merged over the quiet defaults below. */
@@ -30,6 +35,8 @@ export interface CodeServer {
   /** The copied workspace folder that the workbench opened. */
   workspace: string;
   runDir: string;
+  /** The extensions dir code-server runs with (the repo symlinked in, or the installed VSIX). */
+  extensionsDir: string;
   logPath: string;
   /** Process group id: the extension host and the engine are in it too. */
   pgid: number;
@@ -82,6 +89,18 @@ function extensionFolderName(): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** `code-server --install-extension`, with the same config, user data and extensions dir as the server. */
+function installVsix(entry: string, vsix: string, dirs: { config: string; userData: string; extensions: string }): void {
+  if (!existsSync(vsix)) throw new Error(`VSIX not found: ${vsix}`);
+  const result = spawnSync(process.execPath, [
+    entry, '--config', dirs.config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix,
+  ], { encoding: 'utf8', timeout: 180_000 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0 || !/was successfully installed/.test(output)) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${result.status}):\n${output.slice(-3000)}`);
+  }
+}
+
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const entry = codeServerEntry();
   if (!existsSync(entry)) {
@@ -101,7 +120,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // Without --config code-server reads and writes ~/.config/code-server/config.yaml.
   const config = join(runDir, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
-  if (options.withExtension ?? true) {
+  if (options.vsix) {
+    installVsix(entry, options.vsix, { config, userData, extensions });
+  } else if (options.withExtension ?? true) {
     if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
       throw new Error('dist/extension.js missing: run `npm run build` first');
     }
@@ -162,5 +183,5 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     }
     await sleep(100);
   }
-  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, port, workspace, runDir, logPath, pgid, log, stop };
+  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, port, workspace, runDir, extensionsDir: extensions, logPath, pgid, log, stop };
 }
