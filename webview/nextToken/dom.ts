@@ -2,7 +2,7 @@
 import { visibleToken } from '../../src/util/format';
 import { el } from '../shared/dom';
 import { bucketOf } from '../../src/util/surprisalBuckets';
-import type { Candidate, Continuation, NextTokenResult } from '../../src/protocol/engine';
+import type { Candidate, GenerateResult, NextTokenResult, SamplingDistribution } from '../../src/protocol/engine';
 
 export interface Row extends Candidate {
   highlighted: boolean;
@@ -55,15 +55,30 @@ function chipTitle(text: string, id: number, bits: number | undefined): string {
   return `${JSON.stringify(text)} · id ${id}${bits !== undefined ? ` · ${bits.toFixed(2)} bits` : ''}`;
 }
 
-export function renderContinuations(list: HTMLElement, continuations: Continuation[]): void {
+/** What a continuation's log-probabilities are under, in words the controls use. */
+export function samplingLabel(sampling: SamplingDistribution): string {
+  if (sampling.mode === 'greedy') return 'greedy: the most probable token each step';
+  const parts = [`T = ${sampling.temperature.toFixed(2)}`, sampling.topK > 0 ? `top ${sampling.topK}` : 'all tokens', sampling.topP < 1 ? `top-p ${sampling.topP.toFixed(2)}` : 'no top-p'];
+  return `sampled with ${parts.join(', ')}`;
+}
+
+/**
+ * Each continuation with its log₂ p under the model's own distribution; sampled ones also under
+ * the distribution they were drawn from (greedy's is one token with p = 1, so it is not shown).
+ */
+export function renderContinuations(list: HTMLElement, result: GenerateResult): void {
+  const sampled = result.sampling.mode === 'sample';
   list.replaceChildren(
-    ...continuations.map((c) => {
+    ...result.continuations.map((c) => {
       const li = el('li', { className: 'continuation' });
       for (const t of c.tokens) {
-        li.append(el('span', { className: 'gen-token', title: `p = ${t.prob.toFixed(4)}` }, [t.text]));
+        const title = `p = ${t.prob.toFixed(4)} under the model` + (sampled ? ` · ${t.sampleProb.toFixed(4)} under the sampling distribution` : '');
+        li.append(el('span', { className: 'gen-token', title }, [t.text]));
       }
-      li.append(el('span', { className: 'muted' }, [`  (log₂ p = ${c.log2Prob.toFixed(2)})`]));
+      const score = `log₂ p = ${c.log2Prob.toFixed(2)} under the model` + (sampled ? ` · ${c.sampleLog2Prob.toFixed(2)} under the sampling distribution` : '');
+      li.append(el('span', { className: 'muted log-prob' }, [`  (${score})`]));
       return li;
     }),
   );
+  list.dataset.sampling = samplingLabel(result.sampling);
 }

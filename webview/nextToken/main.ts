@@ -9,7 +9,7 @@ import { onThemeChange } from '../shared/theme';
 import { BarChart } from './barChart';
 import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } from '../shared/panelFrame';
-import { renderChips, renderContinuations, renderTable, type Row } from './dom';
+import { renderChips, renderContinuations, renderTable, samplingLabel, type Row } from './dom';
 import { filterDistribution } from '../../src/util/distribution';
 import { visibleToken } from '../../src/util/format';
 import type { NextTokenHostApi, NextTokenPanelApi, NextTokenView } from '../../src/protocol/nextTokenPanel';
@@ -55,6 +55,7 @@ const content = el('div', { id: 'content', hidden: true }, [
       el('label', {}, ['seed ', el('input', { id: 'seed', type: 'number', min: '0' })]),
       el('label', {}, ['tokens ', el('input', { id: 'max-new', type: 'number', min: '1', max: '256', value: '24' })]),
     ]),
+    el('p', { id: 'continuations-note', className: 'muted' }),
     el('ol', { id: 'continuations' }),
   ]),
 ]);
@@ -85,6 +86,7 @@ function renderView(): void {
   setNotices([r.truncation?.reason, r.model.providerNote].filter((n): n is string => Boolean(n)));
   renderChips(document.getElementById('chips')!, r, (i) => void selectPosition(i));
   document.getElementById('continuations')!.replaceChildren();
+  document.getElementById('continuations-note')!.textContent = '';
   setPanelState('drawn', content);
   void selectPosition(r.tokens.length - 1);
 }
@@ -164,6 +166,7 @@ async function generate(mode: GenerateParams['mode']): Promise<void> {
   if (!view) return;
   const list = document.getElementById('continuations')!;
   list.replaceChildren(el('li', { className: 'muted' }, ['Generating…']));
+  document.getElementById('continuations-note')!.textContent = '';
   try {
     const res = await host.call('generate', {
       runId: view.result.runId,
@@ -175,7 +178,8 @@ async function generate(mode: GenerateParams['mode']): Promise<void> {
       topP: state.topP,
       seed: state.seed,
     });
-    renderContinuations(list, res.continuations);
+    renderContinuations(list, res);
+    document.getElementById('continuations-note')!.textContent = `${samplingLabel(res.sampling)}.`;
   } catch (error) {
     list.replaceChildren(el('li', { className: 'error-text' }, [(error as Error).message]));
   }
