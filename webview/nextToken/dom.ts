@@ -1,5 +1,5 @@
 // DOM helpers for the next-token panel. Token text is only ever set with textContent.
-import { visibleToken } from '../../src/util/format';
+import { panelToken } from '../shared/tokenGlyphs';
 import { el } from '../shared/dom';
 import { bucketOf } from '../../src/util/surprisalBuckets';
 import type { Candidate, GenerateResult, NextTokenResult, SamplingDistribution } from '../../src/protocol/engine';
@@ -13,7 +13,7 @@ export function renderTable(tbody: HTMLElement, rows: Row[]): void {
     ...rows.map((r) => {
       const tr = el('tr', { className: r.highlighted ? 'topk-row actual' : 'topk-row' }, [
         el('td', { className: 'rank' }, [String(r.rank)]),
-        el('td', { className: 'token', title: JSON.stringify(r.text) }, [visibleToken(r.text)]),
+        el('td', { className: 'token', title: JSON.stringify(r.text) }, [panelToken(r.text)]),
         el('td', { className: 'prob' }, [r.prob.toFixed(4)]),
         el('td', { className: 'logit' }, [r.logit.toFixed(3)]),
         el('td', { className: 'id muted' }, [String(r.id)]),
@@ -32,7 +32,7 @@ export function renderChips(box: HTMLElement, r: NextTokenResult, select: (i: nu
   box.replaceChildren(
     ...r.tokens.map((t, i) => {
       const bits = i > 0 ? r.stats.nextBits[i - 1] : undefined;
-      const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [visibleToken(t.text)]);
+      const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [panelToken(t.text)]);
       chip.dataset.index = String(i);
       chip.dataset.tokenId = String(t.id);
       if (bits !== undefined) chip.dataset.bucket = String(bucketOf(bits));
