@@ -64,8 +64,8 @@ for (const { theme, slug } of THEMES) {
         const scoreText = await score.innerText();
         assert.match(scoreText, /log₂ p = -\d+\.\d\d under the model/, scoreText);
         assert.match(await panel.frame.locator('#continuations-note').innerText(), /greedy/);
+        await score.scrollIntoViewIfNeeded();
         await workbench.screenshot(`next-token-theme-${slug}-2-greedy`);
-
       });
     } finally {
       await session.close();
