@@ -4,6 +4,7 @@ import { createSession, SessionCache, type EngineOptions } from './sessions';
 import { DecoderLm } from './runners/decoderLm';
 import { TextTokenizer } from './preprocess/textTokenizer';
 import { ModelLoadError } from './errors';
+import { nonTextKind, notATextModelError } from './models/modelKind';
 import type { ModelInfo } from '../protocol/engine';
 
 /** A decoder LM ready to run: its session, tokenizer and what the UI shows about it. */
@@ -41,6 +42,9 @@ export class LanguageModels {
   }
 
   private async create(folder: ModelFolder): Promise<LoadedLm> {
+    // a vision or audio model would fail below for a missing tokenizer.json: say what it is instead
+    const kind = nonTextKind(folder);
+    if (kind) throw notATextModelError(folder.name, kind);
     if (!folder.tokenizerPath) {
       throw new ModelLoadError(`${folder.name} has no tokenizer.json (looked in ${folder.dir}); text models need one.`);
     }

@@ -10,6 +10,7 @@ import type {
   Continuation,
   GenerateParams,
   GenerateResult,
+  SamplingDistribution,
   NextTokenParams,
   NextTokenResult,
   PositionParams,
@@ -106,6 +107,7 @@ export class LmService {
     const prompt = await lm.forwardCached(run.ids);
     const lastPrompt = prompt.logits.slice((run.ids.length - 1) * prompt.vocab);
     const count = p.mode === 'greedy' ? 1 : Math.max(1, Math.min(p.count, 16));
+    const sampling: SamplingDistribution = p.mode === 'greedy' ? { mode: 'greedy' } : { mode: 'sample', temperature: p.temperature, topK: p.topK, topP: p.topP };
     const continuations: Continuation[] = [];
     for (let c = 0; c < count; c++) {
       const random = seededRandom(p.seed + c);
@@ -114,25 +116,22 @@ export class LmService {
       let pastLength = run.ids.length;
       const chosen: Continuation['tokens'] = [];
       let log2Prob = 0;
+      let sampleLog2Prob = 0;
       for (let step = 0; step < maxNew; step++) {
         throwIfCancelled(signal);
-        const dist =
-          p.mode === 'greedy'
-            ? filterDistribution(row, { temperature: 1, topK: 1, topP: 1 })
-            : filterDistribution(row, { temperature: p.temperature, topK: p.topK, topP: p.topP });
-        const id = p.mode === 'greedy' ? dist.kept[0] : sampleIndex(dist.probs, random());
-        const prob = dist.probs[id];
-        log2Prob += Math.log2(prob);
-        chosen.push({ id, text: tokenText(run.model, id), prob });
-        if (step + 1 === maxNew || run.model.tokenizer.isSpecial(id)) break;
-        const next = await lm.forwardCached([id], past, pastLength);
+        const token = pickToken(row, sampling, random);
+        log2Prob += token.logProb / Math.LN2;
+        sampleLog2Prob += Math.log2(token.sampleProb);
+        chosen.push({ ...token, text: tokenText(run.model, token.id) });
+        if (step + 1 === maxNew || run.model.tokenizer.isSpecial(token.id)) break;
+        const next = await lm.forwardCached([token.id], past, pastLength);
         past = next.present;
         pastLength += 1;
         row = next.logits;
       }
-      continuations.push({ text: run.model.tokenizer.decode(chosen.map((t) => t.id)), tokens: chosen, log2Prob });
+      continuations.push({ text: run.model.tokenizer.decode(chosen.map((t) => t.id)), tokens: chosen, log2Prob, sampleLog2Prob });
     }
-    return { continuations, ms: performance.now() - t0 };
+    return { continuations, sampling, ms: performance.now() - t0 };
   }
 
   /** Per-token surprisal; texts longer than the context are scored in half-overlapping windows. */
@@ -195,6 +194,25 @@ function checkText(text: string): void {
   if (text.length > MAX_TEXT_CHARS) {
     throw new InputError(`The selection has ${text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
   }
+}
+
+/**
+ * One generation step. The token's log p is always read from the model's own distribution
+ * (log-softmax of the raw logits): under greedy's top-1 filter every token would have p = 1, and
+ * a sampled token's filtered p says how the sampler saw it, not how likely the model finds it.
+ */
+function pickToken(row: Float32Array, sampling: SamplingDistribution, random: () => number): { id: number; prob: number; logProb: number; sampleProb: number } {
+  let id: number;
+  let sampleProb = 1;
+  if (sampling.mode === 'greedy') {
+    id = topKIndices(row, 1)[0];
+  } else {
+    const dist = filterDistribution(row, sampling);
+    id = sampleIndex(dist.probs, random());
+    sampleProb = dist.probs[id];
+  }
+  const logProb = row[id] - logSumExp(row);
+  return { id, prob: Math.exp(logProb), logProb, sampleProb };
 }
 
 function throwIfCancelled(signal?: CancelSignal): void {

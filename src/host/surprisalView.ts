@@ -2,33 +2,60 @@ import * as vscode from 'vscode';
 import type { SurprisalResult, SurprisalToken } from '../protocol/engine';
 import { visibleToken } from '../util/format';
 import { BUCKET_LABELS, bucketOf } from '../util/surprisalBuckets';
+import { visiblePieces } from '../util/surprisalRanges';
 
 
 interface DocumentSurprisal {
   version: number;
   /** tokens with document offsets, sorted by start */
   tokens: (SurprisalToken & { docStart: number; docEnd: number })[];
+  /** what is painted: each token's visible text per line (no indentation), with its bucket */
+  pieces: { start: number; end: number; bucket: number }[];
   result: SurprisalResult;
 }
 
 /**
- * Per-token surprisal in the editor: background colours from contributed theme colours (so
- * light, dark and high-contrast themes each get their own), a hover with the token's
- * probability, rank and alternatives, and a status-bar legend.
+ * High-contrast themes get no fills (a red fill under a red keyword is unreadable): a bottom
+ * border per bucket instead, one style each, so the text keeps the theme's own contrast. The
+ * border colours are transparent in the other themes and the fills transparent in high contrast
+ * (package.json colours), so each theme sees one of the two sets.
+ */
+const HC_BORDERS: { style: string; width: string }[] = [
+  { style: 'none', width: '0' },
+  { style: 'dotted', width: '1px' },
+  { style: 'dashed', width: '1px' },
+  { style: 'solid', width: '1px' },
+  { style: 'solid', width: '2px' },
+  { style: 'double', width: '3px' },
+];
+
+/**
+ * Per-token surprisal in the editor: background colours from contributed theme colours (light
+ * and dark themes) or bottom borders of one style per bucket (high-contrast themes), a compact
+ * hover with the token's bits, rank and best alternatives, and a status-bar legend.
  */
 export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
-  private readonly types: vscode.TextEditorDecorationType[];
+  private readonly fills: vscode.TextEditorDecorationType[];
+  private readonly borders: vscode.TextEditorDecorationType[];
+  private hoverRegistration: vscode.Disposable | undefined;
+  private readonly hoverLanguages = new Set<string>();
   private readonly byDocument = new Map<string, DocumentSurprisal>();
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor() {
-    this.types = BUCKET_LABELS.map((_, i) =>
+    this.fills = BUCKET_LABELS.map((_, i) =>
       vscode.window.createTextEditorDecorationType({
         backgroundColor: new vscode.ThemeColor(`tensorloupe.surprisal${i}`),
-        borderColor: new vscode.ThemeColor('contrastBorder'),
-        borderStyle: 'none none solid none',
-        borderWidth: i >= 4 ? '0 0 1px 0' : '0',
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    );
+    // separate types: a border on the fill's own box would widen the fill in every theme
+    this.borders = HC_BORDERS.map((b, i) =>
+      vscode.window.createTextEditorDecorationType({
+        borderColor: new vscode.ThemeColor(`tensorloupe.surprisalBorder${i}`),
+        borderStyle: `none none ${b.style} none`,
+        borderWidth: `0 0 ${b.width} 0`,
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
       }),
     );
@@ -36,7 +63,6 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
     this.status.name = 'Tensorloupe Surprisal';
     this.status.command = 'tensorloupe.clearSurprisal';
     this.disposables.push(
-      vscode.languages.registerHoverProvider({ scheme: '*' }, this),
       vscode.workspace.onDidChangeTextDocument((e) => {
         // Offsets no longer match once the text changes: drop what would be misplaced.
         if (e.contentChanges.length > 0 && this.byDocument.has(e.document.uri.toString())) this.clear(e.document.uri);
@@ -51,7 +77,10 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
       .filter((t) => t.start >= 0 && t.end > t.start)
       .map((t) => ({ ...t, docStart: offset + t.start, docEnd: offset + t.end }))
       .sort((a, b) => a.docStart - b.docStart);
-    this.byDocument.set(editor.document.uri.toString(), { version: editor.document.version, tokens, result });
+    const text = editor.document.getText();
+    const pieces = tokens.flatMap((t) => visiblePieces(text, t.docStart, t.docEnd).map(([start, end]) => ({ start, end, bucket: bucketOf(t.bits) })));
+    this.registerHover(editor.document.languageId);
+    this.byDocument.set(editor.document.uri.toString(), { version: editor.document.version, tokens, pieces, result });
     this.redraw();
     this.updateStatus();
   }
@@ -73,8 +102,22 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
     return new vscode.Hover(hoverMarkdown(token, entry.result), range);
   }
 
+  /**
+   * VS Code lists hovers by selector score, and a language server's `{ language }` selector beats
+   * `{ scheme: '*' }`, so the surprisal hover came last, under a long TypeScript hover, cut off.
+   * Naming the document's language gives it the same score, and an extension's provider then comes
+   * before a built-in one. Registered again when a new language is shown.
+   */
+  private registerHover(languageId: string): void {
+    if (this.hoverRegistration && this.hoverLanguages.has(languageId)) return;
+    this.hoverLanguages.add(languageId);
+    this.hoverRegistration?.dispose();
+    this.hoverRegistration = vscode.languages.registerHoverProvider([{ scheme: '*' }, ...[...this.hoverLanguages].map((language) => ({ language }))], this);
+  }
+
   dispose(): void {
-    for (const t of this.types) t.dispose();
+    this.hoverRegistration?.dispose();
+    for (const t of [...this.fills, ...this.borders]) t.dispose();
     for (const d of this.disposables) d.dispose();
     this.status.dispose();
   }
@@ -82,11 +125,12 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
   private redraw(): void {
     for (const editor of vscode.window.visibleTextEditors) {
       const entry = this.byDocument.get(editor.document.uri.toString());
-      const ranges: vscode.DecorationOptions[][] = this.types.map(() => []);
-      for (const t of entry?.tokens ?? []) {
-        ranges[bucketOf(t.bits)].push({ range: new vscode.Range(editor.document.positionAt(t.docStart), editor.document.positionAt(t.docEnd)) });
+      const ranges: vscode.Range[][] = this.fills.map(() => []);
+      for (const p of entry?.pieces ?? []) {
+        if (p.bucket > 0) ranges[p.bucket].push(new vscode.Range(editor.document.positionAt(p.start), editor.document.positionAt(p.end)));
       }
-      this.types.forEach((type, i) => editor.setDecorations(type, ranges[i]));
+      this.fills.forEach((type, i) => editor.setDecorations(type, ranges[i]));
+      this.borders.forEach((type, i) => editor.setDecorations(type, ranges[i]));
     }
   }
 
@@ -103,7 +147,7 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
       `**Tensorloupe surprisal** · ${r.model.name}\n\n${entry.tokens.length} tokens, mean ${r.meanBits.toFixed(2)} bits/token` +
         (r.window ? `\n\nLonger than the context: ${r.window.count} windows of ${r.window.size} tokens, stride ${r.window.stride}.` : '') +
         (r.truncation ? `\n\n${escapeMarkdown(r.truncation.reason)}` : '') +
-        `\n\n| shade | bits |\n|---|---|\n${BUCKET_LABELS.map((l, i) => `| ${i === 0 ? 'none' : i === BUCKET_LABELS.length - 1 ? 'strongest, underlined' : `${i}`} | ${l} |`).join('\n')}\n\nClick to clear.`,
+        `\n\n| shade | high contrast | bits |\n|---|---|---|\n${BUCKET_LABELS.map((l, i) => `| ${i === 0 ? 'none' : i === BUCKET_LABELS.length - 1 ? 'strongest' : `${i}`} | ${i === 0 ? 'none' : `${HC_BORDERS[i].style} underline`} | ${l} |`).join('\n')}\n\nClick to clear.`,
     );
     this.status.tooltip = legend;
     this.status.show();
@@ -128,16 +172,22 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
 }
 
+/** Hovers are shared with language servers: one line and one three-row table, so it fits beside theirs. */
+const HOVER_ALTERNATIVES = 3;
+
 function hoverMarkdown(token: SurprisalToken, result: SurprisalResult): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown(`**Tensorloupe** · token \`${escapeMarkdown(visibleToken(token.text)).replace(/`/g, "'")}\` (id ${token.id})\n\n`);
-  md.appendMarkdown(`**${token.bits.toFixed(2)} bits** · p = ${token.prob.toPrecision(4)} · rank ${token.rank}\n\n`);
-  md.appendMarkdown(`| rank | token | p |\n|---:|---|---:|\n`);
-  for (const a of token.alternatives) {
-    md.appendMarkdown(`| ${a.rank} | ${escapeMarkdown(visibleToken(a.text))} | ${a.prob.toFixed(4)} |\n`);
+  // code spans are literal (no backslash escapes), except that a table cell still splits at "|"
+  const code = (text: string, inTable = false) => {
+    const t = visibleToken(text).replace(/`/g, "'");
+    return `\` ${inTable ? t.replace(/\|/g, '\\|') : t} \``;
+  };
+  md.appendMarkdown(`**Surprisal** ${code(token.text)} **${token.bits.toFixed(2)} bits** · p ${token.prob.toPrecision(3)} · rank ${token.rank} · ${escapeMarkdown(result.model.name)}\n\n`);
+  md.appendMarkdown(`| rank | expected | p |\n|---:|---|---:|\n`);
+  for (const a of token.alternatives.slice(0, HOVER_ALTERNATIVES)) {
+    md.appendMarkdown(`| ${a.rank} | ${code(a.text, true)} | ${a.prob.toFixed(3)} |\n`);
   }
-  md.appendMarkdown(`\n${escapeMarkdown(result.model.name)}`);
   return md;
 }

@@ -130,18 +130,29 @@ export interface GenerateParams {
 export interface GeneratedToken {
   id: number;
   text: string;
+  /** p under the model's own distribution: softmax of the logits, temperature 1, nothing filtered */
   prob: number;
+  /** natural log of `prob`, computed in float64 from the logits (prob alone can underflow) */
+  logProb: number;
+  /** p under the distribution the token was drawn from (`GenerateResult.sampling`); 1 for greedy */
+  sampleProb: number;
 }
 
 export interface Continuation {
   text: string;
   tokens: GeneratedToken[];
-  /** sum of log2 p of the chosen tokens under the filtered distribution */
+  /** sum of log2 p of the chosen tokens under the model's own distribution */
   log2Prob: number;
+  /** sum of log2 p under the sampling distribution (temperature, top-k, top-p); 0 for greedy */
+  sampleLog2Prob: number;
 }
+
+/** The distribution continuations were drawn from; greedy takes the model's most probable token. */
+export type SamplingDistribution = { mode: 'greedy' } | { mode: 'sample'; temperature: number; topK: number; topP: number };
 
 export interface GenerateResult {
   continuations: Continuation[];
+  sampling: SamplingDistribution;
   ms: number;
 }
 

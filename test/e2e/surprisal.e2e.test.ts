@@ -61,3 +61,31 @@ test('Clear Surprisal removes the decorations', { timeout: 300_000 }, async () =
     await workbench.screenshot('surprisal-3-cleared');
   });
 });
+
+test('in a TypeScript file the surprisal hover comes first, whole, above the language server’s', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'surprisal-ts-hover', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('tokenize.ts');
+    await workbench.selectLines(12, 25);
+    await workbench.contextMenu('Show Token Surprisal');
+    await workbench.decorations().first().waitFor({ state: 'attached', timeout: 120_000 });
+    await workbench.dismissOverlays();
+    // the TypeScript server starts on first use: hover again until its part is there too
+    let text = '';
+    const deadline = Date.now() + 120_000;
+    while (!/function applyMerges/.test(text) && Date.now() < deadline) {
+      text = await workbench.hoverText('applyMerges');
+      if (!/function applyMerges/.test(text)) await page.waitForTimeout(1000);
+    }
+    await workbench.screenshot('surprisal-4-ts-hover');
+    assert.match(text, /function applyMerges/, `the TypeScript hover: ${text}`);
+    assert.ok(text.indexOf('Surprisal') >= 0 && text.indexOf('Surprisal') < text.indexOf('function applyMerges'), `surprisal first: ${text}`);
+    // whole: the surprisal part (its table's last row included) lies inside the hover's visible box
+    const hover = page.locator('.monaco-hover:not(.hidden)').first();
+    const box = await hover.boundingBox();
+    const lastRow = hover.locator('table tr').last();
+    const row = await lastRow.boundingBox();
+    assert.ok(box && row && row.y + row.height <= box.y + box.height + 1, `the table's last row is visible (${JSON.stringify(row)} in ${JSON.stringify(box)})`);
+    assert.equal(await hover.locator('table tr').count(), 4, 'a header and three alternatives');
+  });
+});

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { cliNextToken } from './harness/cli';
 import { fixtureText } from './harness/fixtureText';
+import { fromPanelToken } from '../../webview/shared/tokenGlyphs';
 import { NextTokenPanel } from './harness/nextTokenPanel';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
@@ -25,7 +26,7 @@ test('a selection with HTML and </script> renders literally in the next-token pa
     await workbench.screenshot('xss-panel');
 
     // The chips' text, with the panel's visible-whitespace marks undone, is the selection itself.
-    const chips = (await panel.chipsText()).replace(/·/g, ' ').replace(/⏎/g, '\n');
+    const chips = fromPanelToken(await panel.chipsText());
     for (const literal of ['<img src=x onerror=alert(1)>', '</script><script>alert(2)</script>', 'onmouseover="alert(3)"', '&amp;']) {
       assert.ok(chips.includes(literal), `chips should show ${JSON.stringify(literal)} literally; they show ${JSON.stringify(chips.slice(0, 300))}`);
     }

@@ -1,6 +1,6 @@
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip } from 'chart.js';
-import { cssVar, themeColors } from '../shared/theme';
-import { STATIC_CHART, themedAxis } from '../shared/chartOptions';
+import { themeColors } from '../shared/theme';
+import { STATIC_CHART, themedAxis, themedFont } from '../shared/chartOptions';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -30,7 +30,8 @@ export class BarChart {
         },
       ],
     };
-    this.canvas.parentElement!.style.height = `${Math.max(120, bars.length * 22 + 40)}px`;
+    // a row per bar at the editor's line height, plus the axis and its title
+    this.canvas.parentElement!.style.height = `${Math.max(120, bars.length * Math.round(c.editorFontSize * 1.6) + 3 * c.fontSize + 24)}px`;
     if (!this.chart) {
       this.chart = new Chart(this.canvas, {
         type: 'bar',
@@ -44,16 +45,20 @@ export class BarChart {
           },
           scales: {
             x: { ...themedAxis(c, 'probability'), min: 0 },
-            y: { ticks: { color: c.foreground, font: { family: cssVar('--vscode-editor-font-family', 'monospace') } }, grid: { display: false } },
+            y: { ticks: { color: c.foreground, font: { family: c.editorFontFamily, size: c.editorFontSize } }, grid: { display: false } },
           },
         },
       });
     } else {
       this.chart.data = data;
-      const scales = this.chart.options.scales as Record<string, { ticks: { color: string }; grid: { color?: string } }>;
+      // a theme change can change the colours and the font sizes
+      const scales = this.chart.options.scales as Record<string, { ticks: { color: string; font: object }; grid: { color?: string }; title?: { color: string; font: object } }>;
       scales.x.ticks.color = c.muted;
+      scales.x.ticks.font = themedFont(c);
+      if (scales.x.title) Object.assign(scales.x.title, { color: c.muted, font: themedFont(c) });
       scales.x.grid.color = c.grid;
       scales.y.ticks.color = c.foreground;
+      scales.y.ticks.font = { family: c.editorFontFamily, size: c.editorFontSize };
       this.chart.update();
     }
   }

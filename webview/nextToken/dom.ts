@@ -1,8 +1,8 @@
 // DOM helpers for the next-token panel. Token text is only ever set with textContent.
-import { visibleToken } from '../../src/util/format';
+import { panelToken } from '../shared/tokenGlyphs';
 import { el } from '../shared/dom';
 import { bucketOf } from '../../src/util/surprisalBuckets';
-import type { Candidate, Continuation, NextTokenResult } from '../../src/protocol/engine';
+import type { Candidate, GenerateResult, NextTokenResult, SamplingDistribution } from '../../src/protocol/engine';
 
 export interface Row extends Candidate {
   highlighted: boolean;
@@ -13,7 +13,7 @@ export function renderTable(tbody: HTMLElement, rows: Row[]): void {
     ...rows.map((r) => {
       const tr = el('tr', { className: r.highlighted ? 'topk-row actual' : 'topk-row' }, [
         el('td', { className: 'rank' }, [String(r.rank)]),
-        el('td', { className: 'token', title: JSON.stringify(r.text) }, [visibleToken(r.text)]),
+        el('td', { className: 'token', title: JSON.stringify(r.text) }, [panelToken(r.text)]),
         el('td', { className: 'prob' }, [r.prob.toFixed(4)]),
         el('td', { className: 'logit' }, [r.logit.toFixed(3)]),
         el('td', { className: 'id muted' }, [String(r.id)]),
@@ -32,7 +32,7 @@ export function renderChips(box: HTMLElement, r: NextTokenResult, select: (i: nu
   box.replaceChildren(
     ...r.tokens.map((t, i) => {
       const bits = i > 0 ? r.stats.nextBits[i - 1] : undefined;
-      const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [visibleToken(t.text)]);
+      const chip = el('span', { className: t.special ? 'chip special' : 'chip', role: 'option', title: chipTitle(t.text, t.id, bits) }, [panelToken(t.text)]);
       chip.dataset.index = String(i);
       chip.dataset.tokenId = String(t.id);
       if (bits !== undefined) chip.dataset.bucket = String(bucketOf(bits));
@@ -55,15 +55,30 @@ function chipTitle(text: string, id: number, bits: number | undefined): string {
   return `${JSON.stringify(text)} · id ${id}${bits !== undefined ? ` · ${bits.toFixed(2)} bits` : ''}`;
 }
 
-export function renderContinuations(list: HTMLElement, continuations: Continuation[]): void {
+/** What a continuation's log-probabilities are under, in words the controls use. */
+export function samplingLabel(sampling: SamplingDistribution): string {
+  if (sampling.mode === 'greedy') return 'greedy: the most probable token each step';
+  const parts = [`T = ${sampling.temperature.toFixed(2)}`, sampling.topK > 0 ? `top ${sampling.topK}` : 'all tokens', sampling.topP < 1 ? `top-p ${sampling.topP.toFixed(2)}` : 'no top-p'];
+  return `sampled with ${parts.join(', ')}`;
+}
+
+/**
+ * Each continuation with its log₂ p under the model's own distribution; sampled ones also under
+ * the distribution they were drawn from (greedy's is one token with p = 1, so it is not shown).
+ */
+export function renderContinuations(list: HTMLElement, result: GenerateResult): void {
+  const sampled = result.sampling.mode === 'sample';
   list.replaceChildren(
-    ...continuations.map((c) => {
+    ...result.continuations.map((c) => {
       const li = el('li', { className: 'continuation' });
       for (const t of c.tokens) {
-        li.append(el('span', { className: 'gen-token', title: `p = ${t.prob.toFixed(4)}` }, [t.text]));
+        const title = `p = ${t.prob.toFixed(4)} under the model` + (sampled ? ` · ${t.sampleProb.toFixed(4)} under the sampling distribution` : '');
+        li.append(el('span', { className: 'gen-token', title }, [t.text]));
       }
-      li.append(el('span', { className: 'muted' }, [`  (log₂ p = ${c.log2Prob.toFixed(2)})`]));
+      const score = `log₂ p = ${c.log2Prob.toFixed(2)} under the model` + (sampled ? ` · ${c.sampleLog2Prob.toFixed(2)} under the sampling distribution` : '');
+      li.append(el('span', { className: 'muted log-prob' }, [`  (${score})`]));
       return li;
     }),
   );
+  list.dataset.sampling = samplingLabel(result.sampling);
 }

@@ -9,9 +9,9 @@ import { onThemeChange } from '../shared/theme';
 import { BarChart } from './barChart';
 import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } from '../shared/panelFrame';
-import { renderChips, renderContinuations, renderTable, type Row } from './dom';
+import { renderChips, renderContinuations, renderTable, samplingLabel, type Row } from './dom';
 import { filterDistribution } from '../../src/util/distribution';
-import { visibleToken } from '../../src/util/format';
+import { panelToken } from '../shared/tokenGlyphs';
 import type { NextTokenHostApi, NextTokenPanelApi, NextTokenView } from '../../src/protocol/nextTokenPanel';
 import type { Candidate, GenerateParams } from '../../src/protocol/engine';
 
@@ -29,21 +29,32 @@ const state = loadState<UiState>(1, { v: 1, temperature: 1, topK: 0, topP: 1, se
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
 
+/** One row of the controls grid: label, control, value read-out (aligned in three columns). */
+function controlRow(id: string, label: string, control: HTMLElement, hint: string): HTMLElement[] {
+  control.id = id;
+  control.setAttribute('aria-describedby', `${id}-hint`);
+  return [el('label', { htmlFor: id }, [label]), control, el('output', { id: `${id}-value`, htmlFor: id }), el('span', { id: `${id}-hint`, className: 'muted hint' }, [hint])];
+}
+
 const content = el('div', { id: 'content', hidden: true }, [
   el('section', { id: 'tokens-section', 'aria-label': 'Tokens of the selection' }, [
-    el('h2', {}, ['Tokens ', el('span', { className: 'muted' }, ['(click one to see what the model expected after it; ← → to move)'])]),
+    el('h2', {}, ['Tokens ', el('span', { className: 'muted' }, ['(click one to see what the model expected after it; ← → to move; ␣ space, ↵ line break, ⇥ tab)'])]),
     el('div', { id: 'chips', role: 'listbox', tabIndex: 0 }),
     el('p', { id: 'position-info', className: 'muted' }),
   ]),
-  el('section', { id: 'controls', 'aria-label': 'Sampling controls' }, [
-    el('label', {}, ['Temperature ', el('input', { id: 'temperature', type: 'range', min: '0.05', max: '3', step: '0.05' }), el('output', { id: 'temperature-value' })]),
-    el('label', {}, ['Top-k (0 = off) ', el('input', { id: 'topk-control', type: 'number', min: '0', max: '100', step: '1' })]),
-    el('label', {}, ['Top-p ', el('input', { id: 'topp', type: 'range', min: '0.05', max: '1', step: '0.01' }), el('output', { id: 'topp-value' })]),
+  el('section', { id: 'controls', 'aria-label': 'Sampling distribution' }, [
+    el('h2', {}, ['Sampling distribution ', el('span', { className: 'muted' }, ['(reshapes the chart and the table, and is what Sample draws from)'])]),
+    el('div', { className: 'control-grid' }, [
+      ...controlRow('temperature', 'Temperature', el('input', { type: 'range', min: '0.05', max: '3', step: '0.05' }), '1 = the model’s own'),
+      ...controlRow('topk-control', 'Sample from top k', el('input', { type: 'number', min: '0', max: '100', step: '1' }), '0 = all tokens'),
+      ...controlRow('topp', 'Sample from top p', el('input', { type: 'range', min: '0.05', max: '1', step: '0.01' }), '1 = all tokens'),
+    ]),
   ]),
   el('p', { id: 'entropy' }),
+  el('h2', { id: 'topk-title' }, ['Most probable next tokens ', el('span', { id: 'topk-count', className: 'muted' })]),
   el('div', { id: 'chart-box' }, [el('canvas', { id: 'chart', role: 'img', 'aria-label': 'Bar chart of next-token probabilities' })]),
-  el('table', { id: 'topk' }, [
-    el('thead', {}, [el('tr', {}, ['rank', 'token', 'prob', 'logit', 'id'].map((h) => el('th', { scope: 'col' }, [h])))]),
+  el('table', { id: 'topk', 'aria-labelledby': 'topk-title' }, [
+    el('thead', {}, [el('tr', {}, ['rank', 'token', 'prob', 'logit', 'id'].map((h) => el('th', { scope: 'col', className: h === 'token' ? '' : 'num' }, [h])))]),
     el('tbody'),
   ]),
   el('section', { id: 'generate', 'aria-label': 'Continuations' }, [
@@ -51,10 +62,11 @@ const content = el('div', { id: 'content', hidden: true }, [
     el('div', { className: 'row' }, [
       el('vscode-button', { id: 'greedy' }, ['Greedy continuation']),
       el('vscode-button', { id: 'sample', secondary: true }, ['Sample']),
-      el('label', {}, ['N ', el('input', { id: 'count', type: 'number', min: '1', max: '16' })]),
-      el('label', {}, ['seed ', el('input', { id: 'seed', type: 'number', min: '0' })]),
-      el('label', {}, ['tokens ', el('input', { id: 'max-new', type: 'number', min: '1', max: '256', value: '24' })]),
+      el('label', { className: 'inline' }, ['N', el('input', { id: 'count', type: 'number', min: '1', max: '16' })]),
+      el('label', { className: 'inline' }, ['seed', el('input', { id: 'seed', type: 'number', min: '0' })]),
+      el('label', { className: 'inline' }, ['tokens', el('input', { id: 'max-new', type: 'number', min: '1', max: '256', value: '24' })]),
     ]),
+    el('p', { id: 'continuations-note', className: 'muted' }),
     el('ol', { id: 'continuations' }),
   ]),
 ]);
@@ -85,6 +97,7 @@ function renderView(): void {
   setNotices([r.truncation?.reason, r.model.providerNote].filter((n): n is string => Boolean(n)));
   renderChips(document.getElementById('chips')!, r, (i) => void selectPosition(i));
   document.getElementById('continuations')!.replaceChildren();
+  document.getElementById('continuations-note')!.textContent = '';
   setPanelState('drawn', content);
   void selectPosition(r.tokens.length - 1);
 }
@@ -116,8 +129,8 @@ async function selectPosition(i: number): Promise<void> {
   const info = document.getElementById('position-info')!;
   info.textContent =
     i + 1 < r.tokens.length
-    ? `After “${visibleToken(r.tokens[i].text)}” the text continues with “${visibleToken(r.tokens[i + 1].text)}”: rank ${r.stats.nextRank[i]}, p = ${r.stats.nextProb[i].toFixed(4)}, ${r.stats.nextBits[i].toFixed(2)} bits.`
-    : `Distribution after the last token “${visibleToken(r.tokens[i].text)}”, i.e. the next token of the selection.`;
+    ? `After “${panelToken(r.tokens[i].text)}” the text continues with “${panelToken(r.tokens[i + 1].text)}”: rank ${r.stats.nextRank[i]}, p = ${r.stats.nextProb[i].toFixed(4)}, ${r.stats.nextBits[i].toFixed(2)} bits.`
+    : `Distribution after the last token “${panelToken(r.tokens[i].text)}”, i.e. the next token of the selection.`;
   redraw();
 }
 
@@ -128,7 +141,8 @@ function redraw(): void {
   const actualId = view.result.tokens[position + 1]?.id;
   const rows: Row[] = candidates.slice(0, shown).map((c) => ({ ...c, prob: dist.probs[c.id], highlighted: c.id === actualId }));
   renderTable(document.querySelector('#topk tbody')!, rows);
-  chart.draw(rows.map((r) => ({ label: visibleToken(r.text), value: r.prob, highlighted: r.highlighted })));
+  document.getElementById('topk-count')!.textContent = `(top ${rows.length}: setting tensorloupe.topK = ${view.topK}${shown < view.topK ? `, and the sampling distribution keeps ${dist.nucleusSize}` : ''})`;
+  chart.draw(rows.map((r) => ({ label: panelToken(r.text), value: r.prob, highlighted: r.highlighted })));
   const h = dist.entropyBits;
   document.getElementById('entropy')!.textContent =
     `entropy ${h.toFixed(3)} bits · perplexity ${(2 ** h).toFixed(2)} · nucleus ${dist.nucleusSize} tokens · T = ${state.temperature.toFixed(2)}`;
@@ -150,6 +164,7 @@ function bindControls(): void {
     state.seed = Math.round(clamp(Number(input('seed').value), 0, 2 ** 31 - 1));
     state.count = Math.round(clamp(Number(input('count').value), 1, 16));
     document.getElementById('temperature-value')!.textContent = state.temperature.toFixed(2);
+    document.getElementById('topk-control-value')!.textContent = state.topK === 0 ? 'all' : String(state.topK);
     document.getElementById('topp-value')!.textContent = state.topP.toFixed(2);
     saveState(state);
     redraw();
@@ -164,6 +179,7 @@ async function generate(mode: GenerateParams['mode']): Promise<void> {
   if (!view) return;
   const list = document.getElementById('continuations')!;
   list.replaceChildren(el('li', { className: 'muted' }, ['Generating…']));
+  document.getElementById('continuations-note')!.textContent = '';
   try {
     const res = await host.call('generate', {
       runId: view.result.runId,
@@ -175,7 +191,8 @@ async function generate(mode: GenerateParams['mode']): Promise<void> {
       topP: state.topP,
       seed: state.seed,
     });
-    renderContinuations(list, res.continuations);
+    renderContinuations(list, res);
+    document.getElementById('continuations-note')!.textContent = `${samplingLabel(res.sampling)}.`;
   } catch (error) {
     list.replaceChildren(el('li', { className: 'error-text' }, [(error as Error).message]));
   }

@@ -25,14 +25,25 @@ export function setPanelState(state: PanelState, content: HTMLElement): void {
   content.hidden = state !== 'drawn';
 }
 
+/**
+ * The subtitle and notices describe one result (its model, file, truncation): once that result is
+ * gone, a failed or new run must not show them under its own state.
+ */
+function clearResultHeader(): void {
+  setSubtitle('');
+  setNotices([]);
+}
+
 export function showLoading(message: string, content: HTMLElement): void {
   setPanelState('loading', content);
+  clearResultHeader();
   document.getElementById('loading-text')!.textContent = message;
 }
 
 /** The host's message already says what to do next (e.g. that the engine restarts). */
 export function showError(error: PanelError, content: HTMLElement): void {
   setPanelState('error', content);
+  clearResultHeader();
   // a panel VS Code restored after a reload has not failed: say what to do, without the alarm
   const restored = error.code === 'Restored';
   const box = document.getElementById('error')!;

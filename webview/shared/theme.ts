@@ -19,6 +19,15 @@ export interface ThemeColors {
   grid: string;
   border: string;
   fontFamily: string;
+  /** the workbench font size in px (--vscode-font-size), for chart labels */
+  fontSize: number;
+  editorFontFamily: string;
+  editorFontSize: number;
+}
+
+function px(value: string, fallback: number): number {
+  const n = Number.parseFloat(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 export function themeColors(): ThemeColors {
@@ -30,6 +39,9 @@ export function themeColors(): ThemeColors {
     grid: cssVar('--vscode-widget-border', cssVar('--vscode-panel-border', '#80808040')),
     border: isHighContrast() ? cssVar('--vscode-contrastBorder', '#ffffff') : 'transparent',
     fontFamily: cssVar('--vscode-font-family', 'sans-serif'),
+    fontSize: px(cssVar('--vscode-font-size', '13px'), 13),
+    editorFontFamily: cssVar('--vscode-editor-font-family', 'monospace'),
+    editorFontSize: px(cssVar('--vscode-editor-font-size', '14px'), 14),
   };
 }
 

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readSettings } from '../settings';
+import { DEFAULT_MODEL_NAME } from '../../util/paths';
+import { runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
+import type { ModelInfo } from '../../protocol/engine';
 
 interface ModelPick extends vscode.QuickPickItem {
   path?: string;
@@ -20,7 +23,7 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
     ...bundled.map((name) => ({
       label: name,
       description: join(modelsDir, name) === current ? 'bundled · current' : 'bundled',
-      path: name === 'tensorloupe-code-lm' ? '' : join(modelsDir, name),
+      path: name === DEFAULT_MODEL_NAME ? '' : join(modelsDir, name),
     })),
     { label: '$(folder-opened) Choose a model folder…', browse: true },
   ];
@@ -32,17 +35,22 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
     if (!uri?.[0]) return;
     path = uri[0].fsPath;
   }
-  await vscode.workspace.getConfiguration('tensorloupe').update('model', path ?? '', vscode.ConfigurationTarget.Global);
-  const model = readSettings(context.extensionPath).model;
+  const setting = path ?? '';
+  // Load it before saving it: a model that cannot serve text (an image or audio model, a broken
+  // folder) must never become the text model, or every command would fail until the user
+  // switched back. The setting and the status bar keep the last good model.
+  const candidate = setting === '' ? join(modelsDir, DEFAULT_MODEL_NAME) : setting;
+  let info: ModelInfo;
   try {
-    const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tensorloupe: loading model' }, () =>
-      engine.call('model/load', { model }),
-    );
-    const note = info.providerNote ? ` ${info.providerNote}` : '';
-    void vscode.window.showInformationMessage(
-      `Tensorloupe: ${info.name} loaded (${info.modelType}, ${info.nLayers} layers, context ${info.contextLength}, ${info.provider}, ${Math.round(info.loadMs)} ms).${note}`,
-    );
+    info = await runWithProgress(engine, `Tensorloupe: loading ${basename(candidate)}`, (cancel) => engine.call('model/load', { model: candidate }, cancel));
   } catch (error) {
-    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message}`);
+    if ((error as { code?: string }).code === 'Cancelled') return;
+    void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message} The model setting is unchanged (${basename(current)}).`);
+    return;
   }
+  await vscode.workspace.getConfiguration('tensorloupe').update('model', setting, vscode.ConfigurationTarget.Global);
+  const note = info.providerNote ? ` ${info.providerNote}` : '';
+  void vscode.window.showInformationMessage(
+    `Tensorloupe: ${info.name} loaded (${info.modelType}, ${info.nLayers} layers, context ${info.contextLength}, ${info.provider}, ${Math.round(info.loadMs)} ms).${note}`,
+  );
 }

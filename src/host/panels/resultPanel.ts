@@ -51,6 +51,7 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
 
   error(error: unknown): void {
     const wire = toWireError(error);
+    this.host.panel.title = this.spec.title; // the tab named the model of a result that is no longer shown
     this.host.notify('error', { ...wire, engineRestarted: wire.code === 'EngineCrashed' });
   }
 
