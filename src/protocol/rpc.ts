@@ -143,7 +143,10 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
       if (!p) return;
       this.pending.delete(message.inReplyTo);
       if ('ok' in body) p.resolve(body.ok);
-      else if ('err' in body) p.reject(new RpcError(String(body.err.code), String(body.err.message)));
+      else if ('err' in body) {
+        const err = (body.err ?? {}) as Partial<WireError>; // a malformed reply still settles the call
+        p.reject(new RpcError(String(err.code ?? 'InternalError'), String(err.message ?? 'The other side sent a malformed error.')));
+      }
       return;
     }
     if (!('method' in body) || typeof body.method !== 'string') return;
@@ -171,18 +174,34 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
   private async dispatch(id: number, method: string, params: unknown): Promise<void> {
     const handler = (this.handlers as Record<string, ((p: unknown, s: CancelSignal) => unknown) | undefined>)[method];
     if (!handler || !Object.prototype.hasOwnProperty.call(this.handlers, method)) {
-      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: { code: 'UnknownMethod', message: `Unknown method: ${method}` } } });
+      // the name came from the peer: quoted and cut, so control characters reach no log raw
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: { code: 'UnknownMethod', message: `Unknown method: ${JSON.stringify(method.slice(0, 100))}` } } });
       return;
     }
     const signal = new Signal();
     this.running.set(id, signal);
+    let body: Body;
     try {
       const ok = await handler(params, signal);
-      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { ok: ok === undefined ? null : ok } });
+      body = { ok: ok === undefined ? null : ok };
     } catch (error) {
-      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: toWireError(error) } });
-    } finally {
+      body = { err: toWireError(error) };
+    }
+    // failRunning may have answered this call already; a call gets one reply
+    if (this.running.get(id) !== signal) return;
+    this.running.delete(id);
+    this.safeSend({ id: this.nextId++, inReplyTo: id, body });
+  }
+
+  /**
+   * Answers every call still running with `error` and cancels its work. For an uncaught
+   * exception: the call it came from can no longer answer, and a caller must never wait forever.
+   */
+  failRunning(error: RpcError): void {
+    for (const [id, signal] of [...this.running]) {
       this.running.delete(id);
+      signal.cancel();
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: toWireError(error) } });
     }
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
-import { asObject, intIn, shortString } from '../validate';
+import { asObject, intIn, shortString } from '../../util/validate';
 import { InputError } from '../../engine/errors';
 import type { EngineClient } from '../engineClient';
 import type { LensHostApi, LensView } from '../../protocol/lensPanel';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
-import { asObject, intIn, numberIn, oneOf, shortString } from '../validate';
+import { asObject, intIn, numberIn, oneOf, shortString } from '../../util/validate';
 import type { EngineClient } from '../engineClient';
 import type { NextTokenHostApi, NextTokenView } from '../../protocol/nextTokenPanel';
 import type { GenerateParams, PositionParams } from '../../protocol/engine';
