@@ -34,7 +34,7 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS)
     },
     'model/load': async ({ model }) => (await models.load(model)).info,
     'lm/nextToken': (p, signal) => lm.nextToken(p, signal),
-    'lm/position': (p) => lm.position(p),
+    'lm/position': (p, signal) => lm.position(p, signal),
     'lm/generate': (p, signal) => lm.generate(p, signal),
     'lm/surprisal': (p, signal) => lm.surprisal(p, signal),
     ...attentionHandlers(ctx),

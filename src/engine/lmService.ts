@@ -4,7 +4,7 @@ import { InputError } from './errors';
 import { tokenText, type LanguageModels, type LoadedLm } from './languageModels';
 import type { KvCache } from './runners/decoderLm';
 import type { CancelSignal } from '../protocol/rpc';
-import { CancelledError } from '../protocol/rpc';
+import { checkpoint, ROWS_PER_CHECKPOINT, throwIfCancelled } from './cancellation';
 import type {
   Candidate,
   Continuation,
@@ -48,10 +48,11 @@ export class LmService {
     const started = performance.now();
     checkText(p.text);
     const model = await this.models.load(p.model);
+    throwIfCancelled(signal);
     const all = model.tokenizer.encode(p.text);
     const limit = Math.min(model.lm.contextLength, Math.max(1, p.maxTokens));
     const { tokens, truncation } = fitToContext(all, limit, model.tokenizer.bosId);
-    throwIfCancelled(signal);
+    await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
     const t0 = performance.now();
     const { logits, vocab } = await model.lm.forward(tokens.map((t) => t.id));
     const forwardMs = performance.now() - t0;
@@ -59,9 +60,14 @@ export class LmService {
     const ids = tokens.map((t) => t.id);
     const { stats, logSumExps } = await positionStats(logits, vocab, ids, this.models.threads);
     const positionTopK = p.positionTopK ?? 0;
-    const positions = positionTopK > 0
-      ? ids.map((_, i) => predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]))
-      : undefined;
+    let positions: PositionPrediction[] | undefined;
+    if (positionTopK > 0) {
+      positions = [];
+      for (let i = 0; i < seq; i++) {
+        if (i % ROWS_PER_CHECKPOINT === 0) await checkpoint(signal); // top-k over the vocabulary at every position
+        positions.push(predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]));
+      }
+    }
     const last = logits.slice((seq - 1) * vocab, seq * vocab);
     const runId = randomUUID();
     const next = candidates(model, last, p.topK); // the panel lists up to topK; its logits renormalise the rest
@@ -80,7 +86,7 @@ export class LmService {
     };
   }
 
-  async position(p: PositionParams): Promise<PositionResult> {
+  async position(p: PositionParams, signal?: CancelSignal): Promise<PositionResult> {
     const run = this.run(p.runId);
     if (!Number.isInteger(p.position) || p.position < 0 || p.position >= run.ids.length) {
       throw new InputError(`Position ${p.position} is outside the selection's ${run.ids.length} tokens.`);
@@ -89,6 +95,7 @@ export class LmService {
     if (run.logits) {
       row = run.logits.slice(p.position * run.vocab, (p.position + 1) * run.vocab);
     } else {
+      throwIfCancelled(signal);
       const { logits, vocab } = await run.model.lm.forward(run.ids.slice(0, p.position + 1));
       row = logits.slice(p.position * vocab, (p.position + 1) * vocab);
     }
@@ -115,7 +122,7 @@ export class LmService {
       const chosen: Continuation['tokens'] = [];
       let log2Prob = 0;
       for (let step = 0; step < maxNew; step++) {
-        throwIfCancelled(signal);
+        await checkpoint(signal); // each step filters the whole vocabulary
         const dist =
           p.mode === 'greedy'
             ? filterDistribution(row, { temperature: 1, topK: 1, topP: 1 })
@@ -141,6 +148,7 @@ export class LmService {
     const t0 = performance.now();
     const model = await this.models.load(p.model);
     const all = model.tokenizer.encode(p.text);
+    await checkpoint(signal);
     let tokens = all;
     let truncation: Truncation | null = null;
     if (all.length > p.maxTokens) {
@@ -160,6 +168,7 @@ export class LmService {
       const { logits, vocab } = await model.lm.forward(ids);
       const stats = await logitStats(logits, vocab, ids.slice(1), this.models.threads); // row k − 1 predicts ids[k]
       for (let i = w.scoreFrom; i < w.end; i++) {
+        if ((i - w.scoreFrom) % ROWS_PER_CHECKPOINT === 0) await checkpoint(signal); // alternatives: top-k over the vocabulary per token
         const k = i - w.start + offset; // index of token i in this window
         if (k === 0) continue; // nothing predicted the first token
         const row = logits.subarray((k - 1) * vocab, k * vocab);
@@ -195,10 +204,6 @@ function checkText(text: string): void {
   if (text.length > MAX_TEXT_CHARS) {
     throw new InputError(`The selection has ${text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
   }
-}
-
-function throwIfCancelled(signal?: CancelSignal): void {
-  if (signal?.cancelled) throw new CancelledError();
 }
 
 export function candidates(model: LoadedLm, logits: Float32Array, k: number, lse = logSumExp(logits)): Candidate[] {

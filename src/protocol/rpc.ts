@@ -111,6 +111,7 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
     private readonly handlers: Partial<Handlers<Local>>,
   ) {}
 
+  /** A call that rejects with CancelledError as soon as `cancel` fires (the peer is told too). */
   call<M extends keyof Remote & string>(
     method: M,
     params: Params<Remote, M>,
@@ -123,11 +124,31 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
       cancel?.onCancel(() => {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
-        this.safeSend({ id: this.nextId++, body: { method: CANCEL_METHOD, params: { id } } });
+        this.cancel(id);
         reject(new CancelledError());
       });
       this.safeSend({ id, body: { method, params } });
     });
+  }
+
+  /**
+   * A call whose caller decides what a cancel means: `cancel(id)` asks the peer to stop, and
+   * `result` still settles with the peer's own reply (or when the channel closes), so the caller
+   * can tell work that stopped from work that did not.
+   */
+  start<M extends keyof Remote & string>(method: M, params: Params<Remote, M>): { id: number; result: Promise<Result<Remote, M>> } {
+    const id = this.nextId++;
+    if (this.closedReason) return { id, result: Promise.reject(this.closedReason) };
+    const result = new Promise<Result<Remote, M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.safeSend({ id, body: { method, params } });
+    });
+    return { id, result };
+  }
+
+  /** Asks the peer to stop call `id` (its handler's signal fires). */
+  cancel(id: number): void {
+    this.safeSend({ id: this.nextId++, body: { method: CANCEL_METHOD, params: { id } } });
   }
 
   /** Fire-and-forget notification (no reply expected). */

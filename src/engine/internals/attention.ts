@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
-import { CancelledError } from '../../protocol/rpc';
+import { checkpoint, throwIfCancelled } from '../cancellation';
 import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
 import { HeadAccumulator, inductionTargets } from './attentionMaps';
 import { rowEntropyAndMax } from './probabilityRows';
@@ -39,6 +39,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
         throw new InputError(`${m.base.folder.name} has no attention maps Tensorloupe can show: ${why}.`);
       }
       const all = m.base.tokenizer.encode(p.text);
+      await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
       const { tokens, truncation } = fitToContext(all, Math.min(p.maxTokens, m.base.lm.contextLength), m.base.tokenizer.bosId);
       const ids = tokens.map((t) => t.id);
       const T = ids.length;
@@ -48,7 +49,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
       let nHeads = m.info.nHeads;
       const chunk = Math.max(64, Math.floor(CELLS_PER_CHUNK / T));
       await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, async (acts, start, end) => {
-        if (signal.cancelled) throw new CancelledError();
+        throwIfCancelled(signal);
         for (let l = 0; l < nLayers; l++) {
           const a = acts.get(`blocks.${l}.attn.hook_pattern`); // [batch, head, chunk, keys so far]
           if (!a) throw new InputError(`Layer ${l}'s attention map is not available.`);

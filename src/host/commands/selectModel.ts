@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSettings } from '../settings';
+import { runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
 
 interface ModelPick extends vscode.QuickPickItem {
@@ -35,9 +36,7 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
   await vscode.workspace.getConfiguration('tensorloupe').update('model', path ?? '', vscode.ConfigurationTarget.Global);
   const model = readSettings(context.extensionPath).model;
   try {
-    const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tensorloupe: loading model' }, () =>
-      engine.call('model/load', { model }),
-    );
+    const info = await runWithProgress(engine, 'Tensorloupe: loading model', (cancel) => engine.call('model/load', { model }, cancel));
     const note = info.providerNote ? ` ${info.providerNote}` : '';
     void vscode.window.showInformationMessage(
       `Tensorloupe: ${info.name} loaded (${info.modelType}, ${info.nLayers} layers, context ${info.contextLength}, ${info.provider}, ${Math.round(info.loadMs)} ms).${note}`,
