@@ -26,9 +26,13 @@ import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices }
 import { logitStats, targetOf, type LogitStats } from './logitStats';
 import { fitToContext, slidingWindows } from './contextWindows';
 import { MAX_TEXT_CHARS } from '../util/limits';
+import { RunStore } from './internals/context';
 
 /** Keep a run's full logits for chip clicks only while they are this small (floats). */
 const MAX_CACHED_LOGITS = 16 * 1024 * 1024;
+/** Runs kept for chip clicks and generation; the logits they keep count against the byte bound. */
+const KEPT_RUNS = 8;
+const KEPT_BYTES = 96 * 1024 * 1024;
 
 interface Run {
   model: LoadedLm;
@@ -40,7 +44,7 @@ interface Run {
 
 /** The text-model analyses behind the next-token panel, the surprisal view and the CLI. */
 export class LmService {
-  private readonly runs = new Map<string, Run>();
+  private readonly runs = new RunStore<Run>(KEPT_RUNS, KEPT_BYTES);
 
   constructor(private readonly models: LanguageModels) {}
 
@@ -188,8 +192,12 @@ export class LmService {
   }
 
   private remember(runId: string, run: Run): void {
-    this.runs.set(runId, run);
-    while (this.runs.size > 8) this.runs.delete(this.runs.keys().next().value as string);
+    this.runs.put(runId, run, run.logits?.byteLength ?? 0);
+  }
+
+  /** Drops the kept runs (the engine is idle and gives its memory back). */
+  releaseRuns(): void {
+    this.runs.clear();
   }
 
   private run(runId: string): Run {

@@ -1,6 +1,8 @@
 // Engine process entry: forked by the extension host with an IPC channel and 'advanced'
 // serialization, so typed arrays arrive intact. onnxruntime's session.run blocks the thread it
 // runs on; here that blocks only this process, never the editor.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { RpcEndpoint, RpcError, type Handlers } from '../protocol/rpc';
 import type { EngineApi, HostApi } from '../protocol/engine';
 import { createEngineHandlers } from './engineHandlers';
@@ -24,7 +26,14 @@ if (!process.send) {
   process.exit(2);
 }
 
-const handlers = withTestDelay(createEngineHandlers(), Number(process.env.TENSORLOUPE_ENGINE_TEST_DELAY_MS ?? 0));
+/** A full garbage collection for the idle release: V8's gc(), exposed without a command-line flag. */
+function garbageCollector(): (() => void) | undefined {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  return typeof gc === 'function' ? () => (gc as () => void)() : undefined;
+}
+
+const handlers = withTestDelay(createEngineHandlers(undefined, { collectGarbage: garbageCollector() }), Number(process.env.TENSORLOUPE_ENGINE_TEST_DELAY_MS ?? 0));
 const endpoint = new RpcEndpoint<EngineApi, HostApi>(
   { send: (m) => process.send?.(m) },
   handlers,

@@ -2,9 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { CancelledError, RpcEndpoint, type Params, type Result } from '../protocol/rpc';
 import type { EngineApi, EngineSettings, HostApi } from '../protocol/engine';
 import { EngineCrashedError } from '../engine/errors';
-// The engine runs with glibc keeping big freed blocks in its heap instead of returning them to the OS: every forward
-// pass allocates its outputs afresh, and fresh pages cost a fault each (code LM, 512 tokens, A/B in one session:
-// plain forward 32-40 -> 29-35 ms, forward with every hook exposed 43-49 -> 37-40 ms).
+// The engine runs with glibc reusing freed blocks under 32 MB from its heap (every forward pass allocates its
+// outputs afresh, and fresh pages cost a fault each: code LM, 512 tokens, plain forward 32-40 -> 29-35 ms) but
+// mapping bigger ones (2,048-token attention scores: 64 MB) separately, so they go back to the OS when freed.
+// Keeping every block in the heap (MALLOC_MMAP_MAX_=0, before) held 960 MB after load and idle release, where this
+// gives back to 590 MB (bench/rssLoadProbe.ts); forward times of the two did not differ beyond noise here.
 import allocatorEnv from '../engine/allocatorEnv.json';
 
 /** How long a cancelled request may take to stop by itself before the engine is restarted. */

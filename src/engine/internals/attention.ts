@@ -14,6 +14,9 @@ import type { AttentionSummaryResult, HeadStats } from '../../protocol/internals
  */
 const CELLS_PER_CHUNK = 1 << 18;
 const THUMB_MAX = 64;
+/** Runs kept for head clicks: one panel is open at a time, so the last two (GPT-2 small at 1,024 tokens: 150 MB each) */
+const KEPT_RUNS = 2;
+const KEPT_BYTES = 192 * 1024 * 1024;
 
 interface AttentionRun {
   /** [layer][head] row-quantised maps */
@@ -28,7 +31,8 @@ interface AttentionRun {
  * engine keeps. fp32 maps exist only for one chunk of query rows at a time.
  */
 export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'attention/summary' | 'attention/head'> {
-  const runs = new RunStore<AttentionRun>(3);
+  const runs = new RunStore<AttentionRun>(KEPT_RUNS, KEPT_BYTES);
+  ctx.whenIdle?.(() => runs.clear());
   return {
     'attention/summary': async (p, signal): Promise<AttentionSummaryResult> => {
       const t0 = performance.now();
@@ -75,7 +79,8 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
         }),
       );
       const runId = randomUUID();
-      runs.put(runId, { maps, size: T, recomputedLayers: new Set(m.info.recomputedLayers) });
+      const bytes = maps.reduce((sum, heads) => sum + heads.reduce((s, acc) => s + acc.data.byteLength + acc.rowScale.byteLength, 0), 0);
+      runs.put(runId, { maps, size: T, recomputedLayers: new Set(m.info.recomputedLayers) }, bytes);
       return {
         model: m.base.info,
         internals: m.info,
