@@ -13,7 +13,9 @@ import type { CancelSignal, Handlers } from '../protocol/rpc';
 
 /** Most intra-op threads a setting may ask for (the host's setting allows 64). */
 export const MAX_THREADS = 256;
-const BIG = 1_000_000; // counts and positions: far past any model here, short of an endless loop
+// counts and positions: far past any model here, short of an endless loop; the handlers say what
+// range means something (a block that fits the context, a batch of 1–64) in their own words
+const BIG = 1_000_000;
 const PATH_CHARS = 4096;
 const RUN_ID_CHARS = 64;
 
@@ -109,7 +111,7 @@ export const validators: Validators = {
   'induction/scan': (raw) => {
     const m = 'induction/scan';
     const o = paramsOf(raw, m);
-    return { model: model(o, m), seqLen: intIn(o.seqLen, 1, BIG, `${m}: seqLen`), batch: intIn(o.batch, 1, 1024, `${m}: batch`), seed: intIn(o.seed, 0, 2 ** 32 - 1, `${m}: seed`) };
+    return { model: model(o, m), seqLen: intIn(o.seqLen, 0, BIG, `${m}: seqLen`), batch: intIn(o.batch, 0, BIG, `${m}: batch`), seed: intIn(o.seed, 0, 2 ** 32 - 1, `${m}: seed`) };
   },
   'dilution/get': (raw) => {
     const m = 'dilution/get';

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { CancelledError, RpcEndpoint, type Params, type Result } from '../protocol/rpc';
+import { CancelledError, RpcEndpoint, RpcError, type Params, type Result } from '../protocol/rpc';
 import type { EngineApi, EngineSettings, HostApi } from '../protocol/engine';
 import { EngineCrashedError } from '../engine/errors';
 // The engine runs with glibc reusing freed blocks under 32 MB from its heap (every forward pass allocates its
@@ -112,7 +112,7 @@ export class EngineClient {
 
   configure(settings: EngineSettings): void {
     this.settings = settings;
-    if (this.endpoint) void this.endpoint.call('engine/configure', settings).catch(() => undefined);
+    if (this.endpoint) void this.endpoint.call('engine/configure', settings).catch((e: Error) => this.refused(e));
   }
 
   /** Hard cancel: a running session.run cannot be interrupted, so stop the process. */
@@ -156,8 +156,13 @@ export class EngineClient {
     child.stderr?.on('data', log);
     this.child = child;
     this.endpoint = endpoint;
-    void endpoint.call('engine/configure', this.settings).catch(() => undefined);
+    void endpoint.call('engine/configure', this.settings).catch((e: Error) => this.refused(e));
     return endpoint;
+  }
+
+  /** A refused configure leaves the engine on its previous settings; the output channel says why. */
+  private refused(error: Error): void {
+    if (error instanceof RpcError && error.code === 'InputError') this.options.onLog?.(`settings not applied: ${error.message}`);
   }
 
   private onExit(child: ChildProcess, detail: string): void {

@@ -144,3 +144,15 @@ test('an unknown method is answered, not ignored, and its name is escaped', asyn
     client.dispose();
   }
 });
+
+test('settings the engine refuses are said in the log, and the engine runs on its defaults', async () => {
+  const log: string[] = [];
+  const client = new EngineClient({ enginePath: builtEnginePath(), settings: { provider: 'cpu', threads: 1_000_000 }, onLog: (l) => log.push(l) });
+  try {
+    const info = await client.call('engine/info', {});
+    assert.equal(info.settings.threads, 0);
+    assert.ok(log.some((l) => /settings not applied: engine\/configure: threads must be a whole number from 0 to 256/.test(l)), log.join('\n'));
+  } finally {
+    client.dispose();
+  }
+});
