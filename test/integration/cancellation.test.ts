@@ -122,3 +122,33 @@ test('in-process: a cancel that arrives after the first chunk stops the summary 
     rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+/** Not cancelled for its first `n` checks, cancelled from then on: a cancel that arrives mid-run. */
+function cancelledAfter(n: number): CancelSignal & { reads: number } {
+  const s = {
+    reads: 0,
+    get cancelled() {
+      s.reads++;
+      return s.reads > n;
+    },
+    onCancel: () => undefined,
+  };
+  return s;
+}
+
+test('in-process: whole-vocabulary loops (positionTopK, surprisal alternatives, generation) stop at a cancel that arrives mid-way', { skip, timeout: 120_000 }, async () => {
+  const engine = createEngineHandlers({ provider: 'cpu', threads: 1 });
+  const never: CancelSignal = { cancelled: false, onCancel: () => undefined };
+  const text = LONG_TEXT.slice(0, 4000); // a few hundred tokens: many rows of 32
+  // a request start and its first row are not cancelled; the check 32 rows later is
+  const positions = cancelledAfter(3);
+  await assert.rejects(async () => engine['lm/nextToken']({ model: CODE_LM, text, topK: 3, maxTokens: 2048, positionTopK: 5 }, positions), isCancelled);
+  assert.ok(positions.reads > 3);
+  const surprisal = cancelledAfter(3);
+  await assert.rejects(async () => engine['lm/surprisal']({ model: CODE_LM, text, maxTokens: 2048, alternatives: 5 }, surprisal), isCancelled);
+  assert.ok(surprisal.reads > 3);
+  const run = await engine['lm/nextToken']({ model: CODE_LM, text: 'def f(x):\n', topK: 3, maxTokens: 64 }, never);
+  const generation = cancelledAfter(2);
+  await assert.rejects(async () => engine['lm/generate']({ runId: run.runId, mode: 'sample', count: 4, maxNewTokens: 32, temperature: 1, topK: 0, topP: 1, seed: 1 }, generation), isCancelled);
+  assert.ok(generation.reads > 2);
+});
