@@ -156,3 +156,26 @@ test('settings the engine refuses are said in the log, and the engine runs on it
     client.dispose();
   }
 });
+
+test('malformed envelopes sent straight down the IPC channel are ignored; the engine stays up and answers', async () => {
+  const { fork } = await import('node:child_process');
+  const child = fork(builtEnginePath(), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  try {
+    const replies: unknown[] = [];
+    child.on('message', (m) => replies.push(m));
+    const garbage: unknown[] = ['garbage', 42, null, [], { id: 'x' }, { id: 1, body: null }, { id: 2, body: { method: 5 } }, { id: 3, inReplyTo: 'no', body: {} },
+      { id: 4, body: { method: '$/cancel', params: null } }, { id: 5, inReplyTo: 99, body: { err: null } }, { id: 6, body: { method: 'constructor', params: {} } }];
+    for (const g of garbage) child.send(g as never);
+    const answer = await new Promise<unknown>((resolve, reject) => {
+      child.on('message', (m: { inReplyTo?: number; body: unknown }) => m.inReplyTo === 7 && resolve(m.body));
+      child.on('exit', (code) => reject(new Error(`the engine exited (${code})`)));
+      child.send({ id: 7, body: { method: 'engine/info', params: {} } });
+    });
+    assert.equal((answer as { ok: { pid: number } }).ok.pid, child.pid);
+    // only the call to an unknown method ("constructor") was answered, with an error
+    const errors = replies.filter((r) => (r as { body: { err?: { code: string } } }).body.err);
+    assert.deepEqual(errors.map((r) => (r as { inReplyTo: number; body: { err: { code: string } } }).body.err.code), ['UnknownMethod']);
+  } finally {
+    child.kill();
+  }
+});
