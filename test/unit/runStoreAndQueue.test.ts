@@ -43,6 +43,7 @@ test('RequestQueue runs at most `limit` at once, in order; a cancelled waiter le
   let idle!: () => void;
   const wentIdle = new Promise<void>((r) => (idle = r));
   const queue = new RequestQueue(2, { ms: 1, onIdle: () => idle() });
+  const keepAlive = setInterval(() => undefined, 1000); // the idle timer is unref'd: it alone would let the process end
   let running = 0;
   let most = 0;
   const order: number[] = [];
@@ -71,4 +72,5 @@ test('RequestQueue runs at most `limit` at once, in order; a cancelled waiter le
   assert.equal(most, 2);
   assert.deepEqual(order, [0, 1, 3]);
   await wentIdle;
+  clearInterval(keepAlive);
 });
