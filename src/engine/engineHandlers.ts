@@ -22,10 +22,6 @@ const HEAVY_AT_ONCE = 2;
  */
 export const IDLE_RELEASE_MS = 5 * 60 * 1000;
 
-/**
- * The engine's API as plain async functions, each behind its params' validator. The engine
- * process serves them over IPC; the CLI, tests and benchmarks call them in-process.
- */
 export interface EngineOptions {
   /** how long without a heavy request before the idle release (default IDLE_RELEASE_MS) */
   idleMs?: number;
@@ -33,6 +29,11 @@ export interface EngineOptions {
   collectGarbage?: () => void;
 }
 
+/**
+ * The engine's API as plain async functions, each behind its params' validator, the heavy ones
+ * taking turns. The engine process serves them over IPC; the CLI, tests and benchmarks call them
+ * in-process.
+ */
 export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS, options: EngineOptions = {}): Handlers<EngineApi> {
   let settings = validators['engine/configure'](initial);
   const models = new LanguageModels(settings);
