@@ -1,5 +1,6 @@
 // Internals figures: instrumented vs plain forward (same model, same tokens, one run, side by
-// side), and peak RSS of an attention summary at 512/1024/2048 tokens over the loaded model.
+// side), peak RSS of an attention summary at 512/1024/2048 tokens over the loaded model, and the
+// engine's RSS under load (100 concurrent summaries) and after its idle release.
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -92,8 +93,22 @@ function rssRows(): Record<string, number | string>[] {
   return rows;
 }
 
+/** Steady state: RSS after 100 concurrent attention summaries, three 2,048-token requests, and the idle release. */
+function loadRssRows(): Record<string, number | string>[] {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'rssLoadProbe.ts')], { cwd: ROOT, encoding: 'utf8' });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RSSLOAD '));
+  if (!line) return [{ metric: 'engine RSS under load and idle', value: `failed: ${r.stderr.slice(-200)}` }];
+  const m = JSON.parse(line.slice(8)) as { loadedMb: number; after100Mb: number; after2048Mb: number; idleMb: number };
+  console.log(`BENCH ${JSON.stringify({ name: 'engine_rss_load_idle', ...m })}`);
+  return [
+    { metric: 'engine RSS after 100 concurrent 1,024-token attention summaries, MB', value: `${m.after100Mb.toFixed(0)} (loaded ${m.loadedMb.toFixed(0)})` },
+    { metric: 'engine RSS after three 2,048-token next-token requests, MB', value: m.after2048Mb.toFixed(0) },
+    { metric: 'engine RSS after the idle release, MB', value: m.idleMb.toFixed(0) },
+  ];
+}
+
 async function main(): Promise<void> {
-  const rows = [...(await forwardRatios()), ...rssRows()];
+  const rows = [...(await forwardRatios()), ...rssRows(), ...loadRssRows()];
   console.table(rows);
 }
 

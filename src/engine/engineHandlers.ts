@@ -8,30 +8,59 @@ import { lensHandlers } from './internals/lens';
 import { inductionHandlers } from './internals/induction';
 import { dilutionHandlers } from './internals/dilution';
 import { exportHandlers } from './internals/exportActivations';
+import { validators, withValidation } from './validateParams';
+import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
 import type { EngineApi, EngineSettings } from '../protocol/engine';
 
 export const DEFAULT_SETTINGS: EngineSettings = { provider: 'auto', threads: 0 };
+/** Heavy requests running at once; the rest wait their turn (memory grows with each running one). */
+const HEAVY_AT_ONCE = 2;
+/**
+ * After this long without a heavy request the engine drops its kept runs and releases its
+ * sessions, so an editor left open gives the memory back; the next request loads the model again
+ * (and a panel's click on an old run says to run it again).
+ */
+export const IDLE_RELEASE_MS = 5 * 60 * 1000;
+
+export interface EngineOptions {
+  /** how long without a heavy request before the idle release (default IDLE_RELEASE_MS) */
+  idleMs?: number;
+  /** runs a full garbage collection after the idle release (the engine process has one; see main.ts) */
+  collectGarbage?: () => void;
+}
 
 /**
- * The engine's API as plain async functions. The engine process serves them over IPC; the CLI,
- * tests and benchmarks call them in-process.
+ * The engine's API as plain async functions, each behind its params' validator, the heavy ones
+ * taking turns. The engine process serves them over IPC; the CLI, tests and benchmarks call them
+ * in-process.
  */
-export function createEngineHandlers(settings: EngineSettings = DEFAULT_SETTINGS): Handlers<EngineApi> {
+export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS, options: EngineOptions = {}): Handlers<EngineApi> {
+  let settings = validators['engine/configure'](initial);
   const models = new LanguageModels(settings);
   const lm = new LmService(models);
   const instrumented = new InstrumentedModels(models, settings.cacheDir ?? defaultCacheDir(), settings.threads);
-  const ctx = { models, instrumented };
-  return {
-    'engine/info': () => ({ pid: process.pid, ortVersion: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch}` }),
+  const releasers: (() => void)[] = [() => lm.releaseRuns()];
+  const ctx = { models, instrumented, whenIdle: (release: () => void) => releasers.push(release) };
+  const releaseIdle = async () => {
+    for (const release of releasers) release();
+    // both caches empty at once, before any await: a request arriving meanwhile loads afresh
+    await Promise.all([instrumented.releaseAll(), models.releaseAll()]);
+    options.collectGarbage?.(); // nothing allocates while idle, so nothing else would collect the dropped runs
+  };
+  const queue = new RequestQueue(HEAVY_AT_ONCE, { ms: options.idleMs ?? IDLE_RELEASE_MS, onIdle: () => void releaseIdle() });
+  return withValidation(queueHeavy({
+    'engine/info': () => ({ pid: process.pid, ortVersion: ort.env.versions.node ?? 'unknown', platform: `${process.platform}-${process.arch}`, settings }),
     'engine/configure': (s) => {
+      const cacheDir = s.cacheDir ?? settings.cacheDir; // no cacheDir keeps the one in use
+      settings = cacheDir ? { ...s, cacheDir } : s;
       models.configure(s);
       instrumented.configure(s.cacheDir, s.threads);
       return null;
     },
     'model/load': async ({ model }) => (await models.load(model)).info,
     'lm/nextToken': (p, signal) => lm.nextToken(p, signal),
-    'lm/position': (p) => lm.position(p),
+    'lm/position': (p, signal) => lm.position(p, signal),
     'lm/generate': (p, signal) => lm.generate(p, signal),
     'lm/surprisal': (p, signal) => lm.surprisal(p, signal),
     ...attentionHandlers(ctx),
@@ -39,5 +68,5 @@ export function createEngineHandlers(settings: EngineSettings = DEFAULT_SETTINGS
     ...inductionHandlers(ctx),
     ...dilutionHandlers(ctx),
     ...exportHandlers(ctx),
-  };
+  }, queue));
 }

@@ -35,6 +35,11 @@ export class LanguageModels {
     return this.options.threads;
   }
 
+  /** Releases every loaded model's session (the engine is idle); the next request loads again. */
+  releaseAll(): Promise<void> {
+    return this.cache.releaseAll((m) => m.lm.session.release());
+  }
+
   load(model: string): Promise<LoadedLm> {
     const folder = resolveModelFolder(model);
     const key = `${folder.onnxPath}|${this.options.provider}|${this.options.threads}`;

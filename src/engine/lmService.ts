@@ -4,7 +4,7 @@ import { InputError } from './errors';
 import { tokenText, type LanguageModels, type LoadedLm } from './languageModels';
 import type { KvCache } from './runners/decoderLm';
 import type { CancelSignal } from '../protocol/rpc';
-import { CancelledError } from '../protocol/rpc';
+import { checkpoint, ROWS_PER_CHECKPOINT, throwIfCancelled } from './cancellation';
 import type {
   Candidate,
   Continuation,
@@ -27,9 +27,13 @@ import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices }
 import { logitStats, targetOf, type LogitStats } from './logitStats';
 import { fitToContext, slidingWindows } from './contextWindows';
 import { MAX_TEXT_CHARS } from '../util/limits';
+import { RunStore } from './internals/context';
 
 /** Keep a run's full logits for chip clicks only while they are this small (floats). */
 const MAX_CACHED_LOGITS = 16 * 1024 * 1024;
+/** Runs kept for chip clicks and generation; the logits they keep count against the byte bound. */
+const KEPT_RUNS = 8;
+const KEPT_BYTES = 96 * 1024 * 1024;
 
 interface Run {
   model: LoadedLm;
@@ -41,7 +45,7 @@ interface Run {
 
 /** The text-model analyses behind the next-token panel, the surprisal view and the CLI. */
 export class LmService {
-  private readonly runs = new Map<string, Run>();
+  private readonly runs = new RunStore<Run>(KEPT_RUNS, KEPT_BYTES);
 
   constructor(private readonly models: LanguageModels) {}
 
@@ -49,10 +53,11 @@ export class LmService {
     const started = performance.now();
     checkText(p.text);
     const model = await this.models.load(p.model);
+    throwIfCancelled(signal);
     const all = model.tokenizer.encode(p.text);
     const limit = Math.min(model.lm.contextLength, Math.max(1, p.maxTokens));
     const { tokens, truncation } = fitToContext(all, limit, model.tokenizer.bosId);
-    throwIfCancelled(signal);
+    await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
     const t0 = performance.now();
     const { logits, vocab } = await model.lm.forward(tokens.map((t) => t.id));
     const forwardMs = performance.now() - t0;
@@ -60,9 +65,14 @@ export class LmService {
     const ids = tokens.map((t) => t.id);
     const { stats, logSumExps } = await positionStats(logits, vocab, ids, this.models.threads);
     const positionTopK = p.positionTopK ?? 0;
-    const positions = positionTopK > 0
-      ? ids.map((_, i) => predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]))
-      : undefined;
+    let positions: PositionPrediction[] | undefined;
+    if (positionTopK > 0) {
+      positions = [];
+      for (let i = 0; i < seq; i++) {
+        if (i % ROWS_PER_CHECKPOINT === 0) await checkpoint(signal); // top-k over the vocabulary at every position
+        positions.push(predictionAt(model, logits.subarray(i * vocab, (i + 1) * vocab), i, positionTopK, stats, logSumExps[i], ids[i + 1]));
+      }
+    }
     const last = logits.slice((seq - 1) * vocab, seq * vocab);
     const runId = randomUUID();
     const next = candidates(model, last, p.topK); // the panel lists up to topK; its logits renormalise the rest
@@ -81,7 +91,7 @@ export class LmService {
     };
   }
 
-  async position(p: PositionParams): Promise<PositionResult> {
+  async position(p: PositionParams, signal?: CancelSignal): Promise<PositionResult> {
     const run = this.run(p.runId);
     if (!Number.isInteger(p.position) || p.position < 0 || p.position >= run.ids.length) {
       throw new InputError(`Position ${p.position} is outside the selection's ${run.ids.length} tokens.`);
@@ -90,6 +100,7 @@ export class LmService {
     if (run.logits) {
       row = run.logits.slice(p.position * run.vocab, (p.position + 1) * run.vocab);
     } else {
+      throwIfCancelled(signal);
       const { logits, vocab } = await run.model.lm.forward(run.ids.slice(0, p.position + 1));
       row = logits.slice(p.position * vocab, (p.position + 1) * vocab);
     }
@@ -118,7 +129,7 @@ export class LmService {
       let log2Prob = 0;
       let sampleLog2Prob = 0;
       for (let step = 0; step < maxNew; step++) {
-        throwIfCancelled(signal);
+        await checkpoint(signal); // each step filters the whole vocabulary
         const token = pickToken(row, sampling, random);
         log2Prob += token.logProb / Math.LN2;
         sampleLog2Prob += Math.log2(token.sampleProb);
@@ -140,6 +151,7 @@ export class LmService {
     const t0 = performance.now();
     const model = await this.models.load(p.model);
     const all = model.tokenizer.encode(p.text);
+    await checkpoint(signal);
     let tokens = all;
     let truncation: Truncation | null = null;
     if (all.length > p.maxTokens) {
@@ -159,6 +171,7 @@ export class LmService {
       const { logits, vocab } = await model.lm.forward(ids);
       const stats = await logitStats(logits, vocab, ids.slice(1), this.models.threads); // row k − 1 predicts ids[k]
       for (let i = w.scoreFrom; i < w.end; i++) {
+        if ((i - w.scoreFrom) % ROWS_PER_CHECKPOINT === 0) await checkpoint(signal); // alternatives: top-k over the vocabulary per token
         const k = i - w.start + offset; // index of token i in this window
         if (k === 0) continue; // nothing predicted the first token
         const row = logits.subarray((k - 1) * vocab, k * vocab);
@@ -178,8 +191,12 @@ export class LmService {
   }
 
   private remember(runId: string, run: Run): void {
-    this.runs.set(runId, run);
-    while (this.runs.size > 8) this.runs.delete(this.runs.keys().next().value as string);
+    this.runs.put(runId, run, run.logits?.byteLength ?? 0);
+  }
+
+  /** Drops the kept runs (the engine is idle and gives its memory back). */
+  releaseRuns(): void {
+    this.runs.clear();
   }
 
   private run(runId: string): Run {
@@ -213,10 +230,6 @@ function pickToken(row: Float32Array, sampling: SamplingDistribution, random: ()
   }
   const logProb = row[id] - logSumExp(row);
   return { id, prob: Math.exp(logProb), logProb, sampleProb };
-}
-
-function throwIfCancelled(signal?: CancelSignal): void {
-  if (signal?.cancelled) throw new CancelledError();
 }
 
 export function candidates(model: LoadedLm, logits: Float32Array, k: number, lse = logSumExp(logits)): Candidate[] {

@@ -1,7 +1,9 @@
 // Engine process entry: forked by the extension host with an IPC channel and 'advanced'
 // serialization, so typed arrays arrive intact. onnxruntime's session.run blocks the thread it
 // runs on; here that blocks only this process, never the editor.
-import { RpcEndpoint, type Handlers } from '../protocol/rpc';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { RpcEndpoint, RpcError, type Handlers } from '../protocol/rpc';
 import type { EngineApi, HostApi } from '../protocol/engine';
 import { createEngineHandlers } from './engineHandlers';
 
@@ -24,13 +26,25 @@ if (!process.send) {
   process.exit(2);
 }
 
-const handlers = withTestDelay(createEngineHandlers(), Number(process.env.TENSORLOUPE_ENGINE_TEST_DELAY_MS ?? 0));
+/** A full garbage collection for the idle release: V8's gc(), exposed without a command-line flag. */
+function garbageCollector(): (() => void) | undefined {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  return typeof gc === 'function' ? () => (gc as () => void)() : undefined;
+}
+
+const handlers = withTestDelay(createEngineHandlers(undefined, { collectGarbage: garbageCollector() }), Number(process.env.TENSORLOUPE_ENGINE_TEST_DELAY_MS ?? 0));
 const endpoint = new RpcEndpoint<EngineApi, HostApi>(
   { send: (m) => process.send?.(m) },
   handlers,
 );
 process.on('message', (m) => endpoint.receive(m));
 process.on('disconnect', () => process.exit(0)); // the host went away
+// Handlers catch their own errors; one thrown outside a call's promise chain (a callback, a
+// timer) is logged and every running call is answered with it, so none waits forever. The engine
+// keeps serving: each call's state is its own.
 process.on('uncaughtException', (error) => {
   process.stderr.write(`tensorloupe engine: ${error.stack ?? error.message}\n`);
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  endpoint.failRunning(new RpcError('InternalError', `The engine failed while running this request: ${reason}`));
 });

@@ -82,4 +82,18 @@ export class SessionCache<T> {
     }
     return created;
   }
+
+  /**
+   * Empties the cache and hands each loaded entry to `release` (an idle engine gives its
+   * sessions' memory back now rather than whenever the garbage collector gets to them). Only
+   * when no request is running: a request may still hold an entry.
+   */
+  async releaseAll(release: (entry: T) => Promise<void>): Promise<void> {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    for (const entry of entries) {
+      const loaded = await entry.catch(() => undefined);
+      if (loaded !== undefined) await release(loaded).catch(() => undefined);
+    }
+  }
 }

@@ -1,11 +1,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { RpcEndpoint, type Params, type Result } from '../protocol/rpc';
+import { CancelledError, RpcEndpoint, RpcError, type Params, type Result } from '../protocol/rpc';
 import type { EngineApi, EngineSettings, HostApi } from '../protocol/engine';
 import { EngineCrashedError } from '../engine/errors';
-// The engine runs with glibc keeping big freed blocks in its heap instead of returning them to the OS: every forward
-// pass allocates its outputs afresh, and fresh pages cost a fault each (code LM, 512 tokens, A/B in one session:
-// plain forward 32-40 -> 29-35 ms, forward with every hook exposed 43-49 -> 37-40 ms).
+// The engine runs with glibc reusing freed blocks under 32 MB from its heap (every forward pass allocates its
+// outputs afresh, and fresh pages cost a fault each: code LM, 512 tokens, plain forward 32-40 -> 29-35 ms) but
+// mapping bigger ones (2,048-token attention scores: 64 MB) separately, so they go back to the OS when freed.
+// Keeping every block in the heap (MALLOC_MMAP_MAX_=0, before) held 960 MB after load and idle release, where this
+// gives back to 590 MB (bench/rssLoadProbe.ts); forward times of the two did not differ beyond noise here.
 import allocatorEnv from '../engine/allocatorEnv.json';
+
+/** How long a cancelled request may take to stop by itself before the engine is restarted. */
+export const HARD_CANCEL_MS = 1500;
 
 export interface EngineClientOptions {
   /** path of dist/engine.js */
@@ -22,6 +27,23 @@ export interface CancelToken {
   onCancel(listener: () => void): void;
 }
 
+/** Fires when either token does (a progress notification's Cancel, or the panel closing). */
+export function eitherCancel(a: CancelToken, b: CancelToken): CancelToken {
+  return {
+    onCancel: (listener) => {
+      let fired = false;
+      const once = () => {
+        if (!fired) {
+          fired = true;
+          listener();
+        }
+      };
+      a.onCancel(once);
+      b.onCancel(once);
+    },
+  };
+}
+
 /**
  * The host's side of the engine process. Starts it on first use, rejects every pending call
  * with a clear error when it dies, and starts a new one on the next call. No `vscode` import, so
@@ -32,6 +54,8 @@ export class EngineClient {
   private endpoint: RpcEndpoint<HostApi, EngineApi> | undefined;
   private settings: EngineSettings;
   private disposed = false;
+  /** cancelled requests that have not stopped yet (each settles when it stops or the engine dies) */
+  private readonly stopping = new Set<Promise<void>>();
   restarts = 0;
 
   constructor(private readonly options: EngineClientOptions) {
@@ -42,15 +66,53 @@ export class EngineClient {
     return this.child?.pid;
   }
 
+  /**
+   * One engine request. When `cancel` fires the engine is asked to stop; the call rejects with
+   * CancelledError once the request has stopped, or once the engine has been restarted because it
+   * did not stop within HARD_CANCEL_MS (a forward pass, a tokenizer's regex or any other
+   * synchronous work cannot be interrupted in place). Calls made meanwhile wait, so they reach
+   * an engine that is not about to be killed.
+   */
   async call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
-    const result = await this.ensure().call(method, params, cancel);
-    this.options.onResult?.(method, result);
-    return result;
+    while (this.stopping.size > 0) await Promise.all(this.stopping);
+    const endpoint = this.ensure();
+    const child = this.child;
+    const { id, result } = endpoint.start(method, params);
+    let cancelled = false;
+    cancel?.onCancel(() => {
+      if (cancelled) return;
+      cancelled = true;
+      endpoint.cancel(id);
+      const timer = setTimeout(() => {
+        if (this.child === child) this.kill(`cancelled by the user; the request did not stop within ${HARD_CANCEL_MS / 1000} s`);
+      }, HARD_CANCEL_MS);
+      const stopped: Promise<void> = result.then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        clearTimeout(timer);
+        this.stopping.delete(stopped);
+      });
+      this.stopping.add(stopped);
+    });
+    let value: Result<EngineApi, M>;
+    try {
+      value = await result;
+    } catch (error) {
+      throw cancelled ? new CancelledError() : error;
+    }
+    if (cancelled) {
+      // it finished before it saw the cancel (said in the log: work that never checks shows up here)
+      this.options.onLog?.(`${method} finished before it saw the cancel`);
+      throw new CancelledError();
+    }
+    this.options.onResult?.(method, value);
+    return value;
   }
 
   configure(settings: EngineSettings): void {
     this.settings = settings;
-    if (this.endpoint) void this.endpoint.call('engine/configure', settings).catch(() => undefined);
+    if (this.endpoint) void this.endpoint.call('engine/configure', settings).catch((e: Error) => this.refused(e));
   }
 
   /** Hard cancel: a running session.run cannot be interrupted, so stop the process. */
@@ -95,8 +157,13 @@ export class EngineClient {
     child.stderr?.on('data', log);
     this.child = child;
     this.endpoint = endpoint;
-    void endpoint.call('engine/configure', this.settings).catch(() => undefined);
+    void endpoint.call('engine/configure', this.settings).catch((e: Error) => this.refused(e));
     return endpoint;
+  }
+
+  /** A refused configure leaves the engine on its previous settings; the output channel says why. */
+  private refused(error: Error): void {
+    if (error instanceof RpcError && error.code === 'InputError') this.options.onLog?.(`settings not applied: ${error.message}`);
   }
 
   private onExit(child: ChildProcess, detail: string): void {

@@ -186,6 +186,8 @@ export interface EngineInfo {
   pid: number;
   ortVersion: string;
   platform: string;
+  /** the settings the engine runs with now (what the last good `engine/configure` set) */
+  settings: EngineSettings;
 }
 
 export interface EngineSettings {

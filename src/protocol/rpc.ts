@@ -113,6 +113,7 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
     private readonly handlers: Partial<Handlers<Local>>,
   ) {}
 
+  /** A call that rejects with CancelledError as soon as `cancel` fires (the peer is told too). */
   call<M extends keyof Remote & string>(
     method: M,
     params: Params<Remote, M>,
@@ -125,11 +126,31 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
       cancel?.onCancel(() => {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
-        this.safeSend({ id: this.nextId++, body: { method: CANCEL_METHOD, params: { id } } });
+        this.cancel(id);
         reject(new CancelledError());
       });
       this.safeSend({ id, body: { method, params } });
     });
+  }
+
+  /**
+   * A call whose caller decides what a cancel means: `cancel(id)` asks the peer to stop, and
+   * `result` still settles with the peer's own reply (or when the channel closes), so the caller
+   * can tell work that stopped from work that did not.
+   */
+  start<M extends keyof Remote & string>(method: M, params: Params<Remote, M>): { id: number; result: Promise<Result<Remote, M>> } {
+    const id = this.nextId++;
+    if (this.closedReason) return { id, result: Promise.reject(this.closedReason) };
+    const result = new Promise<Result<Remote, M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.safeSend({ id, body: { method, params } });
+    });
+    return { id, result };
+  }
+
+  /** Asks the peer to stop call `id` (its handler's signal fires). */
+  cancel(id: number): void {
+    this.safeSend({ id: this.nextId++, body: { method: CANCEL_METHOD, params: { id } } });
   }
 
   /** Fire-and-forget notification (no reply expected). */
@@ -145,7 +166,10 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
       if (!p) return;
       this.pending.delete(message.inReplyTo);
       if ('ok' in body) p.resolve(body.ok);
-      else if ('err' in body) p.reject(new RpcError(String(body.err.code), String(body.err.message)));
+      else if ('err' in body) {
+        const err = (body.err ?? {}) as Partial<WireError>; // a malformed reply still settles the call
+        p.reject(new RpcError(String(err.code ?? 'InternalError'), String(err.message ?? 'The other side sent a malformed error.')));
+      }
       return;
     }
     if (!('method' in body) || typeof body.method !== 'string') return;
@@ -173,18 +197,34 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
   private async dispatch(id: number, method: string, params: unknown): Promise<void> {
     const handler = (this.handlers as Record<string, ((p: unknown, s: CancelSignal) => unknown) | undefined>)[method];
     if (!handler || !Object.prototype.hasOwnProperty.call(this.handlers, method)) {
-      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: { code: 'UnknownMethod', message: `Unknown method: ${method}` } } });
+      // the name came from the peer: quoted and cut, so control characters reach no log raw
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: { code: 'UnknownMethod', message: `Unknown method: ${JSON.stringify(method.slice(0, 100))}` } } });
       return;
     }
     const signal = new Signal();
     this.running.set(id, signal);
+    let body: Body;
     try {
       const ok = await handler(params, signal);
-      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { ok: ok === undefined ? null : ok } });
+      body = { ok: ok === undefined ? null : ok };
     } catch (error) {
-      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: toWireError(error) } });
-    } finally {
+      body = { err: toWireError(error) };
+    }
+    // failRunning may have answered this call already; a call gets one reply
+    if (this.running.get(id) !== signal) return;
+    this.running.delete(id);
+    this.safeSend({ id: this.nextId++, inReplyTo: id, body });
+  }
+
+  /**
+   * Answers every call still running with `error` and cancels its work. For an uncaught
+   * exception: the call it came from can no longer answer, and a caller must never wait forever.
+   */
+  failRunning(error: RpcError): void {
+    for (const [id, signal] of [...this.running]) {
       this.running.delete(id);
+      signal.cancel();
+      this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: toWireError(error) } });
     }
   }
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { fitToContext } from '../contextWindows';
 import { InputError } from '../errors';
-import { CancelledError } from '../../protocol/rpc';
+import { checkpoint, throwIfCancelled } from '../cancellation';
 import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
 import { HeadAccumulator, inductionTargets } from './attentionMaps';
 import { rowEntropyAndMax } from './probabilityRows';
@@ -14,6 +14,9 @@ import type { AttentionSummaryResult, HeadStats } from '../../protocol/internals
  */
 const CELLS_PER_CHUNK = 1 << 18;
 const THUMB_MAX = 64;
+/** Runs kept for head clicks: one panel is open at a time, so the last two (GPT-2 small at 1,024 tokens: 150 MB each) */
+const KEPT_RUNS = 2;
+const KEPT_BYTES = 192 * 1024 * 1024;
 
 interface AttentionRun {
   /** [layer][head] row-quantised maps */
@@ -28,7 +31,8 @@ interface AttentionRun {
  * engine keeps. fp32 maps exist only for one chunk of query rows at a time.
  */
 export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'attention/summary' | 'attention/head'> {
-  const runs = new RunStore<AttentionRun>(3);
+  const runs = new RunStore<AttentionRun>(KEPT_RUNS, KEPT_BYTES);
+  ctx.whenIdle?.(() => runs.clear());
   return {
     'attention/summary': async (p, signal): Promise<AttentionSummaryResult> => {
       const t0 = performance.now();
@@ -39,6 +43,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
         throw new InputError(`${m.base.folder.name} has no attention maps Tensorloupe can show: ${why}.`);
       }
       const all = m.base.tokenizer.encode(p.text);
+      await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
       const { tokens, truncation } = fitToContext(all, Math.min(p.maxTokens, m.base.lm.contextLength), m.base.tokenizer.bosId);
       const ids = tokens.map((t) => t.id);
       const T = ids.length;
@@ -48,7 +53,7 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
       let nHeads = m.info.nHeads;
       const chunk = Math.max(64, Math.floor(CELLS_PER_CHUNK / T));
       await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, async (acts, start, end) => {
-        if (signal.cancelled) throw new CancelledError();
+        throwIfCancelled(signal);
         for (let l = 0; l < nLayers; l++) {
           const a = acts.get(`blocks.${l}.attn.hook_pattern`); // [batch, head, chunk, keys so far]
           if (!a) throw new InputError(`Layer ${l}'s attention map is not available.`);
@@ -74,7 +79,8 @@ export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'att
         }),
       );
       const runId = randomUUID();
-      runs.put(runId, { maps, size: T, recomputedLayers: new Set(m.info.recomputedLayers) });
+      const bytes = maps.reduce((sum, heads) => sum + heads.reduce((s, acc) => s + acc.data.byteLength + acc.rowScale.byteLength, 0), 0);
+      runs.put(runId, { maps, size: T, recomputedLayers: new Set(m.info.recomputedLayers) }, bytes);
       return {
         model: m.base.info,
         internals: m.info,

@@ -47,6 +47,15 @@ export class InstrumentedModels {
     this.threads = threads;
   }
 
+  /** Releases every lean session (the engine is idle); the next request opens them again. */
+  releaseAll(): Promise<void> {
+    return this.cache.releaseAll(async (m) => {
+      const sessions = [...m.sessions.values()];
+      m.sessions.clear();
+      for (const s of sessions) await (await s).release();
+    });
+  }
+
   async load(model: string): Promise<InstrumentedLm> {
     const base = await this.models.load(model);
     return this.cache.get(`${base.folder.onnxPath}|${this.threads}`, async () => {

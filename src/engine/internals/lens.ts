@@ -35,7 +35,8 @@ function throwIfCancelled(signal: CancelSignal): void {
  * stay in the engine so a target token's trace costs one small unembedding per layer.
  */
 export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get' | 'lens/target'> {
-  const runs = new RunStore<LensRun>(4);
+  const runs = new RunStore<LensRun>(4, 128 * 1024 * 1024); // GPT-2 small at 1,024 tokens: 41 MB a run
+  ctx.whenIdle?.(() => runs.clear());
   return {
     'lens/get': async (p, signal): Promise<LensResult> => {
       const t0 = performance.now();
@@ -64,7 +65,7 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
       const tokenTexts: Record<number, string> = {};
       for (const id of grid.topIds) tokenTexts[id] ??= tokenText(m.base, id);
       const runId = randomUUID();
-      runs.put(runId, { m, params, head, normed, T });
+      runs.put(runId, { m, params, head, normed, T }, normed.reduce((s, a) => s + a.byteLength, 0));
       return {
         model: m.base.info,
         tokens,

@@ -43,7 +43,7 @@ export class DecoderLm {
   private readonly name: string;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    readonly session: ort.InferenceSession,
     folder: ModelFolder,
   ) {
     const meta = new Map(session.inputMetadata.filter((m) => m.isTensor).map((m) => [m.name, m as ort.InferenceSession.TensorValueMetadata]));

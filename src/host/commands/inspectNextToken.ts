@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { NextTokenPanel } from '../panels/nextTokenPanel';
+import { runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
 
 /** Tensorloupe: Inspect Next-Token Distribution — the selection (or the text before the cursor). */
@@ -13,8 +14,8 @@ export async function inspectNextToken(context: vscode.ExtensionContext, engine:
   const run = async () => {
     panel.loading(`Running ${source.text.length.toLocaleString('en-US')} characters through the model…`);
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Tensorloupe: next token' }, () =>
-        engine.call('lm/nextToken', { model: settings.model, text: source.text, topK: settings.topK, maxTokens: settings.maxTokens }),
+      const result = await runWithProgress(engine, 'Tensorloupe: next token', (cancel) =>
+        engine.call('lm/nextToken', { model: settings.model, text: source.text, topK: settings.topK, maxTokens: settings.maxTokens }, cancel),
       );
       panel.display({ source: sourceLabel(source), result, topK: settings.topK });
     } catch (error) {

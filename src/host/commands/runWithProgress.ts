@@ -1,31 +1,25 @@
 import * as vscode from 'vscode';
 import type { EngineClient, CancelToken } from '../engineClient';
 
-/** How long a cancelled request may take to stop by itself before the engine is restarted. */
-const HARD_CANCEL_MS = 1500;
-
 export type ProgressReporter = vscode.Progress<{ message?: string; increment?: number }>;
 
 /**
- * Runs engine requests under a cancellable progress notification. The engine checks for
- * cancellation between steps; a forward pass cannot be interrupted, so if the work has not
- * stopped shortly after the user cancels, the engine process is restarted.
+ * Runs engine requests under a progress notification with a Cancel button. Cancel reaches every
+ * request the work passes `cancel` to: the engine stops between steps, and EngineClient restarts
+ * the engine if a request has not stopped shortly after (HARD_CANCEL_MS).
  */
 export function runWithProgress<T>(
-  engine: EngineClient,
+  _engine: EngineClient, // kept so every command's call stays as it was; EngineClient itself does the hard cancel
   title: string,
   work: (cancel: CancelToken, progress: ProgressReporter, token: vscode.CancellationToken) => Promise<T>,
 ): Thenable<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const cancel: CancelToken = { onCancel: (l) => token.onCancellationRequested(l) };
-    let done = false;
-    token.onCancellationRequested(() => {
-      setTimeout(() => {
-        if (!done) engine.kill('cancelled by the user while a forward pass was running');
-      }, HARD_CANCEL_MS);
-    });
-    return work(cancel, progress, token).finally(() => {
-      done = true;
-    });
+    const cancel: CancelToken = {
+      onCancel: (listener) => {
+        if (token.isCancellationRequested) listener();
+        else token.onCancellationRequested(listener);
+      },
+    };
+    return work(cancel, progress, token);
   });
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
-import { asObject, intIn, shortString } from '../validate';
+import { asObject, intIn, shortString } from '../../util/validate';
 import type { EngineClient } from '../engineClient';
 import type { AttentionHostApi, AttentionView } from '../../protocol/attentionPanel';
 

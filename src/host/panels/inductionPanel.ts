@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
-import { asObject, intIn } from '../validate';
+import { asObject, intIn } from '../../util/validate';
 import { INDUCTION_LIMITS, type InductionHostApi, type InductionScanSettings, type InductionView } from '../../protocol/inductionPanel';
 
 export const INDUCTION_VIEW_TYPE = 'tensorloupe.induction';

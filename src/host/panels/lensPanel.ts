@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
-import { asObject, intIn, shortString } from '../validate';
+import { asObject, intIn, shortString } from '../../util/validate';
 import { InputError } from '../../engine/errors';
 import type { EngineClient } from '../engineClient';
 import type { LensHostApi, LensView } from '../../protocol/lensPanel';
@@ -25,11 +25,11 @@ export class LensPanel extends ResultPanel<LensHostApi, LensView> {
       extensionUri,
       SPEC,
       {
-        target: (raw) => {
+        target: (raw, signal) => {
           const o = asObject(raw, 'target request');
           const target = typeof o.target === 'number' ? intIn(o.target, 0, 10_000_000, 'target id') : shortString(o.target, 200, 'target');
           if (target === '') throw new InputError('Type a token to trace.');
-          return engine.call('lens/target', { runId: shortString(o.runId, 64, 'runId'), position: intIn(o.position, 0, 1_000_000, 'position'), target });
+          return engine.call('lens/target', { runId: shortString(o.runId, 64, 'runId'), position: intIn(o.position, 0, 1_000_000, 'position'), target }, signal);
         },
       },
       slot,

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
-import { asObject, intIn, numberIn, oneOf, shortString } from '../validate';
-import type { EngineClient } from '../engineClient';
+import { asObject, intIn, numberIn, oneOf, shortString } from '../../util/validate';
+import { eitherCancel, type EngineClient } from '../engineClient';
+import { runWithProgress } from '../commands/runWithProgress';
 import type { NextTokenHostApi, NextTokenView } from '../../protocol/nextTokenPanel';
 import type { GenerateParams, PositionParams } from '../../protocol/engine';
 
@@ -27,8 +28,11 @@ export class NextTokenPanel extends ResultPanel<NextTokenHostApi, NextTokenView>
       extensionUri,
       SPEC,
       {
-        position: (raw) => engine.call('lm/position', validatePosition(raw)),
-        generate: (raw, signal) => engine.call('lm/generate', validateGenerate(raw), signal),
+        // closing the panel cancels its requests (and EngineClient restarts an engine that does not stop)
+        position: (raw, signal) => engine.call('lm/position', validatePosition(raw), signal),
+        // generation can run for a while: a progress notification with Cancel, as for every command
+        generate: async (raw, signal) =>
+          await runWithProgress(engine, 'Tensorloupe: generating', (cancel) => engine.call('lm/generate', validateGenerate(raw), eitherCancel(cancel, signal))),
       },
       slot,
     );
