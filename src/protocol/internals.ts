@@ -177,6 +177,8 @@ export interface DilutionResult {
   residCosine: Float32Array;
   /** tokens in the (fitted) selection, so a caller can plan the remaining lengths (optional) */
   totalTokens?: number;
+  /** the selection was longer than the context (or tensorloupe.maxTokens): what was dropped */
+  truncation: Truncation | null;
   /** every length of the plan, when `planIndex` was given (optional) */
   plan?: number[];
   ms: number;
