@@ -3,7 +3,8 @@
 // nodes only. Keyboard: arrows move between cells, Enter/Space picks the cell's position.
 import { el } from '../shared/dom';
 import { visibleToken } from '../../src/util/format';
-import { heat, shortLayer } from './labels';
+import { shortLayer } from './labels';
+import { heatScale } from '../shared/heat';
 import type { LensResult } from '../../src/protocol/internals';
 
 /** Positions drawn per page: keeps the DOM small on 2k-token selections. */
@@ -66,6 +67,7 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
     }),
   ]);
   const rows: HTMLElement[] = [];
+  const heat = heatScale();
   for (let l = 0; l < L; l++) {
     const tr = el('tr', {}, [
       el('th', { scope: 'row', title: r.layers[l] }, [shortLayer(r.layers[l])]),

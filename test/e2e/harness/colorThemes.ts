@@ -3,6 +3,7 @@
 // frame wears the new theme's class. (code-server does not pick up a rewritten settings.json.)
 // A session can also start in a theme: openSession({ settings: { 'workbench.colorTheme': id } }).
 import type { FrameLocator } from 'playwright-core';
+import { contrastRatio as contrast, type Rgb } from '../../../src/util/contrast';
 import type { Session } from './session';
 
 export interface ColorTheme {
@@ -41,17 +42,12 @@ export async function useColorTheme(session: Session, theme: ColorTheme, frame: 
   await frame.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
 }
 
-/** WCAG contrast ratio of two CSS colours as computed in the page ("rgb(…)" / "rgba(…)"). */
+/** WCAG contrast ratio of two CSS colours as computed in the page ("rgb(…)" / "rgba(…)", alpha ignored). */
 export function contrastRatio(a: string, b: string): number {
-  const lum = (css: string): number => {
+  const rgb = (css: string): Rgb => {
     const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(css);
     if (!m) throw new Error(`not an rgb() colour: ${css}`);
-    const [r, g, bl] = [m[1], m[2], m[3]].map((v) => {
-      const c = Number(v) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+    return [Number(m[1]), Number(m[2]), Number(m[3])];
   };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
+  return contrast(rgb(a), rgb(b));
 }
