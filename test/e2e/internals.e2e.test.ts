@@ -166,6 +166,9 @@ test('palette: Attention Dilution measures every prefix length and draws three c
     await workbench.runPaletteCommand('Tensorloupe: Logit Lens');
     await waitDrawn(panel(page), 'logit lens');
     assert.equal(await page.locator('.editor-group-container').count(), 2, 'the editor and the lens panel');
+    // the user clicks into the lens panel: its group becomes the active one, the one Beside is relative to
+    await page.locator('.tab', { hasText: 'Logit Lens' }).click();
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'Logit Lens' }).waitFor({ timeout: long });
     await workbench.runPaletteCommand('Tensorloupe: Attention Dilution');
     const frame = panel(page);
     await frame.locator('body[data-complete="true"]').waitFor({ state: 'attached', timeout: long });

@@ -11,10 +11,10 @@ export function trackPanel(panel: vscode.WebviewPanel): vscode.Disposable {
 
 /**
  * Where a panel that opens "beside the editor" goes. ViewColumn.Beside is relative to the active
- * editor group, and a panel just opened beside becomes the active group itself: a command run
- * from the palette then (Attention Dilution has no context-menu entry) opened a third group.
- * So: the column of a Tensorloupe panel already open (outside the text editor's group), else the
- * one right of the text editor the command reads, else Beside.
+ * editor group: once the user has clicked into a Tensorloupe panel, that panel's group is the
+ * active one, and a command run from the palette (Attention Dilution has no context-menu entry)
+ * opened a third group beside it. So: the column of a Tensorloupe panel already open (outside
+ * the text editor's group), else the one right of the text editor the command reads, else Beside.
  */
 export function besideColumn(): vscode.ViewColumn {
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
