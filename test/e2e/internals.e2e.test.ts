@@ -46,8 +46,15 @@ function timingsOf(frame: FrameLocator): Promise<Record<string, number>> {
   return frame.locator('body').evaluate(() => (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings);
 }
 
+/** Closes every editor and panel, and waits until no tab is left (a 500-KB editor can outlive the first try). */
 async function closeEditors(): Promise<void> {
-  await session.workbench.runPaletteCommand('View: Close All Editors');
+  const tabs = session.page.locator('.tabs-container .tab');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await session.workbench.dismissOverlays();
+    await session.workbench.runPaletteCommand('View: Close All Editors');
+    if (await tabs.first().waitFor({ state: 'detached', timeout: 10_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`editors still open after Close All Editors: ${(await tabs.allInnerTexts()).join(', ')}`);
 }
 
 function cli<T>(args: string[], model = bundledModel): T {
@@ -215,6 +222,7 @@ test('Attention Dilution on a selection longer than the context: truncation noti
 test('Logit Lens and Attention Dilution in Dark, Light, Dark High Contrast and Light High Contrast', { timeout: 400_000 }, async () => {
   await withFailureReport(session, 'internals-themes', async () => {
     const { workbench, page } = session;
+    await closeEditors();
     await workbench.openFile('stats.py');
     await workbench.selectLines(5, 15);
     try {
