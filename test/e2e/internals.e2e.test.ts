@@ -34,7 +34,7 @@ async function waitDrawn(frame: FrameLocator, name: string): Promise<void> {
 function columnsInView(frame: FrameLocator): Promise<{ positions: number[]; width: number }> {
   return frame.locator('#lens-wrap').evaluate((w: HTMLElement) => {
     const box = w.getBoundingClientRect();
-    const labels = w.querySelector('thead th')!.getBoundingClientRect().right; // the sticky row labels cover what is under them
+    const labels = w.querySelector('thead th.lens-kl')!.getBoundingClientRect().right; // the sticky row labels and KL cover what is under them
     const positions = [...w.querySelectorAll<HTMLElement>('thead th.lens-input')]
       .filter((th) => { const r = th.getBoundingClientRect(); return r.left >= labels - 0.5 && r.right <= box.right + 0.5; })
       .map((th) => Number(th.dataset.position));

@@ -36,7 +36,8 @@ function shortProb(p: number): string {
 export function scrollToPosition(wrap: HTMLElement, table: HTMLTableElement, position: number): void {
   const th = table.querySelector<HTMLElement>(`thead th.lens-input[data-position="${position}"]`);
   if (!th) return;
-  const sticky = table.querySelector<HTMLElement>('thead th')?.offsetWidth ?? 0; // the row labels stay put on the left
+  // the row labels and KL stay put on the left (widths, not offsets: a stuck cell's offset moves)
+  const sticky = (table.querySelector<HTMLElement>('thead th')?.offsetWidth ?? 0) + (table.querySelector<HTMLElement>('thead th.lens-kl')?.offsetWidth ?? 0);
   const left = th.offsetLeft - sticky;
   const right = th.offsetLeft + th.offsetWidth;
   if (left < wrap.scrollLeft || right > wrap.scrollLeft + wrap.clientWidth) {
@@ -58,7 +59,7 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
   });
   const header = el('tr', {}, [
     el('th', { scope: 'col' }, ['layer']),
-    el('th', { scope: 'col', title: 'KL(output ‖ layer) in bits, mean over positions' }, ['KL']),
+    el('th', { scope: 'col', className: 'lens-kl', title: 'KL(output ‖ layer) in bits, mean over positions' }, ['KL']),
     ...cols.map((p) => {
       const th = el('th', { scope: 'col', className: 'lens-input', title: `position ${p}: ${JSON.stringify(r.tokens[p].text)} (the column shows what each layer predicts after it)` }, [el('span', { className: 'lens-clip' }, [visibleToken(r.tokens[p].text)])]);
       th.dataset.position = String(p);
@@ -71,7 +72,7 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
   for (let l = 0; l < L; l++) {
     const tr = el('tr', {}, [
       el('th', { scope: 'row', title: r.layers[l] }, [shortLayer(r.layers[l])]),
-      el('td', { className: 'num muted' }, [meanKl[l].toFixed(2)]),
+      el('td', { className: 'num muted lens-kl' }, [meanKl[l].toFixed(2)]),
     ]);
     for (const p of cols) {
       const top = topAt(r, l, p);
@@ -95,12 +96,15 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
     }
     rows.push(tr);
   }
-  const actual = el('tr', { className: 'muted' }, [el('th', { scope: 'row', title: 'The token that actually follows each position' }, ['next']), el('td')]);
+  const actual = el('tr', { className: 'muted' }, [el('th', { scope: 'row', title: 'The token that actually follows each position' }, ['next']), el('td', { className: 'lens-kl' })]);
   for (const p of cols) {
     const next = r.tokens[p + 1];
     actual.append(el('td', { className: 'lens-next', title: next ? `position ${p + 1}: ${JSON.stringify(next.text)}` : 'the selection ends here' }, [el('span', { className: 'lens-clip' }, [next ? visibleToken(next.text) : '—'])]));
   }
   table.replaceChildren(el('thead', {}, [header]), el('tbody', {}, [...rows, actual]));
+  // the KL column stays beside the row labels while the positions scroll: it sticks just right of them
+  const labels = table.querySelector<HTMLElement>('thead th')?.offsetWidth ?? 0;
+  for (const c of table.querySelectorAll<HTMLElement>('.lens-kl')) c.style.left = `${labels}px`;
   table.onkeydown = (e: KeyboardEvent) => {
     const cell = (e.target as HTMLElement).closest<HTMLElement>('.lens-cell');
     if (!cell) return;
