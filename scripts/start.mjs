@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: build, make sure code-server is installed, then serve VS Code in the browser on
-// 127.0.0.1 with Tensorloupe installed, the bundled model (the default setting) and the sample
-// workspace open. Runs until Ctrl+C, then stops code-server and everything it started.
+// 127.0.0.1 with Tensorloupe installed, the bundled model (the default setting) and a copy of the
+// sample workspace open (~/.cache/tensorloupe/workspace, made from test/fixtures/workspace when
+// missing and kept, edits included, across restarts: see startWorkspace.mjs). Runs until Ctrl+C,
+// then stops code-server and everything it started.
 //
 //   npm start                 port $PORT, else 8080, else a free one
 //   PORT=9000 npm start
+//   rm -rf ~/.cache/tensorloupe/workspace && npm start     start again from the sample
 // The same harness as the e2e tests starts code-server (test/e2e/harness/codeServer.ts, loaded
 // through tsx), so what you click here is what the tests drive.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { prepareWorkspace } from './startWorkspace.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const t0 = Date.now();
@@ -45,11 +49,16 @@ if (!process.env.TENSORLOUPE_CODE_SERVER) {
 }
 
 const { startCodeServer } = await tsImport('../test/e2e/harness/codeServer.ts', import.meta.url);
-const { fixtureWorkspace } = await tsImport('../test/e2e/harness/paths.ts', import.meta.url);
+const { cacheDir, fixtureWorkspace } = await tsImport('../test/e2e/harness/paths.ts', import.meta.url);
+
+const workspace = prepareWorkspace(cacheDir, fixtureWorkspace);
+console.log(workspace.copied
+  ? `tensorloupe: copied the sample workspace to ${workspace.path}`
+  : `tensorloupe: opening your copy of the sample workspace, ${workspace.path} (delete it to start again from the sample)`);
 
 const server = await startCodeServer({
-  workspace: fixtureWorkspace,
-  useWorkspaceInPlace: true,
+  workspace: workspace.path,
+  useWorkspaceInPlace: true, // the cache copy itself, so the user's edits are kept
   port: await choosePort(),
   // A friendlier editor than the tests' quiet one: keep the TypeScript service and the minimap.
   settings: { 'typescript.validate.enable': true, 'typescript.suggest.enabled': true, 'editor.minimap.enabled': true },

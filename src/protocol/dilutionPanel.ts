@@ -8,7 +8,10 @@ export interface DilutionView {
   result: DilutionResult;
   /** every length that will be measured */
   plan: number[];
+  /** no more lengths will come: the sweep finished, or it was cancelled */
   complete: boolean;
+  /** the user cancelled the sweep: `result` holds the lengths measured before that */
+  cancelled: boolean;
 }
 
 export type DilutionHostApi = ResultHostApi;

@@ -111,6 +111,9 @@ export interface LensTargetParams {
 export interface LensTargetResult {
   targetId: number;
   targetText: string;
+  /** the tokens a typed target encodes to, in order; the first is the one traced. One entry for a
+   *  single-token text or an id, several when the text is more than one token (say so to the user) */
+  pieces: { id: number; text: string }[];
   /** [layer] 1-based rank of the target */
   ranks: Int32Array;
   /** [layer] probability of the target */
@@ -174,6 +177,8 @@ export interface DilutionResult {
   residCosine: Float32Array;
   /** tokens in the (fitted) selection, so a caller can plan the remaining lengths (optional) */
   totalTokens?: number;
+  /** the selection was longer than the context (or tensorloupe.maxTokens): what was dropped */
+  truncation: Truncation | null;
   /** every length of the plan, when `planIndex` was given (optional) */
   plan?: number[];
   ms: number;

@@ -52,3 +52,13 @@ test('code-lm: a cancelled sweep stops with Cancelled', { skip }, async () => {
   const cancelled = { cancelled: true, onCancel: () => undefined };
   await assert.rejects(async () => engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, lengths: [] }, cancelled), { code: 'Cancelled' });
 });
+
+test('code-lm: a selection longer than maxTokens measures its last tokens and says so (truncation)', { skip }, async () => {
+  const r = await engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 20, lengths: [], planIndex: 0 }, never);
+  assert.equal(r.totalTokens, 20, 'the fitted selection is maxTokens long');
+  assert.deepEqual(r.plan, dilutionLengths(20));
+  assert.ok(r.truncation && r.truncation.droppedTokens > 0, JSON.stringify(r.truncation));
+  assert.match(r.truncation.reason, /the model read only the last 19 \(limit 20\)/);
+  const whole = await engine['dilution/get']({ model: CODE_LM, text: TEXT, maxTokens: 2048, lengths: [], planIndex: 0 }, never);
+  assert.equal(whole.truncation, null, 'no notice when the selection fits');
+});

@@ -2,6 +2,7 @@
 // earlier rows come from the residual stream, and the reference activations agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { findLensParams } from '../../src/engine/instrument/lensParams';
 import { applyFinalNorm, unembed } from '../../src/engine/analyses/logitLens';
 import { logSoftmax } from '../../src/util/distribution';
+import { lensTargetNote } from '../../src/util/lensTargetNote';
 import { CODE_LM, ROOT } from '../helpers/paths';
 
 const never = { cancelled: false, onCancel: () => undefined };
@@ -65,6 +67,16 @@ test('code-lm: lens/target traces the rank and probability of a token across lay
   }
   const byText = await engine['lens/target']({ runId: lens.runId, position: p, target: byId.targetText }, never);
   assert.equal(byText.targetId, topOut, 'token text round-trips to its id');
+  assert.deepEqual(byText.pieces, [{ id: topOut, text: byId.targetText }], 'one token: one piece');
+  // a text of several tokens is traced by its first piece, and the pieces say so
+  const several = await engine['lens/target']({ runId: lens.runId, position: p, target: 'notarealtoken_zzz' }, never);
+  assert.deepEqual(several.pieces.map((x) => x.text).join(''), 'notarealtoken_zzz', 'the pieces spell the typed text');
+  assert.ok(several.pieces.length > 1, `${several.pieces.length} pieces`);
+  assert.equal(several.targetId, several.pieces[0].id, 'the first piece is the one traced');
+  assert.equal(several.targetText, several.pieces[0].text);
+  const note = lensTargetNote('notarealtoken_zzz', several.pieces) ?? '';
+  assert.match(note, new RegExp(`^"notarealtoken_zzz" is ${several.pieces.length} tokens \\(“not” “are”.*traces the first, “not” \\(id ${several.targetId}\\)\\.$`));
+  assert.equal(lensTargetNote(byId.targetText, byText.pieces), null, 'no note for a single token');
   await assert.rejects(async () => engine['lens/target']({ runId: lens.runId, position: T, target: 1 }, never), /outside/);
   await assert.rejects(async () => engine['lens/target']({ runId: 'gone', position: 0, target: 1 }, never), /no longer/);
 });
@@ -89,4 +101,14 @@ test('code-lm: lens rows match the lens applied to the PyTorch reference residua
       assert.ok(Math.abs(Math.exp(lp[got]) - lens.topProbs[l * T + p]) <= 1e-4, `layer ${l} position ${p}`);
     }
   }
+});
+
+test('CLI: lens --target with a text of several tokens says which piece it traces', { skip: (skip || (!existsSync(join(ROOT, 'dist', 'cli.js')) && 'dist/cli.js not built')) as string | false }, () => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lens', '--model', CODE_LM, '--target', 'notarealtoken_zzz', 'def f(x):'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^note: "notarealtoken_zzz" is \d+ tokens \(“not” “are”.*traces the first, “not” \(id \d+\)\.$/m);
+  assert.match(r.stdout, /target "not" \(id \d+\)/);
+  const single = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lens', '--model', CODE_LM, '--target', ' return', 'def f(x):'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(single.status, 0, single.stderr);
+  assert.doesNotMatch(single.stderr, /tokens \(/, 'a single token needs no note');
 });

@@ -28,9 +28,13 @@ const content = el('div', { id: 'content', hidden: true }, [
   el('section', { id: 'head-section', 'aria-label': 'Head view' }, [
     el('h2', { id: 'head-title' }, ['Head']),
     el('p', { id: 'head-note', className: 'muted' }),
-    el('div', { className: 'heatmap-wrap' }, [el('canvas', { id: 'head-heatmap', className: 'heatmap', role: 'img', 'aria-label': 'Attention heatmap, rows are queries, columns are keys' }), el('canvas', { id: 'head-overlay', className: 'heatmap overlay' })]),
-    el('p', { id: 'tooltip', className: 'muted', hidden: true, role: 'status' }),
-    el('div', { id: 'lines-box' }),
+    // the map and the token lines side by side when the panel is wide enough, else one below the other
+    el('div', { className: 'head-body' }, [
+      el('div', { className: 'heatmap-wrap' }, [el('canvas', { id: 'head-heatmap', className: 'heatmap', role: 'img', 'aria-label': 'Attention heatmap, rows are queries, columns are keys' }), el('canvas', { id: 'head-overlay', className: 'heatmap overlay' })]),
+      el('div', { id: 'lines-box' }),
+    ]),
+    // floats next to the pointer (position: fixed), so it is in view wherever the map is hovered
+    el('div', { id: 'tooltip', className: 'readout', hidden: true, role: 'status' }),
   ]),
   el('section', { 'aria-label': 'Per-head statistics' }, [el('h2', {}, ['Per-head statistics']), el('table', { id: 'stats' })]),
 ]);

@@ -36,8 +36,9 @@ export class StatsTable {
       'tr',
       {},
       COLUMNS.map((c) => {
-        const th = el('th', { scope: 'col', tabIndex: 0, title: c.title, 'aria-sort': c.key === this.sortKey ? (this.descending ? 'descending' : 'ascending') : 'none' }, [
-          c.label + (c.key === this.sortKey ? (this.descending ? ' ▼' : ' ▲') : ''),
+        // every column holds numbers: headers right-aligned over them, like the cells
+        const th = el('th', { scope: 'col', className: 'num', tabIndex: 0, title: c.title, 'aria-sort': c.key === this.sortKey ? (this.descending ? 'descending' : 'ascending') : 'none' }, [
+          c.label + (c.key === this.sortKey ? (this.descending ? '\u00a0▼' : '\u00a0▲') : ''), // the arrow stays with its label
         ]);
         const sort = () => {
           this.descending = this.sortKey === c.key ? !this.descending : c.key !== 'layer' && c.key !== 'head';
@@ -56,8 +57,8 @@ export class StatsTable {
     );
     const body = rows.map((s) => {
       const tr = el('tr', { className: 'stat-row', tabIndex: 0 }, [
-        el('td', {}, [String(s.layer)]),
-        el('td', {}, [String(s.head)]),
+        el('td', { className: 'num' }, [String(s.layer)]),
+        el('td', { className: 'num' }, [String(s.head)]),
         el('td', { className: 'num' }, [s.entropyBits.toFixed(2)]),
         el('td', { className: 'num' }, [s.prevToken.toFixed(3)]),
         el('td', { className: 'num' }, [s.firstToken.toFixed(3)]),

@@ -7,7 +7,7 @@ import { connectToHost } from '../shared/rpcClient';
 import { saveState, loadState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
-import { frameHandlers, panelChrome, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
+import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
 import { LayerChart, type Series } from './layerChart';
 import type { DilutionHostApi, DilutionPanelApi, DilutionView } from '../../src/protocol/dilutionPanel';
 import type { DilutionResult } from '../../src/protocol/internals';
@@ -69,10 +69,13 @@ function render(): void {
   const t0 = performance.now();
   const r = view.result;
   setSubtitle(`${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.totalTokens ?? r.lengths[r.lengths.length - 1]} tokens · ${r.nLayers} layers · ${r.ms.toFixed(0)} ms`);
-  document.getElementById('progress')!.textContent = view.complete
-    ? `Measured ${r.lengths.length} prefix lengths: ${r.lengths.join(', ')}.`
-    : `Measured ${r.lengths.length} of ${view.plan.length} prefix lengths; next n = ${view.plan[r.lengths.length]}…`;
+  setNotices(r.truncation ? [r.truncation.reason] : []);
+  const progress = document.getElementById('progress')!;
+  progress.textContent = progressText(view);
+  // a cut-short sweep must not read like a finished one: the notice style, not the muted one
+  progress.className = view.cancelled ? 'notice' : 'muted';
   document.body.dataset.complete = String(view.complete);
+  document.body.dataset.cancelled = String(view.cancelled);
   setState('drawn');
   for (const m of METRICS) {
     const s: Series = { title: m.title, lengths: r.lengths, nLayers: r.nLayers, values: r[m.key], min: m.min, max: m.max };
@@ -80,6 +83,13 @@ function render(): void {
   }
   renderTable(r);
   timings.drawnMs = performance.now() - t0;
+}
+
+function progressText(v: DilutionView): string {
+  const lengths = v.result.lengths;
+  if (v.cancelled) return `Cancelled after n = ${lengths[lengths.length - 1]}; curves so far: ${lengths.length} of ${v.plan.length} prefix lengths (${lengths.join(', ')}).`;
+  if (v.complete) return `Measured ${lengths.length} prefix lengths: ${lengths.join(', ')}.`;
+  return `Measured ${lengths.length} of ${v.plan.length} prefix lengths; next n = ${v.plan[lengths.length]}…`;
 }
 
 function renderTable(r: DilutionResult): void {

@@ -1,7 +1,7 @@
 // A layers × heads heatmap of one score, as a grid of buttons (few cells: keyboard and screen
 // readers get real controls). Shade = the score, from the theme's accent colour.
 import { el } from '../shared/dom';
-import { heat } from '../lens/labels';
+import { heatScale } from '../shared/heat';
 
 export interface HeadGridSpec {
   label: string;
@@ -16,6 +16,7 @@ export function renderHeadGrid(spec: HeadGridSpec, selected: { layer: number; he
   const grid = el('div', { className: 'head-grid', role: 'grid', 'aria-label': `${spec.label}: rows are layers, columns are heads` });
   grid.style.gridTemplateColumns = `auto repeat(${nHeads}, auto)`;
   grid.append(el('span'), ...Array.from({ length: nHeads }, (_, h) => el('span', { className: 'muted axis' }, [`H${h}`])));
+  const heat = heatScale();
   for (let l = 0; l < nLayers; l++) {
     grid.append(el('span', { className: 'muted axis' }, [`L${l}`]));
     for (let h = 0; h < nHeads; h++) {

@@ -3,7 +3,8 @@
 // nodes only. Keyboard: arrows move between cells, Enter/Space picks the cell's position.
 import { el } from '../shared/dom';
 import { visibleToken } from '../../src/util/format';
-import { heat, shortLayer } from './labels';
+import { shortLayer } from './labels';
+import { heatScale } from '../shared/heat';
 import type { LensResult } from '../../src/protocol/internals';
 
 /** Positions drawn per page: keeps the DOM small on 2k-token selections. */
@@ -22,6 +23,28 @@ export function topAt(r: LensResult, layer: number, position: number, j = 0): { 
   return { id, text: r.tokenTexts[id] ?? '', prob: r.topProbs[at] };
 }
 
+/** "0.87" → ".87", "1.00" → "1": two digits' worth of width, so more columns fit (the title has the full value). */
+function shortProb(p: number): string {
+  const s = p.toFixed(2);
+  return s === '1.00' ? '1' : s.replace(/^0/, '');
+}
+
+/**
+ * Scrolls the grid's box sideways (never the page) so that the cells of `position` are in view:
+ * the picked position may be the last of a page, far right of what fits.
+ */
+export function scrollToPosition(wrap: HTMLElement, table: HTMLTableElement, position: number): void {
+  const th = table.querySelector<HTMLElement>(`thead th.lens-input[data-position="${position}"]`);
+  if (!th) return;
+  // the row labels and KL stay put on the left (widths, not offsets: a stuck cell's offset moves)
+  const sticky = (table.querySelector<HTMLElement>('thead th')?.offsetWidth ?? 0) + (table.querySelector<HTMLElement>('thead th.lens-kl')?.offsetWidth ?? 0);
+  const left = th.offsetLeft - sticky;
+  const right = th.offsetLeft + th.offsetWidth;
+  if (left < wrap.scrollLeft || right > wrap.scrollLeft + wrap.clientWidth) {
+    wrap.scrollLeft = Math.max(0, th.offsetLeft - sticky - (wrap.clientWidth - sticky - th.offsetWidth) / 2);
+  }
+}
+
 /** Draws page `page` of the grid into `table`; returns the time taken in ms. */
 export function renderGrid(table: HTMLTableElement, r: LensResult, page: number, selected: { layer: number; position: number }, cb: GridCallbacks): number {
   const t0 = performance.now();
@@ -36,19 +59,20 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
   });
   const header = el('tr', {}, [
     el('th', { scope: 'col' }, ['layer']),
-    el('th', { scope: 'col', title: 'KL(output ‖ layer) in bits, mean over positions' }, ['KL']),
+    el('th', { scope: 'col', className: 'lens-kl', title: 'KL(output ‖ layer) in bits, mean over positions' }, ['KL']),
     ...cols.map((p) => {
-      const th = el('th', { scope: 'col', className: 'lens-input', title: `position ${p}: ${JSON.stringify(r.tokens[p].text)} (the column shows what each layer predicts after it)` }, [visibleToken(r.tokens[p].text)]);
+      const th = el('th', { scope: 'col', className: 'lens-input', title: `position ${p}: ${JSON.stringify(r.tokens[p].text)} (the column shows what each layer predicts after it)` }, [el('span', { className: 'lens-clip' }, [visibleToken(r.tokens[p].text)])]);
       th.dataset.position = String(p);
       th.addEventListener('click', () => cb.pick(p));
       return th;
     }),
   ]);
   const rows: HTMLElement[] = [];
+  const heat = heatScale();
   for (let l = 0; l < L; l++) {
     const tr = el('tr', {}, [
       el('th', { scope: 'row', title: r.layers[l] }, [shortLayer(r.layers[l])]),
-      el('td', { className: 'num muted' }, [meanKl[l].toFixed(2)]),
+      el('td', { className: 'num muted lens-kl' }, [meanKl[l].toFixed(2)]),
     ]);
     for (const p of cols) {
       const top = topAt(r, l, p);
@@ -58,7 +82,7 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
         className: hit ? 'lens-cell hit' : 'lens-cell',
         tabIndex: l === selected.layer && p === selected.position ? 0 : -1,
         title: `${shortLayer(r.layers[l])} at ${p}: ${JSON.stringify(top.text)} p = ${top.prob.toFixed(3)}${hit ? ' (the token that came next)' : ''}`,
-      }, [el('span', { className: 'lens-token' }, [visibleToken(top.text)]), el('span', { className: 'lens-prob' }, [top.prob.toFixed(2)])]);
+      }, [el('span', { className: 'lens-token lens-clip' }, [visibleToken(top.text)]), el('span', { className: 'lens-prob' }, [shortProb(top.prob)])]);
       td.style.background = heat(top.prob);
       td.dataset.layer = String(l);
       td.dataset.position = String(p);
@@ -72,9 +96,15 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
     }
     rows.push(tr);
   }
-  const actual = el('tr', { className: 'muted' }, [el('th', { scope: 'row', title: 'The token that actually follows each position' }, ['next']), el('td')]);
-  for (const p of cols) actual.append(el('td', { className: 'lens-next' }, [r.tokens[p + 1] ? visibleToken(r.tokens[p + 1].text) : '—']));
+  const actual = el('tr', { className: 'muted' }, [el('th', { scope: 'row', title: 'The token that actually follows each position' }, ['next']), el('td', { className: 'lens-kl' })]);
+  for (const p of cols) {
+    const next = r.tokens[p + 1];
+    actual.append(el('td', { className: 'lens-next', title: next ? `position ${p + 1}: ${JSON.stringify(next.text)}` : 'the selection ends here' }, [el('span', { className: 'lens-clip' }, [next ? visibleToken(next.text) : '—'])]));
+  }
   table.replaceChildren(el('thead', {}, [header]), el('tbody', {}, [...rows, actual]));
+  // the KL column stays beside the row labels while the positions scroll: it sticks just right of them
+  const labels = table.querySelector<HTMLElement>('thead th')?.offsetWidth ?? 0;
+  for (const c of table.querySelectorAll<HTMLElement>('.lens-kl')) c.style.left = `${labels}px`;
   table.onkeydown = (e: KeyboardEvent) => {
     const cell = (e.target as HTMLElement).closest<HTMLElement>('.lens-cell');
     if (!cell) return;

@@ -7,9 +7,3 @@ export function shortLayer(label: string): string {
   const m = /^blocks\.(\d+)\.hook_resid_(pre|mid|post)/.exec(label);
   return m ? `L${m[1]} ${m[2] === 'pre' ? 'in' : m[2]}` : label;
 }
-
-/** background for a probability: the accent colour mixed in proportion, so it follows the theme */
-export function heat(prob: number): string {
-  const pct = Math.round(Math.max(0, Math.min(1, prob)) * 65);
-  return `color-mix(in srgb, var(--vscode-charts-blue) ${pct}%, transparent)`;
-}

@@ -7,11 +7,12 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
-import { PAGE, renderGrid } from './grid';
+import { PAGE, renderGrid, scrollToPosition } from './grid';
 import { TargetChart } from './targetChart';
 import { renderCellInfo, renderTrace } from './details';
 import { shortLayer } from './labels';
 import { visibleToken } from '../../src/util/format';
+import { lensTargetNote } from '../../src/util/lensTargetNote';
 import type { LensHostApi, LensPanelApi, LensView } from '../../src/protocol/lensPanel';
 import type { LensTargetResult } from '../../src/protocol/internals';
 
@@ -38,7 +39,7 @@ document.getElementById('app')!.replaceChildren(
         el('span', { id: 'page-label', className: 'muted' }),
         el('vscode-button', { id: 'next-page', secondary: true, 'aria-label': 'Next positions' }, ['▶']),
       ]),
-      el('div', { className: 'lens-wrap' }, [el('table', { id: 'lens-grid', className: 'lens-grid', role: 'grid', 'aria-label': 'Logit lens: rows are layers, columns are positions' })]),
+      el('div', { id: 'lens-wrap', className: 'lens-wrap' }, [el('table', { id: 'lens-grid', className: 'lens-grid', role: 'grid', 'aria-label': 'Logit lens: rows are layers, columns are positions' })]),
       el('p', { id: 'cell-info', className: 'muted', role: 'status' }),
     ]),
     el('section', { 'aria-label': 'Target token across layers' }, [
@@ -46,8 +47,8 @@ document.getElementById('app')!.replaceChildren(
       el('form', { id: 'target-form', className: 'row' }, [
         el('label', {}, ['Token ', el('input', { id: 'target-input', type: 'text', placeholder: 'output’s top token', size: 16 })]),
         el('vscode-button', { id: 'target-go' }, ['Trace']),
-        el('span', { id: 'target-note', className: 'muted' }),
       ]),
+      el('p', { id: 'target-note', className: 'notice', role: 'status', hidden: true }),
       el('div', { id: 'target-chart-box', className: 'chart-box' }, [el('canvas', { id: 'target-chart', role: 'img', 'aria-label': 'Target token probability and rank across layers' })]),
       el('table', { id: 'trace-table' }),
     ]),
@@ -95,7 +96,8 @@ function render(): void {
   document.getElementById('next-page')!.toggleAttribute('disabled', page >= pages - 1);
   const p = position();
   const selected = { layer: state.layer, position: p >= page * PAGE && p < (page + 1) * PAGE ? p : page * PAGE };
-  timings.gridMs = renderGrid(document.getElementById('lens-grid') as HTMLTableElement, r, page, selected, {
+  const table = document.getElementById('lens-grid') as HTMLTableElement;
+  timings.gridMs = renderGrid(table, r, page, selected, {
     focus: (l, q) => {
       state.layer = l;
       saveState(state);
@@ -104,6 +106,8 @@ function render(): void {
     pick: (q) => pick(q),
   });
   renderCellInfo(document.getElementById('cell-info')!, r, selected.layer, selected.position);
+  // the picked position (by default the last) may sit far right of what fits: bring it into view
+  scrollToPosition(document.getElementById('lens-wrap')!, table, selected.position);
   document.body.dataset.position = String(p);
 }
 
@@ -113,7 +117,15 @@ function pick(p: number): void {
   saveState(state);
   document.body.dataset.position = String(p);
   for (const td of document.querySelectorAll<HTMLElement>('#lens-grid .lens-cell')) td.classList.toggle('picked', td.dataset.position === String(p));
+  // the text about the position follows the click at once, not only when the trace comes back
+  renderCellInfo(document.getElementById('cell-info')!, view.result, state.layer, p);
   void traceTarget();
+}
+
+function setTargetNote(text: string | null): void {
+  const note = document.getElementById('target-note')!;
+  note.hidden = !text;
+  note.textContent = text ?? '';
 }
 
 async function traceTarget(): Promise<void> {
@@ -123,18 +135,21 @@ async function traceTarget(): Promise<void> {
   const L = r.layers.length;
   const outTop = r.topIds[((L - 1) * r.positions + p) * r.topK];
   const typed = state.target.trim() === '' ? undefined : state.target;
-  const note = document.getElementById('target-note')!;
+  const title = document.getElementById('target-title')!;
+  const where = `after position ${p} “${visibleToken(r.tokens[p].text)}”`;
+  if (!trace || !title.textContent?.endsWith(where)) title.textContent = `Target ${where}`;
   try {
     trace = await host.call('target', { runId: r.runId, position: p, target: typed ?? outTop });
     if (position() !== p) return; // the user picked another position meanwhile
-    note.textContent = '';
-    document.getElementById('target-title')!.textContent =
-      `Target “${visibleToken(trace.targetText)}” (id ${trace.targetId}) after position ${p} “${visibleToken(r.tokens[p].text)}”`;
+    // a typed text of several tokens is traced by its first: say so, and which one
+    setTargetNote(typed === undefined ? null : lensTargetNote(typed, trace.pieces));
+    title.textContent = `Target “${visibleToken(trace.targetText)}” (id ${trace.targetId}) ${where}`;
     timings.targetChartMs = chart.draw({ labels: r.layers.map(shortLayer), probs: trace.probs, ranks: trace.ranks });
     renderTrace(document.getElementById('trace-table') as HTMLTableElement, r, p, trace);
     document.body.dataset.target = String(trace.targetId);
+    document.body.dataset.tracedPosition = String(p);
   } catch (error) {
-    note.textContent = (error as Error).message;
+    if (position() === p) setTargetNote((error as Error).message);
   }
 }
 
@@ -158,7 +173,7 @@ function bind(): void {
     page++;
     render();
   });
-  }
+}
 
 bind();
 onThemeChange(() => {

@@ -1,6 +1,7 @@
 import { InputError } from '../../engine/errors';
 import { intOption, limitedOption, oneTextArgument, type CliCommand } from '../context';
 import { visibleToken } from '../../util/format';
+import { lensTargetNote } from '../../util/lensTargetNote';
 import type { LensResult, LensTargetResult } from '../../protocol/internals';
 
 /** Positions per printed block, so a long input wraps instead of running off the terminal. */
@@ -55,6 +56,8 @@ export const lensCommand: CliCommand = async (ctx) => {
     const asId = /^#\d+$/.test(ctx.options.target) ? Number(ctx.options.target.slice(1)) : undefined;
     const t = await ctx.engine['lens/target']({ runId: r.runId, position, target: asId ?? ctx.options.target }, ctx.signal);
     target = { ...t, position };
+    const several = lensTargetNote(asId ?? ctx.options.target, t.pieces);
+    if (several) ctx.note(several);
   }
   if (ctx.options.json) {
     ctx.out(
@@ -65,7 +68,7 @@ export const lensCommand: CliCommand = async (ctx) => {
         grid: r.layers.map((_, l) =>
           r.tokens.map((_t, p) => ({ top: cellsAt(r, l, p), klToFinalBits: r.klToFinal[l * r.positions + p], entropyBits: r.entropyBits[l * r.positions + p] })),
         ),
-        ...(target ? { target: { position: target.position, id: target.targetId, text: target.targetText, ranks: [...target.ranks], probs: [...target.probs] } } : {}),
+        ...(target ? { target: { position: target.position, id: target.targetId, text: target.targetText, pieces: target.pieces, ranks: [...target.ranks], probs: [...target.probs] } } : {}),
         ...(r.truncation ? { truncation: r.truncation } : {}),
         ms: r.ms,
       }),

@@ -59,7 +59,7 @@ export function dilutionHandlers(ctx: InternalsContext): InternalsHandlers<'dilu
         throw new InputError(`${m.base.folder.name} has no attention maps, so dilution cannot be measured: ${why}.`);
       }
       const all = m.base.tokenizer.encode(p.text);
-      const { tokens } = fitToContext(all, Math.min(Math.max(1, p.maxTokens), m.base.lm.contextLength), m.base.tokenizer.bosId);
+      const { tokens, truncation } = fitToContext(all, Math.min(Math.max(1, p.maxTokens), m.base.lm.contextLength), m.base.tokenizer.bosId);
       const ids = tokens.map((t) => t.id);
       const T = ids.length;
       if (T < 2) throw new InputError('Select a longer text: dilution needs at least 2 tokens.');
@@ -91,6 +91,7 @@ export function dilutionHandlers(ctx: InternalsContext): InternalsHandlers<'dilu
         firstTokenMass: firstMass,
         residCosine,
         totalTokens: T,
+        truncation,
         ...(p.planIndex === undefined ? {} : { plan }),
         ms: performance.now() - t0,
       };

@@ -86,18 +86,20 @@ export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get
         throw new InputError(`Position ${position} is outside the ${run.T} tokens of this run.`);
       }
       const vocab = run.params.unembed.vocab;
-      let targetId: number;
+      let pieces: { id: number; text: string }[];
       if (typeof target === 'number') {
         if (!Number.isInteger(target) || target < 0 || target >= vocab) throw new InputError(`Token id ${target} is outside the vocabulary (0–${vocab - 1}).`);
-        targetId = target;
+        pieces = [{ id: target, text: tokenText(run.m.base, target) }];
       } else {
-        const first = run.m.base.tokenizer.encode(target).find((t) => !t.special);
-        if (!first) throw new InputError(`"${target}" encodes to no token: type the token text you want to follow (leading space included).`);
-        targetId = first.id;
+        // a text of several tokens can only be traced by its first; the pieces go back so the
+        // panel and the CLI can say so instead of silently tracing a fragment
+        pieces = run.m.base.tokenizer.encode(target).filter((t) => !t.special).map((t) => ({ id: t.id, text: tokenText(run.m.base, t.id) }));
+        if (pieces.length === 0) throw new InputError(`${JSON.stringify(target)} encodes to no token: type the token text you want to follow (leading space included).`);
       }
+      const targetId = pieces[0].id;
       const { dModel } = run.params.unembed;
       const trace = await lensTrace(run.normed, position, dModel, vocab, targetId, run.head.logProbs);
-      return { targetId, targetText: tokenText(run.m.base, targetId), ...trace };
+      return { targetId, targetText: pieces[0].text, pieces, ...trace };
     },
   };
 }

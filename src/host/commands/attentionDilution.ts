@@ -40,9 +40,15 @@ export async function attentionDilution(context: vscode.ExtensionContext, engine
   const run = async () => {
     panel.loading('Measuring the shortest prefix…');
     let sofar: DilutionResult | undefined;
+    let plan: number[] = [];
+    // a hard cancel (the engine restarted mid-length) rejects with EngineCrashed, not Cancelled:
+    // the user's click is what makes it a cancelled run
+    let userCancelled = false;
     try {
       await runWithProgress(engine, 'Tensorloupe: attention dilution', async (cancel, progress, token) => {
-        let plan: number[] = [];
+        token.onCancellationRequested(() => {
+          userCancelled = true;
+        });
         for (let i = 0; i === 0 || i < plan.length; i++) {
           if (token.isCancellationRequested) throw new CancelledError();
           const step = await engine.call('dilution/get', { model: settings.model, text: source.text, maxTokens: settings.maxTokens, lengths: [], planIndex: i }, cancel);
@@ -52,14 +58,14 @@ export async function attentionDilution(context: vscode.ExtensionContext, engine
           // work grows with n (attention is n²), so weight the bar by length
           const total = plan.reduce((s, n) => s + n, 0);
           progress.report({ increment: (100 * step.lengths[0]) / total, message: done ? 'done' : `${plan[i + 1]} tokens next (${i + 1}/${plan.length})` });
-          panel.display({ source: where, result: sofar, plan, complete: done });
+          panel.display({ source: where, result: sofar, plan, complete: done, cancelled: false });
         }
       });
     } catch (error) {
-      if ((error as { code?: string }).code === 'Cancelled' && sofar) {
-        // keep what was measured: the curves up to the last finished length
-        panel.display({ source: where, result: sofar, plan: sofar.lengths, complete: true });
-        void vscode.window.showInformationMessage(`Tensorloupe: attention dilution stopped after ${sofar.lengths.length} prefix lengths.`);
+      if (((error as { code?: string }).code === 'Cancelled' || userCancelled) && sofar) {
+        // keep what was measured: the curves up to the last finished length, labelled as cut short
+        panel.display({ source: where, result: sofar, plan, complete: true, cancelled: true });
+        void vscode.window.showInformationMessage(`Tensorloupe: attention dilution cancelled after n = ${sofar.lengths[sofar.lengths.length - 1]} (${sofar.lengths.length} of ${plan.length} prefix lengths).`);
       } else panel.error(error);
     }
   };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PanelHost, type PanelSpec } from './panelHost';
+import { besideColumn, trackPanel } from './panelColumn';
 import { RpcError, toWireError, type ApiShape, type Handlers } from '../../protocol/rpc';
 import type { ResultHostApi, ResultPanelApi } from '../../protocol/panel';
 
@@ -28,6 +29,7 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
       },
     } as Omit<Handlers<HostApi>, 'ready'>;
     this.host = new PanelHost<HostApi, ResultPanelApi<View>>(panel, extensionUri, spec, withRetry, () => slot.release(this));
+    trackPanel(panel);
   }
 
   /** What Retry (and a restored panel's button) runs. */
@@ -102,9 +104,12 @@ export class PanelSlot<P extends { reveal(): void; dispose(): void; error(error:
   }
 }
 
-/** A new webview panel beside the editor (or in it), scripts on and kept alive when hidden. */
-function createWebviewPanel(viewType: string, title: string, column = vscode.ViewColumn.Beside): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(viewType, title, { viewColumn: column, preserveFocus: column === vscode.ViewColumn.Beside }, {
+/**
+ * A new webview panel beside the editor, in the column of the other Tensorloupe panels (or, with
+ * an explicit column, there), scripts on and kept alive when hidden.
+ */
+function createWebviewPanel(viewType: string, title: string, column?: vscode.ViewColumn): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(viewType, title, { viewColumn: column ?? besideColumn(), preserveFocus: column === undefined }, {
     enableScripts: true,
     retainContextWhenHidden: true,
   });

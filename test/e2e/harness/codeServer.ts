@@ -10,7 +10,7 @@ import { codeServerEntry, repoRoot } from './paths';
 export interface CodeServerOptions {
   /** Folder opened in the workbench. It is copied first, so tests can never dirty the repo. */
   workspace: string;
-  /** Open `workspace` itself instead of a copy (npm start: the user's edits are kept). */
+  /** Open `workspace` itself instead of a copy (npm start, on its own copy in the cache: the user's edits are kept). */
   useWorkspaceInPlace?: boolean;
   /** Symlink the repo root into the extensions dir as publisher.name-version (default true). */
   withExtension?: boolean;

@@ -51,7 +51,9 @@ export class Workbench {
     await this.page.keyboard.press('Control+P');
     await this.quickInput.waitFor({ state: 'visible', timeout: long });
     await this.quickInput.fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: long });
+    // wait for the *focused* row: Enter opens that one, and until the filter has run it can still be
+    // the most recent file (after a 500-KB server.log, Enter reopened it instead of stats.py)
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: long });
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: long });
     this.currentFile = name;
