@@ -253,7 +253,8 @@ if __name__ == '__main__':
     attn2, attn2_enc, attn2_cfg = load_bundled('tensorloupe-attn2')
     sources = ['models/train/text_model.py', 'models/train/text_code_lm.py', 'models/train/text_export.py']
     short = 'def mean(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total / len(xs)\n'
-    next_texts = [short, 'interface Point {\n  x: number;\n  y: number;\n}\n', 'import os\nimport sys\n\n']
+    # the texts of each model's own reference.json, which the next-token test already runs
+    next_texts = [i['text'] for i in json.load(open(os.path.join(ROOT, 'models', 'tensorloupe-code-lm', 'reference.json')))['inputs']]
     write('next-token.json', {
         'generator': 'models/train/user_references.py', 'torch_version': torch.__version__,
         'models': {'tensorloupe-code-lm': next_token_entries(code, code_enc, next_texts),
