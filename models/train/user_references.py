@@ -142,6 +142,38 @@ def next_token_entries(model, enc, texts):
     return out
 
 
+def warped(logits, temperature, top_k, top_p):
+    """Hugging Face's TemperatureLogitsWarper, TopKLogitsWarper and TopPLogitsWarper in that order,
+    restated in torch: top-k sets the rest to -inf, top-p then sorts the softmax of what is left
+    and removes tokens whose ascending cumulative mass is <= 1 - top_p (keeping at least one)."""
+    scores = logits / temperature
+    if top_k > 0:
+        kth = torch.topk(scores, top_k).values[-1]
+        scores = torch.where(scores < kth, torch.tensor(float('-inf'), dtype=scores.dtype), scores)
+    if top_p < 1:
+        sorted_scores, order = torch.sort(scores, descending=False)
+        cum = sorted_scores.softmax(-1).cumsum(-1)
+        remove = cum <= (1 - top_p)
+        remove[-1] = False
+        scores = scores.clone()
+        scores[order[remove]] = float('-inf')
+    return scores.softmax(-1)
+
+
+def sampling_entries(model, enc, text, settings):
+    ids = encode(enc, text)
+    lp, _ = log_probs(model, ids)
+    out = []
+    for temperature, top_k, top_p in settings:
+        probs = warped(lp[-1], temperature, top_k, top_p)
+        kept = torch.nonzero(probs > 0).flatten()
+        kept = kept[torch.argsort(probs[kept], descending=True)]
+        # the 64 most probable are enough to compare; nucleusSize says how many are kept in all
+        out.append({'temperature': temperature, 'topK': top_k, 'topP': top_p, 'nucleusSize': len(kept),
+                    'kept': kept[:64].tolist(), 'probs': [g9(probs[i]) for i in kept[:64]]})
+    return {'text': text, 'ids': ids, 'settings': out}
+
+
 def window_plan(n, context, has_bos):
     """Half-overlapping windows, written from the rule rather than from the TypeScript: the first
     window is the first `context` tokens; each later one re-feeds BOS plus the `context - 1` tokens
@@ -258,7 +290,10 @@ if __name__ == '__main__':
     write('next-token.json', {
         'generator': 'models/train/user_references.py', 'torch_version': torch.__version__,
         'models': {'tensorloupe-code-lm': next_token_entries(code, code_enc, next_texts),
-                   'tensorloupe-attn2': next_token_entries(attn2, attn2_enc, next_texts)}})
+                   'tensorloupe-attn2': next_token_entries(attn2, attn2_enc, next_texts)},
+        # the distribution sampled continuations draw from, after the next-token panel's prompt
+        'sampling': sampling_entries(code, code_enc, 'import os\nimport ', [
+            (1.0, 0, 1.0), (0.7, 0, 1.0), (1.5, 0, 1.0), (1.0, 5, 1.0), (1.0, 0, 0.9), (1.3, 20, 0.8), (1.0, 3, 0.65)])})
     write('surprisal.json', {
         'generator': 'models/train/user_references.py', 'torch_version': torch.__version__,
         'cases': [surprisal_entry(code, code_enc, code_cfg, short, 'tensorloupe-code-lm'),
