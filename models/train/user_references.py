@@ -115,16 +115,16 @@ def log_probs(model, ids):
     return torch.log_softmax(logits[0], -1), hooks
 
 
-def rank_and_tie(row, target):
-    """1-based rank of target in row (ties: lower id first) and whether a rival is within 1e-5"""
+def rank_and_tie(row, target, tie_tol=1e-5):
+    """1-based rank of target in row (ties: lower id first) and whether a rival is within tie_tol"""
     v = row[target]
     better = int((row > v).sum()) + int((row[:target] == v).sum())
     gaps = (row - v).abs()
     gaps[target] = float('inf')
-    return better + 1, bool(gaps.min() < 1e-5)
+    return better + 1, bool(gaps.min() < tie_tol)
 
 
-def next_token_entries(model, enc, texts):
+def next_token_entries(model, enc, texts, tie_tol=1e-5):
     out = []
     for text in texts:
         ids = encode(enc, text)
@@ -135,7 +135,7 @@ def next_token_entries(model, enc, texts):
         for t in range(len(ids)):
             e = {'entropyBits': g9(entropy[t])}
             if t + 1 < len(ids):
-                rank, tie = rank_and_tie(lp[t], ids[t + 1])
+                rank, tie = rank_and_tie(lp[t], ids[t + 1], tie_tol)
                 e.update({'nextBits': g9(-lp[t, ids[t + 1]] / np.log(2)), 'nextRank': rank, **({'nearTie': True} if tie else {})})
             positions.append(e)
         out.append({'text': text, 'ids': ids, 'positions': positions})
@@ -190,7 +190,7 @@ def window_plan(n, context, has_bos):
     return plan
 
 
-def surprisal_entry(model, enc, cfg, text, name):
+def surprisal_entry(model, enc, cfg, text, name, tie_tol=1e-5):
     ids = encode(enc, text)
     plan = window_plan(len(ids), cfg.n_positions, ids[0] == EOT)
     tokens = {}
@@ -204,7 +204,7 @@ def surprisal_entry(model, enc, cfg, text, name):
             if k == 0:
                 continue  # the first token of the text has no prediction
             row = lp[k - 1]
-            rank, tie = rank_and_tie(row, ids[i])
+            rank, tie = rank_and_tie(row, ids[i], tie_tol)
             top3 = torch.topk(row, 3)
             assert i not in tokens
             tokens[i] = {'index': i, 'id': ids[i], 'bits': g9(-row[ids[i]] / np.log(2)), 'rank': rank,
