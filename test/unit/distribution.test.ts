@@ -23,6 +23,8 @@ test('softmax is stable for huge logits and sharpens with low temperature', () =
 
 test('logSumExp equals log of summed exponentials', () => {
   close(logSumExp([0, Math.log(3)]), Math.log(4), 1e-12);
+  close(logSumExp([1000, -1000]), 1000, 1e-9); // stable: shifts by the largest, wherever it is
+  close(logSumExp([-1000, 1000, 999]), 1000 + Math.log(1 + Math.exp(-1)), 1e-9);
 });
 
 test('topKIndices returns best first with ties by index', () => {

@@ -80,6 +80,20 @@ test('draws from a filtered distribution stay in the kept set with its renormali
   assert.ok(stat < chiSquareCritical999(df), `chi-square ${stat.toFixed(1)} on ${df} df (counts ${counts.join(', ')})`);
 });
 
+test('Mulberry32 gives the published sequence, so a seed reproduces the same continuation everywhere', () => {
+  // from an independent Python transcription of Mulberry32
+  const one = seededRandom(1);
+  assert.deepEqual([one(), one(), one()], [0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
+  const zero = seededRandom(0);
+  assert.deepEqual([zero(), zero()], [0.26642920868471265, 0.0003297457005828619]);
+});
+
+test('ties in the filtered order go to the lower id, at the top as in the tail', () => {
+  const flat = filterDistribution([0, 0, 0, 0], { temperature: 1, topK: 2, topP: 1 });
+  assert.deepEqual(flat.kept, [0, 1]);
+  assert.deepEqual(filterDistribution([0, 1, 0, 1], { temperature: 1, topK: 3, topP: 1 }).kept, [1, 3, 0]);
+});
+
 test('the uniform number picks by cumulative mass: boundaries by hand', () => {
   const p = [0.25, 0.5, 0.25];
   assert.equal(sampleIndex(p, 0), 0);
@@ -88,4 +102,6 @@ test('the uniform number picks by cumulative mass: boundaries by hand', () => {
   assert.equal(sampleIndex(p, 0.7499), 1);
   assert.equal(sampleIndex(p, 0.75), 2);
   assert.equal(sampleIndex(p, 0.999999), 2);
+  // mass that sums to less than 1 (rounding): a number past it gives the last possible id, never a 0
+  assert.equal(sampleIndex([0.3, 0.3, 0, 0], 0.99), 1);
 });
