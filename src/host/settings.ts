@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_NAME } from '../util/paths';
+import { clampSetting, resolveModelSetting } from './settingRules';
 import type { EngineSettings } from '../protocol/engine';
 
 export interface Settings {
@@ -17,27 +18,20 @@ export interface Settings {
  */
 export function readSettings(extensionPath: string): Settings {
   const c = vscode.workspace.getConfiguration('tensorloupe');
-  const configured = (c.get<string>('model') ?? '').trim();
-  const bundled = join(extensionPath, 'models', DEFAULT_MODEL_NAME);
-  const model = configured && vscode.workspace.isTrusted ? expandModelPath(configured) : bundled;
+  const model = resolveModelSetting({
+    configured: c.get<string>('model') ?? '',
+    trusted: vscode.workspace.isTrusted,
+    bundled: join(extensionPath, 'models', DEFAULT_MODEL_NAME),
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    home: process.env.HOME ?? '',
+  });
   return {
     model,
-    topK: clamp(c.get<number>('topK') ?? 10, 1, 100),
-    maxTokens: clamp(c.get<number>('maxTokens') ?? 2048, 1, 32768),
+    topK: clampSetting(c.get<unknown>('topK'), 1, 100, 10),
+    maxTokens: clampSetting(c.get<unknown>('maxTokens'), 1, 32768, 2048),
     engine: {
       provider: c.get<EngineSettings['provider']>('executionProvider') ?? 'auto',
-      threads: clamp(c.get<number>('threads') ?? 0, 0, 64),
+      threads: clampSetting(c.get<unknown>('threads'), 0, 64, 0),
     },
   };
-}
-
-function expandModelPath(p: string): string {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (p.startsWith('${workspaceFolder}') && folder) return join(folder, p.slice('${workspaceFolder}'.length));
-  if (p.startsWith('~/')) return join(process.env.HOME ?? '', p.slice(2));
-  return p;
-}
-
-function clamp(v: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, Math.round(v)));
 }

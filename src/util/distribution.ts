@@ -118,10 +118,14 @@ export function filterDistribution(logits: ArrayLike<number>, opts: FilterOption
   const order = Array.from(base.keys()).sort((a, b) => base[b] - base[a] || a - b);
   let keep = opts.topK > 0 ? Math.min(opts.topK, order.length) : order.length;
   if (opts.topP < 1) {
+    // top-p measures mass within what top-k kept (HF's TopPLogitsWarper sees the top-k-filtered
+    // scores), so top-k 2 then top-p 0.6 over p = 0.5, 0.25 keeps one token: 2/3 ≥ 0.6
+    let kMass = 0;
+    for (let i = 0; i < keep; i++) kMass += base[order[i]];
     let mass = 0;
     let n = 0;
     while (n < keep) {
-      mass += base[order[n]];
+      mass += base[order[n]] / kMass;
       n++;
       if (mass >= opts.topP - 1e-9) break; // tolerance: 0.5 + 0.3 is 0.7999… in floating point
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entropyBits, filterDistribution, logSumExp, rankOf, sampleIndex, seededRandom, softmax, surprisalBits, topKIndices } from '../../src/util/distribution';
+import { entropyBits, filterDistribution, klBits, logSoftmax, logSumExp, rankOf, sampleIndex, seededRandom, softmax, surprisalBits, topKIndices } from '../../src/util/distribution';
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -23,6 +23,8 @@ test('softmax is stable for huge logits and sharpens with low temperature', () =
 
 test('logSumExp equals log of summed exponentials', () => {
   close(logSumExp([0, Math.log(3)]), Math.log(4), 1e-12);
+  close(logSumExp([1000, -1000]), 1000, 1e-9); // stable: shifts by the largest, wherever it is
+  close(logSumExp([-1000, 1000, 999]), 1000 + Math.log(1 + Math.exp(-1)), 1e-9);
 });
 
 test('topKIndices returns best first with ties by index', () => {
@@ -64,4 +66,15 @@ test('seeded sampling is reproducible and follows the distribution', () => {
   for (let i = 0; i < 20000; i++) counts[sampleIndex([0.2, 0.5, 0.3], r())]++;
   close(counts[1] / 20000, 0.5, 0.02);
   assert.equal(sampleIndex([0, 1, 0], 0.99), 1);
+});
+
+test('log-softmax and KL in bits by hand (the logit lens compares each layer with the final one)', () => {
+  const lp = logSoftmax([Math.log(1), Math.log(3)]); // p = 1/4, 3/4
+  close(lp[0], Math.log(0.25), 1e-12);
+  close(lp[1], Math.log(0.75), 1e-12);
+  // KL((1/2, 1/2) ‖ (1/4, 3/4)) = ½ log2(2) + ½ log2(2/3) = 1 − ½ log2 3
+  close(klBits([Math.log(0.5), Math.log(0.5)], lp), 1 - 0.5 * Math.log2(3), 1e-12);
+  close(klBits(lp, lp), 0, 1e-15);
+  // a zero-probability entry of p contributes nothing, whatever q says
+  close(klBits([0, -Infinity], [Math.log(0.5), Math.log(0.5)]), 1, 1e-12);
 });

@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+
+export interface ModelSettingContext {
+  /** the tensorloupe.model setting as written (may be empty) */
+  configured: string;
+  /** vscode.workspace.isTrusted */
+  trusted: boolean;
+  /** the bundled model's folder */
+  bundled: string;
+  /** the first workspace folder, for `${workspaceFolder}` */
+  workspaceFolder?: string;
+  /** the user's home, for `~/` */
+  home: string;
+}
+
+/**
+ * The model folder to load. In an untrusted workspace the setting is ignored (loading a model runs
+ * native code on a file the workspace chose), so the bundled one is used. Pure, so the rule is
+ * tested without VS Code.
+ */
+export function resolveModelSetting(c: ModelSettingContext): string {
+  const configured = c.configured.trim();
+  if (!configured || !c.trusted) return c.bundled;
+  if (configured.startsWith('${workspaceFolder}') && c.workspaceFolder) return join(c.workspaceFolder, configured.slice('${workspaceFolder}'.length));
+  if (configured.startsWith('~/')) return join(c.home, configured.slice(2));
+  return configured;
+}
+
+/**
+ * A numeric setting as read: rounded and clamped; anything that is not a finite number (a string
+ * typed into settings.json, null) gives the default, so a bad value never reaches the engine.
+ */
+export function clampSetting(value: unknown, min: number, max: number, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
