@@ -3,7 +3,7 @@
 // names the field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asObject, intIn, numberIn, oneOf, shortString } from '../../src/host/validate';
+import { asObject, intIn, numberIn, oneOf, shortString } from '../../src/util/validate';
 
 /** Rejects with an InputError whose one-line message is exactly `message`. */
 function rejects(fn: () => unknown, message: string): void {
