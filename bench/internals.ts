@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LanguageModels } from '../src/engine/languageModels';
-import { InstrumentedModels } from '../src/engine/internals/instrumentedModels';
+import { InstrumentedModels } from '../src/engine/instrumentedModels';
 import { textFeeds } from '../src/engine/instrument/textFeeds';
 import { outputsFor } from '../src/engine/instrument/fetchActivations';
 import { CODE_LM, ROOT } from '../test/helpers/paths';

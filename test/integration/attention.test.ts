@@ -5,10 +5,10 @@ import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
-import { decodeSafetensors } from '../../src/engine/safetensors';
-import { summarizeMap } from '../../src/engine/internals/attentionMaps';
+import { decodeSafetensors } from '../../src/engine/features/export/safetensors';
+import { summarizeMap } from '../../src/engine/features/attention/attentionMaps';
 import { LanguageModels } from '../../src/engine/languageModels';
-import { InstrumentedModels } from '../../src/engine/internals/instrumentedModels';
+import { InstrumentedModels } from '../../src/engine/instrumentedModels';
 import { ROOT } from '../helpers/paths';
 
 interface Ref {

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { InputError } from './errors';
-import { tokenText, type LanguageModels, type LoadedLm } from './languageModels';
-import type { KvCache } from './runners/decoderLm';
-import type { CancelSignal } from '../protocol/rpc';
-import { checkpoint, ROWS_PER_CHECKPOINT, throwIfCancelled } from './cancellation';
+import { InputError } from '../../errors';
+import { tokenText, type LanguageModels, type LoadedLm } from '../../languageModels';
+import type { KvCache } from '../../runners/decoderLm';
+import type { CancelSignal } from '../../../protocol/rpc';
+import { checkpoint, ROWS_PER_CHECKPOINT, throwIfCancelled } from '../../cancellation';
 import type {
   Candidate,
   Continuation,
@@ -22,12 +22,12 @@ import type {
   SurprisalToken,
   TokenInfo,
   Truncation,
-} from '../protocol/engine';
-import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices } from '../util/distribution';
-import { logitStats, targetOf, type LogitStats } from './logitStats';
-import { fitToContext, slidingWindows } from './contextWindows';
-import { MAX_TEXT_CHARS } from '../util/limits';
-import { RunStore } from './internals/context';
+} from '../../../protocol/engine';
+import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices } from '../../../util/distribution';
+import { logitStats, targetOf, type LogitStats } from '../../smallGraphs/logitStats';
+import { fitToContext, slidingWindows } from '../../contextWindows';
+import { MAX_TEXT_CHARS } from '../../../util/limits';
+import { RunStore } from '../../runStore';
 
 /** Keep a run's full logits for chip clicks only while they are this small (floats). */
 const MAX_CACHED_LOGITS = 16 * 1024 * 1024;
