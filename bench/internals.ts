@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LanguageModels } from '../src/engine/languageModels';
-import { InstrumentedModels } from '../src/engine/internals/instrumentedModels';
+import { InstrumentedModels } from '../src/engine/instrumentedModels';
 import { textFeeds } from '../src/engine/instrument/textFeeds';
 import { outputsFor } from '../src/engine/instrument/fetchActivations';
 import { CODE_LM, ROOT } from '../test/helpers/paths';
@@ -32,7 +32,7 @@ async function forwardRatios(): Promise<Record<string, number | string>[]> {
   const models = new LanguageModels(settings);
   const instrumented = new InstrumentedModels(models, mkdtempSync(join(tmpdir(), 'tl-bench-')), 0);
   const m = await instrumented.load(CODE_LM);
-  const source = readFileSync(join(ROOT, 'src', 'engine', 'lmService.ts'), 'utf8').repeat(4);
+  const source = readFileSync(join(ROOT, 'test', 'fixtures', 'longSource.ts.txt'), 'utf8').repeat(4);
   const all = m.base.tokenizer.encode(source).map((t) => t.id);
   const rows: Record<string, number | string>[] = [{ metric: 'instrument (first time, uncached), ms', value: m.info.instrumentMs.toFixed(0) }];
   const hookNames = m.result.hooks.map((h) => h.name);

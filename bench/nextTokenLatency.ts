@@ -26,7 +26,7 @@ function textOfTokens(tok: TextTokenizer, source: string, n: number): string {
 }
 
 async function main(): Promise<void> {
-  const source = readFileSync(join(ROOT, 'src', 'engine', 'lmService.ts'), 'utf8').repeat(3);
+  const source = readFileSync(join(ROOT, 'test', 'fixtures', 'longSource.ts.txt'), 'utf8').repeat(3);
   const tok = new TextTokenizer(join(CODE_LM, 'tokenizer.json'));
 
   const cold: number[] = [];

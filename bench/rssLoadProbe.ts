@@ -21,7 +21,7 @@ function textOf(tok: TextTokenizer, source: string, n: number): string {
 async function main(): Promise<void> {
   const engine = createEngineHandlers({ provider: 'cpu', threads: 0, cacheDir: mkdtempSync(join(tmpdir(), 'tl-rss-')) }, { idleMs: IDLE_MS, collectGarbage: global.gc });
   const tok = new TextTokenizer(join(CODE_LM, 'tokenizer.json'));
-  const source = readFileSync(join(ROOT, 'src', 'engine', 'lmService.ts'), 'utf8').repeat(12);
+  const source = readFileSync(join(ROOT, 'test', 'fixtures', 'longSource.ts.txt'), 'utf8').repeat(12);
   await engine['attention/summary']({ model: CODE_LM, text: 'x = 1', maxTokens: 4096 }, never);
   await engine['lm/nextToken']({ model: CODE_LM, text: 'x = 1', topK: 5, maxTokens: 4096 }, never);
   const loadedMb = rssMb();

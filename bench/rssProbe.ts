@@ -15,7 +15,7 @@ const mb = (kb: number) => kb / 1024;
 async function main(): Promise<void> {
   const engine = createEngineHandlers({ provider: 'cpu', threads: 0, cacheDir: mkdtempSync(join(tmpdir(), 'tl-rss-')) });
   const tok = new TextTokenizer(join(CODE_LM, 'tokenizer.json'));
-  const source = readFileSync(join(ROOT, 'src', 'engine', 'lmService.ts'), 'utf8').repeat(12);
+  const source = readFileSync(join(ROOT, 'test', 'fixtures', 'longSource.ts.txt'), 'utf8').repeat(12);
   const text = tok.decode(tok.encode(source).map((t) => t.id).slice(1, n));
   // load and instrument with a tiny input, so "loaded" includes sessions and caches
   await engine['attention/summary']({ model: CODE_LM, text: 'x = 1', maxTokens: 4096 }, never);

@@ -1,13 +1,14 @@
 import './telemetryOff';
 import * as ort from 'onnxruntime-node';
 import { LanguageModels } from './languageModels';
-import { LmService } from './lmService';
-import { InstrumentedModels, defaultCacheDir } from './internals/instrumentedModels';
-import { attentionHandlers } from './internals/attention';
-import { lensHandlers } from './internals/lens';
-import { inductionHandlers } from './internals/induction';
-import { dilutionHandlers } from './internals/dilution';
-import { exportHandlers } from './internals/exportActivations';
+import { InstrumentedModels, defaultCacheDir } from './instrumentedModels';
+import { nextTokenHandlers } from './features/nextToken/nextToken';
+import { surprisalHandlers } from './features/surprisal/surprisal';
+import { attentionHandlers } from './features/attention/attention';
+import { lensHandlers } from './features/lens/lens';
+import { inductionHandlers } from './features/induction/induction';
+import { dilutionHandlers } from './features/dilution/dilution';
+import { exportHandlers } from './features/export/exportActivations';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -38,9 +39,8 @@ export interface EngineOptions {
 export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS, options: EngineOptions = {}): Handlers<EngineApi> {
   let settings = validators['engine/configure'](initial);
   const models = new LanguageModels(settings);
-  const lm = new LmService(models);
   const instrumented = new InstrumentedModels(models, settings.cacheDir ?? defaultCacheDir(), settings.threads);
-  const releasers: (() => void)[] = [() => lm.releaseRuns()];
+  const releasers: (() => void)[] = [];
   const ctx = { models, instrumented, whenIdle: (release: () => void) => releasers.push(release) };
   const releaseIdle = async () => {
     for (const release of releasers) release();
@@ -59,10 +59,8 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
       return null;
     },
     'model/load': async ({ model }) => (await models.load(model)).info,
-    'lm/nextToken': (p, signal) => lm.nextToken(p, signal),
-    'lm/position': (p, signal) => lm.position(p, signal),
-    'lm/generate': (p, signal) => lm.generate(p, signal),
-    'lm/surprisal': (p, signal) => lm.surprisal(p, signal),
+    ...nextTokenHandlers(ctx),
+    ...surprisalHandlers(ctx),
     ...attentionHandlers(ctx),
     ...lensHandlers(ctx),
     ...inductionHandlers(ctx),

@@ -5,10 +5,10 @@ import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
-import { decodeSafetensors } from '../../src/engine/safetensors';
-import { summarizeMap } from '../../src/engine/internals/attentionMaps';
+import { decodeSafetensors } from '../../src/engine/features/export/safetensors';
+import { summarizeMap } from '../../src/engine/features/attention/attentionMaps';
 import { LanguageModels } from '../../src/engine/languageModels';
-import { InstrumentedModels } from '../../src/engine/internals/instrumentedModels';
+import { InstrumentedModels } from '../../src/engine/instrumentedModels';
 import { ROOT } from '../helpers/paths';
 
 interface Ref {
@@ -96,7 +96,7 @@ test('activations export writes safetensors with TransformerLens names and shape
 
 test('long inputs run in KV-cache chunks and give the same maps as one full pass', { skip: !existsSync(join(ROOT, 'models', 'tensorloupe-code-lm', 'reference.json')) && 'model not built' }, async () => {
   const dir = join(ROOT, 'models', 'tensorloupe-code-lm');
-  const text = readFileSync(join(ROOT, 'src', 'engine', 'lmService.ts'), 'utf8').slice(0, 3000);
+  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'longSource.ts.txt'), 'utf8').slice(0, 3000);
   const s = await engine['attention/summary']({ model: dir, text, maxTokens: 4096 }, never);
   const T = s.tokens.length;
   assert.ok(T > 600, `needs more than one chunk (got ${T} tokens)`);

@@ -36,7 +36,7 @@ function modelWithCatastrophicRegex(): string {
 }
 
 /** ~2,000 tokens of source text, so an attention summary runs in many chunks. */
-const LONG_TEXT = readFileSync(join(ROOT, 'src', 'engine', 'lmService.ts'), 'utf8').repeat(3);
+const LONG_TEXT = readFileSync(join(ROOT, 'test', 'fixtures', 'longSource.ts.txt'), 'utf8').repeat(3);
 
 test('a tokenizer regex that never returns: Cancel restarts the engine, the call rejects Cancelled, the next request answers', { skip, timeout: 60_000 }, async () => {
   const dir = modelWithCatastrophicRegex();

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
-import { dilutionLengths } from '../../src/engine/internals/dilutionPlan';
+import { dilutionLengths } from '../../src/engine/features/dilution/dilutionPlan';
 import { CODE_LM } from '../helpers/paths';
 
 const never = { cancelled: false, onCancel: () => undefined };

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findLensParams } from '../../src/engine/instrument/lensParams';
 import { applyFinalNorm } from '../../src/engine/analyses/logitLens';
-import { createLensHead } from '../../src/engine/internals/lensUnembed';
-import { lensGrid } from '../../src/engine/internals/lensCompute';
+import { createLensHead } from '../../src/engine/features/lens/lensUnembed';
+import { lensGrid } from '../../src/engine/features/lens/lensCompute';
 import { ROOT } from '../helpers/paths';
 
 interface Ref {

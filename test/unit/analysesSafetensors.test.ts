@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeSafetensors, encodeSafetensors, SafetensorsError, writeSafetensors } from '../../src/engine/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, SafetensorsError, writeSafetensors } from '../../src/engine/features/export/safetensors.js';
 
 const tensors = {
   'blocks.0.attn.hook_pattern': { dims: [1, 2, 2, 2], data: Float32Array.from([1, 0, 0.25, 0.75, 1, 0, 0.5, 0.5]) },

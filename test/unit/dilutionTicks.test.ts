@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dilutionLengths } from '../../src/engine/internals/dilutionPlan';
+import { dilutionLengths } from '../../src/engine/features/dilution/dilutionPlan';
 import { tickLengths } from '../../webview/dilution/ticks';
 
 test('dilution x ticks drop a power of two that would print on top of the full length', () => {

@@ -4,9 +4,9 @@
 // second copy's loss collapse, and be deterministic per seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inductionHandlers } from '../../src/engine/internals/induction';
-import type { InternalsContext } from '../../src/engine/internals/context';
-import type { InstrumentedLm } from '../../src/engine/internals/instrumentedModels';
+import { inductionHandlers } from '../../src/engine/features/induction/induction';
+import type { FeatureContext } from '../../src/engine/features/context';
+import type { InstrumentedLm } from '../../src/engine/instrumentedModels';
 import type { Activations } from '../../src/engine/instrument/fetchActivations';
 
 const VOCAB = 100;
@@ -30,7 +30,7 @@ function patterns(ids: number[], layer: number): { dims: number[]; data: Float32
   return { dims: [1, 2, T, T], data };
 }
 
-function fakeContext(calls: number[][]): InternalsContext {
+function fakeContext(calls: number[][]): FeatureContext {
   const model = {
     base: {
       folder: { name: 'fake' },
@@ -53,14 +53,14 @@ function fakeContext(calls: number[][]): InternalsContext {
     result: { hooks: [{ name: 'blocks.0.attn.hook_pattern', kind: 'pattern' }], unavailable: [] },
   } as unknown as InstrumentedLm;
   return {
-    models: undefined as unknown as InternalsContext['models'],
+    models: undefined as unknown as FeatureContext['models'],
     instrumented: {
       load: async () => model,
       run: async (_m: InstrumentedLm, ids: number[]): Promise<Activations> => {
         calls.push(ids);
         return new Map([0, 1].map((l) => [`blocks.${l}.attn.hook_pattern`, patterns(ids, l)]));
       },
-    } as unknown as InternalsContext['instrumented'],
+    } as unknown as FeatureContext['instrumented'],
   };
 }
 

@@ -1,8 +1,8 @@
 // The induction scan's per-head accumulator on a synthetic perfect induction head.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inductionAccumulator } from '../../src/engine/internals/inductionScores';
-import { sequenceSeed } from '../../src/engine/internals/induction';
+import { inductionAccumulator } from '../../src/engine/features/induction/inductionScores';
+import { sequenceSeed } from '../../src/engine/features/induction/induction';
 
 /** [1, head=2, S, S]: head 0 attends from q to q - n + 1 on the second copy (else to 0); head 1 to the previous token */
 function pattern(n: number): { dims: number[]; data: Float32Array } {

@@ -1,8 +1,8 @@
 // The lens grid and trace on a tiny hand-made unembedding, where every number can be worked out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsLensRows, lensGrid, lensTrace, type LogProbs } from '../../src/engine/internals/lensCompute';
-import { createLensHead } from '../../src/engine/internals/lensUnembed';
+import { jsLensRows, lensGrid, lensTrace, type LogProbs } from '../../src/engine/features/lens/lensCompute';
+import { createLensHead } from '../../src/engine/features/lens/lensUnembed';
 import { shortLayer } from '../../webview/lens/labels';
 import { unembed, type UnembedParams } from '../../src/engine/analyses/logitLens';
 import { entropyBits as entropyBitsOf, logSoftmax, softmax } from '../../src/util/distribution';

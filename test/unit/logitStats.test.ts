@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logitStats } from '../../src/engine/logitStats';
+import { logitStats } from '../../src/engine/smallGraphs/logitStats';
 import { entropyBits, logSumExp, rankOf } from '../../src/util/distribution';
 
 test('logitStats matches the JavaScript row statistics, ties included', async () => {

@@ -12,7 +12,7 @@ import { intOption } from '../../src/cli/context';
 import { parseCli } from '../../src/cli/options';
 import { readBounded } from '../../src/util/readBounded';
 import { readModelConfig } from '../../src/engine/modelConfig';
-import { namePatterns } from '../../src/engine/internals/exportActivations';
+import { namePatterns } from '../../src/engine/features/export/exportActivations';
 import { toWireError, RpcError } from '../../src/protocol/rpc';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tl-msg-'));

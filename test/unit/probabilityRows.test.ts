@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rowEntropyAndMax } from '../../src/engine/internals/probabilityRows';
-import { HeadAccumulator, inductionTargets } from '../../src/engine/internals/attentionMaps';
+import { rowEntropyAndMax } from '../../src/engine/smallGraphs/probabilityRows';
+import { HeadAccumulator, inductionTargets } from '../../src/engine/features/attention/attentionMaps';
 import { seededRandom } from '../../src/engine/analyses/induction';
 
 test('row entropy and maximum from onnxruntime match JavaScript, and the accumulator gives the same map and statistics with them', async () => {

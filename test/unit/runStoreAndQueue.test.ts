@@ -2,7 +2,7 @@
 // recently used dropped first) and RequestQueue (heavy requests take turns; the idle release).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunStore } from '../../src/engine/internals/context';
+import { RunStore } from '../../src/engine/runStore';
 import { RequestQueue } from '../../src/engine/requestQueue';
 import type { CancelSignal, RpcError } from '../../src/protocol/rpc';
 

@@ -5,7 +5,7 @@
  * (recomputePattern), which is also the reference this is tested against. */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from '../sessions';
-import { encodeGraph, valueInfo } from '../smallGraphs';
+import { encodeGraph, valueInfo } from '../smallGraphs/smallGraphs';
 import { checkSelection } from './patternSlice.js';
 import type { PatternSelection } from './patternSlice.js';
 import { keyRange, prepareQK, recomputePattern, visibleKeys } from './recompute.js';

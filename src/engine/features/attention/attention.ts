@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { fitToContext } from '../contextWindows';
-import { InputError } from '../errors';
-import { checkpoint, throwIfCancelled } from '../cancellation';
-import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
+import { fitToContext } from '../../contextWindows';
+import { InputError } from '../../errors';
+import { checkpoint, throwIfCancelled } from '../../cancellation';
+import { RunStore } from '../../runStore';
+import type { FeatureContext, FeatureHandlers } from '../context';
 import { HeadAccumulator, inductionTargets } from './attentionMaps';
-import { rowEntropyAndMax } from './probabilityRows';
-import type { AttentionSummaryResult, HeadStats } from '../../protocol/internals';
+import { rowEntropyAndMax } from '../../smallGraphs/probabilityRows';
+import type { AttentionSummaryResult, HeadStats } from '../../../protocol/internals';
 
 /**
  * Long inputs run through the KV cache a chunk of query rows at a time, so one chunk's maps hold
@@ -30,7 +31,7 @@ interface AttentionRun {
  * statistics) in one call, then one head at full resolution per call, from a uint8 copy the
  * engine keeps. fp32 maps exist only for one chunk of query rows at a time.
  */
-export function attentionHandlers(ctx: InternalsContext): InternalsHandlers<'attention/summary' | 'attention/head'> {
+export function attentionHandlers(ctx: FeatureContext): FeatureHandlers<'attention/summary' | 'attention/head'> {
   const runs = new RunStore<AttentionRun>(KEPT_RUNS, KEPT_BYTES);
   ctx.whenIdle?.(() => runs.clear());
   return {

@@ -1,18 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { fitToContext } from '../contextWindows';
-import { InputError } from '../errors';
-import { MAX_TEXT_CHARS } from '../../util/limits';
-import { tokenText } from '../languageModels';
-import { applyFinalNorm } from '../analyses/logitLens';
-import { CancelledError, type CancelSignal } from '../../protocol/rpc';
-import { RunStore, type InternalsContext, type InternalsHandlers } from './context';
+import { fitToContext } from '../../contextWindows';
+import { InputError } from '../../errors';
+import { MAX_TEXT_CHARS } from '../../../util/limits';
+import { tokenText } from '../../languageModels';
+import { applyFinalNorm } from '../../analyses/logitLens';
+import { CancelledError, type CancelSignal } from '../../../protocol/rpc';
+import { RunStore } from '../../runStore';
+import type { FeatureContext, FeatureHandlers } from '../context';
 import { lensGrid, lensTrace } from './lensCompute';
 import { lensHeadFor, lensParamsFor, lensRowHooks } from './lensModel';
 import type { LensHead } from './lensUnembed';
-import type { InstrumentedLm } from './instrumentedModels';
-import type { LensParams as LensGraphParams } from '../instrument/lensParams';
-import type { LensResult, LensTargetResult } from '../../protocol/internals';
+import type { InstrumentedLm } from '../../instrumentedModels';
+import type { LensParams as LensGraphParams } from '../../instrument/lensParams';
+import type { LensResult, LensTargetResult } from '../../../protocol/internals';
 
 const MAX_TOP_K = 20;
 
@@ -34,7 +35,7 @@ function throwIfCancelled(signal: CancelSignal): void {
  * unembedding. The grid travels as top-k ids/probabilities per cell; the normalised residuals
  * stay in the engine so a target token's trace costs one small unembedding per layer.
  */
-export function lensHandlers(ctx: InternalsContext): InternalsHandlers<'lens/get' | 'lens/target'> {
+export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 'lens/target'> {
   const runs = new RunStore<LensRun>(4, 128 * 1024 * 1024); // GPT-2 small at 1,024 tokens: 41 MB a run
   ctx.whenIdle?.(() => runs.clear());
   return {

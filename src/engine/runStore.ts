@@ -1,19 +1,3 @@
-import type { LanguageModels } from '../languageModels';
-import type { InstrumentedModels } from './instrumentedModels';
-import type { Handlers } from '../../protocol/rpc';
-import type { InternalsApi } from '../../protocol/internals';
-
-/** What every internals feature gets from the engine. */
-export interface InternalsContext {
-  models: LanguageModels;
-  instrumented: InstrumentedModels;
-  /** registers what to drop when the engine has been idle a while (the runs a feature keeps) */
-  whenIdle?(release: () => void): void;
-}
-
-/** Each feature file serves some of the internals methods. */
-export type InternalsHandlers<M extends keyof InternalsApi> = Pick<Handlers<InternalsApi>, M>;
-
 /**
  * Results panels come back to (a head, a lens target, a chip click) are kept for a while under a
  * run id: at most `limit` runs and about `maxBytes` of them, least recently used dropped first

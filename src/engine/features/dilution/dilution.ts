@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { fitToContext } from '../contextWindows';
-import { InputError } from '../errors';
-import { MAX_TEXT_CHARS } from '../../util/limits';
-import { firstTokenMass, meanCosineToMean, normalizedEntropy } from '../analyses/dilution';
-import { CancelledError, type CancelSignal } from '../../protocol/rpc';
+import { fitToContext } from '../../contextWindows';
+import { InputError } from '../../errors';
+import { MAX_TEXT_CHARS } from '../../../util/limits';
+import { firstTokenMass, meanCosineToMean, normalizedEntropy } from '../../analyses/dilution';
+import { CancelledError, type CancelSignal } from '../../../protocol/rpc';
 import { dilutionLengths } from './dilutionPlan';
-import type { InternalsContext, InternalsHandlers } from './context';
-import type { InstrumentedLm } from './instrumentedModels';
-import type { DilutionResult } from '../../protocol/internals';
+import type { FeatureContext, FeatureHandlers } from '../context';
+import type { InstrumentedLm } from '../../instrumentedModels';
+import type { DilutionResult } from '../../../protocol/internals';
 
 /** Above this many tokens, layers run one at a time so only one layer's fp32 maps exist at once. */
 const ALL_LAYERS_AT_ONCE_MAX_TOKENS = 1024;
@@ -19,7 +19,7 @@ interface LengthStats {
 }
 
 /** One prefix: per layer, mean entropy / log n, mass on position 0, and cos(resid_post, mean). */
-async function measure(ctx: InternalsContext, m: InstrumentedLm, ids: number[], signal: CancelSignal): Promise<LengthStats[]> {
+async function measure(ctx: FeatureContext, m: InstrumentedLm, ids: number[], signal: CancelSignal): Promise<LengthStats[]> {
   const L = m.info.nLayers;
   const n = ids.length;
   const groups = n <= ALL_LAYERS_AT_ONCE_MAX_TOKENS ? [Array.from({ length: L }, (_, l) => l)] : Array.from({ length: L }, (_, l) => [l]);
@@ -46,7 +46,7 @@ async function measure(ctx: InternalsContext, m: InstrumentedLm, ids: number[], 
  * to uniform (entropy / log n), how much of it sits on the first token, and how alike the residual
  * vectors have become (mean cosine to their mean), against context length.
  */
-export function dilutionHandlers(ctx: InternalsContext): InternalsHandlers<'dilution/get'> {
+export function dilutionHandlers(ctx: FeatureContext): FeatureHandlers<'dilution/get'> {
   return {
     'dilution/get': async (p, signal): Promise<DilutionResult> => {
       const t0 = performance.now();

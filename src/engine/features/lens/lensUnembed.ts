@@ -7,9 +7,9 @@
 // each graph; the sessions are kept per model.
 import type { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { sessionOptions } from '../sessions';
-import { encodeGraph, FLOAT, INT64, KEEPDIMS_0, valueInfo as vi } from '../smallGraphs';
-import type { UnembedParams } from '../analyses/logitLens';
+import { sessionOptions } from '../../sessions';
+import { encodeGraph, FLOAT, INT64, KEEPDIMS_0, valueInfo as vi } from '../../smallGraphs/smallGraphs';
+import type { UnembedParams } from '../../analyses/logitLens';
 import type { LensRows, LogProbs } from './lensCompute';
 
 export interface LensHead {

@@ -3,7 +3,7 @@
 // thread setting.
 import { onnx } from 'onnx-proto';
 import { InferenceSession } from 'onnxruntime-node';
-import { sessionOptions } from './sessions';
+import { sessionOptions } from '../sessions';
 
 export const FLOAT = 1;
 export const INT64 = 7;

@@ -3,7 +3,7 @@
 // (2048 tokens: 36M cells); onnxruntime's vectorised Log takes a fraction of it. Shapes are
 // dynamic: one session per thread setting serves every model.
 import { Tensor } from 'onnxruntime-node';
-import { encodeGraph, FLOAT, KEEPDIMS_0, sessionsPerThreads, valueInfo as vi } from '../smallGraphs';
+import { encodeGraph, FLOAT, KEEPDIMS_0, sessionsPerThreads, valueInfo as vi } from './smallGraphs';
 
 /** p [n, k] → entropy [n] = −Σ p·ln(p + 1e-38) (a 0 adds 0), max [n] */
 function rowsGraph(): Uint8Array {

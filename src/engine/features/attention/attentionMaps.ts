@@ -1,6 +1,6 @@
 // Reductions of attention maps [query_pos, key_pos] for the attention panel. Rows arrive a chunk
 // at a time (long inputs run through the KV cache), so everything here works row by row.
-import { quantizeU8 } from '../analyses/quantize';
+import { quantizeU8 } from '../../analyses/quantize';
 
 export interface HeadSummary {
   entropyBits: number;

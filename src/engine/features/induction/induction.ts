@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { InputError } from '../errors';
-import { inductionInput, lossPerHalf } from '../analyses/induction';
-import { CancelledError } from '../../protocol/rpc';
+import { InputError } from '../../errors';
+import { inductionInput, lossPerHalf } from '../../analyses/induction';
+import { CancelledError } from '../../../protocol/rpc';
 import { inductionAccumulator } from './inductionScores';
-import type { InternalsContext, InternalsHandlers } from './context';
-import type { InductionParams, InductionResult } from '../../protocol/internals';
+import type { FeatureContext, FeatureHandlers } from '../context';
+import type { InductionParams, InductionResult } from '../../../protocol/internals';
 
 const MAX_BATCH = 64;
 
@@ -25,7 +25,7 @@ export function sequenceSeed(seed: number, b: number): number {
  * seeded. Per head, attention from the second copy to the token after the first occurrence
  * (induction) and to the first occurrence itself; the loss on each copy from a plain forward pass.
  */
-export function inductionHandlers(ctx: InternalsContext): InternalsHandlers<'induction/scan'> {
+export function inductionHandlers(ctx: FeatureContext): FeatureHandlers<'induction/scan'> {
   return {
     'induction/scan': async (p: InductionParams, signal): Promise<InductionResult> => {
       const t0 = performance.now();

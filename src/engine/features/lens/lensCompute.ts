@@ -1,7 +1,7 @@
 // The logit-lens grid from residual rows that already went through the final norm: per layer and
 // position the top-k tokens, the entropy, and KL(final ‖ layer). The unembedding and the per-row
 // summaries are passed in (onnxruntime in the engine, plain JavaScript in unit tests).
-import { rankOf, topKIndices } from '../../util/distribution';
+import { rankOf, topKIndices } from '../../../util/distribution';
 
 /** x: [rows, d_model] → natural-log probabilities [rows, vocab] and entropy in bits [rows] */
 export type LogProbs = (x: Float32Array) => Promise<{ logp: Float32Array; entropyBits: Float32Array }>;

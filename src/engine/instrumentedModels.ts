@@ -1,18 +1,18 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor as OrtTensor, type InferenceSession, type Tensor } from 'onnxruntime-node';
-import { instrumentModel } from '../instrument/instrumentModel';
-import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations } from '../instrument/fetchActivations';
-import { resolveHooks } from '../instrument/hookNames';
-import { textFeeds } from '../instrument/textFeeds';
-import { SessionCache, sessionOptions } from '../sessions';
-import type { LanguageModels, LoadedLm } from '../languageModels';
-import type { InstrumentResult } from '../instrument/types';
-import type { InternalsInfo } from '../../protocol/internals';
-import { ModelLoadError } from '../errors';
-import { explainOrtError } from '../ortErrors';
-import { RpcError } from '../../protocol/rpc';
-import { InstrumentError } from '../instrument/errors';
+import { instrumentModel } from './instrument/instrumentModel';
+import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations } from './instrument/fetchActivations';
+import { resolveHooks } from './instrument/hookNames';
+import { textFeeds } from './instrument/textFeeds';
+import { SessionCache, sessionOptions } from './sessions';
+import type { LanguageModels, LoadedLm } from './languageModels';
+import type { InstrumentResult } from './instrument/types';
+import type { InternalsInfo } from '../protocol/internals';
+import { ModelLoadError } from './errors';
+import { explainOrtError } from './ortErrors';
+import { RpcError } from '../protocol/rpc';
+import { InstrumentError } from './instrument/errors';
 
 /** Where instrumented copies go when the host does not say (CLI, tests). */
 export function defaultCacheDir(): string {

@@ -1,9 +1,9 @@
 // What the logit lens needs from a model: its final norm and unembedding (read once from the
 // graph's initializers and kept by model hash) and the residual hooks that make its rows.
-import { findLensParams, type LensParams } from '../instrument/lensParams';
-import { InputError } from '../errors';
+import { findLensParams, type LensParams } from '../../instrument/lensParams';
+import { InputError } from '../../errors';
 import { createLensHead, type LensHead } from './lensUnembed';
-import type { InstrumentedLm } from './instrumentedModels';
+import type { InstrumentedLm } from '../../instrumentedModels';
 
 const cache = new Map<string, Promise<LensParams>>();
 const CACHE_LIMIT = 3;

@@ -1,6 +1,6 @@
 // Per-head scores of the induction scan, averaged over the batch, plus the first sequence's
 // patterns quantised to uint8 so the panel can show any head's map without another run.
-import { headStats } from '../analyses/headStats';
+import { headStats } from '../../analyses/headStats';
 
 /** Above this, the first sequence's maps are not sent (a 12 × 12-head model at seqLen 512 would be 150 MB). */
 const MAX_PATTERN_BYTES = 16 * 1024 * 1024;

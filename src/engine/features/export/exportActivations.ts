@@ -3,19 +3,19 @@ import { createHash } from 'node:crypto';
 import { rename } from 'node:fs/promises';
 import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { resolveHooks } from '../instrument/hookNames';
-import { writeSafetensors } from '../safetensors';
-import { fitToContext } from '../contextWindows';
-import { InputError } from '../errors';
-import type { InternalsContext, InternalsHandlers } from './context';
-import type { ExportResult } from '../../protocol/internals';
+import { resolveHooks } from '../../instrument/hookNames';
+import { writeSafetensors } from './safetensors';
+import { fitToContext } from '../../contextWindows';
+import { InputError } from '../../errors';
+import type { FeatureContext, FeatureHandlers } from '../context';
+import type { ExportResult } from '../../../protocol/internals';
 
 /**
  * Writes the selection's activations as float32 .safetensors under their TransformerLens names
  * ([batch, head, query_pos, key_pos] patterns, [batch, pos, d_model] residuals), with the model
  * hash, the token ids and the text's hash as metadata so a file can be traced to its input.
  */
-export function exportHandlers(ctx: InternalsContext): InternalsHandlers<'activations/export'> {
+export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activations/export'> {
   return {
     'activations/export': async (p): Promise<ExportResult> => {
       const t0 = performance.now();
