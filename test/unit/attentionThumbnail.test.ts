@@ -1,7 +1,7 @@
 // The attention thumbnail by hand: a 4×4 map pooled into 2×2 cells keeps each cell's maximum.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HeadAccumulator, inductionTargets } from '../../src/engine/internals/attentionMaps';
+import { HeadAccumulator, inductionTargets } from '../../src/engine/features/attention/attentionMaps';
 
 test('a 4×4 map pooled to 2×2: each cell is the maximum of its four probabilities, scaled to 255', () => {
   const rows = [
