@@ -1,0 +1,141 @@
+import ts from 'typescript';
+import { InputError } from '../../errors';
+import type { LabelledSpan, TokenDataset } from './datasetTypes';
+
+// Token-level tasks labelled from the workspace's own TS/JS code by the TypeScript compiler's
+// scanner: each scanner token (trivia included) becomes a labelled character span, and a model
+// token takes the label of the scanner token under its first non-space character (tokenLabels.ts).
+// The scanner alone does not know template continuations or regular expressions (the parser
+// tells it); a brace stack re-scans `}` inside `${…}` and the previous significant token decides
+// whether `/` starts a regular expression, the same rule editors' tokenisers use.
+
+export const BUILTIN_TASKS = ['builtin:category', 'builtin:in-string', 'builtin:depth'] as const;
+export type BuiltinTask = (typeof BUILTIN_TASKS)[number];
+
+export const CATEGORY_LABELS = ['keyword', 'identifier', 'string', 'number', 'comment', 'operator', 'punctuation', 'whitespace'] as const;
+export const IN_STRING_LABELS = ['string-or-comment', 'code'] as const;
+/** Bracket depths above this share one label ("4+"). */
+export const MAX_DEPTH_LABEL = 4;
+
+export function isBuiltinTask(name: string): name is BuiltinTask {
+  return (BUILTIN_TASKS as readonly string[]).includes(name);
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+interface ScannedToken {
+  kind: ts.SyntaxKind;
+  start: number;
+  end: number;
+}
+
+const K = ts.SyntaxKind;
+const PUNCTUATION = new Set([K.OpenBraceToken, K.CloseBraceToken, K.OpenParenToken, K.CloseParenToken, K.OpenBracketToken, K.CloseBracketToken,
+  K.SemicolonToken, K.CommaToken, K.DotToken, K.DotDotDotToken, K.ColonToken, K.AtToken, K.HashToken, K.BacktickToken]);
+const OPENERS = new Set([K.OpenBraceToken, K.OpenParenToken, K.OpenBracketToken, K.TemplateHead]);
+const CLOSERS = new Set([K.CloseBraceToken, K.CloseParenToken, K.CloseBracketToken, K.TemplateTail]);
+const STRINGS = new Set([K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateHead, K.TemplateMiddle, K.TemplateTail, K.RegularExpressionLiteral, K.JsxText]);
+const TRIVIA = new Set([K.WhitespaceTrivia, K.NewLineTrivia, K.ShebangTrivia, K.ConflictMarkerTrivia]);
+const COMMENTS = new Set([K.SingleLineCommentTrivia, K.MultiLineCommentTrivia]);
+/** after these, `/` divides; elsewhere it starts a regular expression */
+const ENDS_EXPRESSION = new Set([K.Identifier, K.NumericLiteral, K.BigIntLiteral, K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateTail,
+  K.RegularExpressionLiteral, K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken, K.ThisKeyword, K.SuperKeyword, K.TrueKeyword,
+  K.FalseKeyword, K.NullKeyword, K.PlusPlusToken, K.MinusMinusToken, K.ExclamationToken]);
+
+/** Every token of a TS/JS text, trivia included, covering it end to end. */
+export function scanTokens(text: string, jsx = false): ScannedToken[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, jsx ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard, text);
+  const out: ScannedToken[] = [];
+  const braces: number[] = []; // per open `${`: the brace depth at which its `}` resumes the template
+  let depth = 0;
+  let previous: ts.SyntaxKind = K.Unknown;
+  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === K.OpenBraceToken) depth++;
+    if (kind === K.CloseBraceToken) {
+      if (braces.length && braces[braces.length - 1] === depth) {
+        braces.pop();
+        kind = scanner.reScanTemplateToken(false);
+      } else depth--;
+    }
+    if (kind === K.TemplateHead || kind === K.TemplateMiddle) braces.push(depth);
+    if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && !ENDS_EXPRESSION.has(previous)) kind = scanner.reScanSlashToken();
+    out.push({ kind, start: scanner.getTokenStart(), end: scanner.getTokenEnd() });
+    if (!TRIVIA.has(kind) && !COMMENTS.has(kind)) previous = kind;
+  }
+  return out;
+}
+
+export function categoryOf(kind: ts.SyntaxKind): (typeof CATEGORY_LABELS)[number] {
+  if (kind >= K.FirstKeyword && kind <= K.LastKeyword) return 'keyword';
+  if (kind === K.Identifier || kind === K.PrivateIdentifier) return 'identifier';
+  if (STRINGS.has(kind)) return 'string';
+  if (kind === K.NumericLiteral || kind === K.BigIntLiteral) return 'number';
+  if (COMMENTS.has(kind)) return 'comment';
+  if (TRIVIA.has(kind)) return 'whitespace';
+  if (PUNCTUATION.has(kind)) return 'punctuation';
+  return 'operator'; // the remaining punctuators: = + => ?? && … (and any unknown character)
+}
+
+/** The labelled spans of one file for one task. */
+export function labelSpans(task: BuiltinTask, text: string, jsx = false): LabelledSpan[] {
+  const tokens = scanTokens(text, jsx);
+  if (task === 'builtin:category') return tokens.map((t) => ({ start: t.start, end: t.end, label: categoryOf(t.kind) }));
+  if (task === 'builtin:in-string') {
+    return tokens.map((t) => ({ start: t.start, end: t.end, label: STRINGS.has(t.kind) || COMMENTS.has(t.kind) ? IN_STRING_LABELS[0] : IN_STRING_LABELS[1] }));
+  }
+  // bracket depth: how many brackets enclose the token; a bracket itself sits at the outer depth
+  let depth = 0;
+  return tokens.map((t) => {
+    if (CLOSERS.has(t.kind) || t.kind === K.TemplateMiddle) depth = Math.max(0, depth - 1);
+    const label = depth >= MAX_DEPTH_LABEL ? `${MAX_DEPTH_LABEL}+` : String(depth);
+    if (OPENERS.has(t.kind) || t.kind === K.TemplateMiddle) depth++;
+    return { start: t.start, end: t.end, label };
+  });
+}
+
+/** Characters per piece of a file: pieces are the texts the split keeps apart (and each fits a forward pass). */
+export const PIECE_CHARS = 1500;
+
+/** Cuts a text at line ends into pieces of at most `max` characters (a longer line is cut where it must be). */
+export function pieceBounds(text: string, max = PIECE_CHARS): [number, number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + max);
+    if (end < text.length) {
+      const newline = text.lastIndexOf('\n', end - 1);
+      if (newline >= start) end = newline + 1;
+    }
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * A builtin task over TS/JS files, every character labelled (nothing is "outside"). Each file is
+ * scanned whole (a string or comment may span lines) and then cut into pieces of about
+ * PIECE_CHARS at line ends, so a one-file workspace still has texts for training, validation and test.
+ */
+export function builtinDataset(task: BuiltinTask, files: SourceFile[]): TokenDataset {
+  if (files.length === 0) throw new InputError(`${task} needs TypeScript or JavaScript files (--files GLOB, e.g. "src/**/*.ts"); none matched.`);
+  const texts: string[] = [];
+  const spans: LabelledSpan[][] = [];
+  const sources: string[] = [];
+  for (const f of files) {
+    const all = labelSpans(task, f.text, /\.[jt]sx$/i.test(f.path));
+    let k = 0;
+    for (const [a, b] of pieceBounds(f.text)) {
+      const piece: LabelledSpan[] = [];
+      while (k < all.length && all[k].end <= a) k++;
+      for (let j = k; j < all.length && all[j].start < b; j++) piece.push({ start: Math.max(a, all[j].start) - a, end: Math.min(b, all[j].end) - a, label: all[j].label });
+      texts.push(f.text.slice(a, b));
+      spans.push(piece);
+      sources.push(f.path);
+    }
+  }
+  return { task: 'token', name: task, texts, spans, outside: undefined, sources };
+}
