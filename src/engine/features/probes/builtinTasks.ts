@@ -96,8 +96,10 @@ export function labelSpans(task: BuiltinTask, text: string, jsx = false): Labell
   });
 }
 
-/** Characters per piece of a file: pieces are the texts the split keeps apart (and each fits a forward pass). */
+/** Characters per piece of a file at most: pieces are the texts the split keeps apart (and each fits a forward pass). */
 export const PIECE_CHARS = 1500;
+/** Pieces are smaller for a small corpus (about 12 of them), down to this many characters. */
+export const MIN_PIECE_CHARS = 300;
 
 /** Cuts a text at line ends into pieces of at most `max` characters (a longer line is cut where it must be). */
 export function pieceBounds(text: string, max = PIECE_CHARS): [number, number][] {
@@ -117,18 +119,20 @@ export function pieceBounds(text: string, max = PIECE_CHARS): [number, number][]
 
 /**
  * A builtin task over TS/JS files, every character labelled (nothing is "outside"). Each file is
- * scanned whole (a string or comment may span lines) and then cut into pieces of about
- * PIECE_CHARS at line ends, so a one-file workspace still has texts for training, validation and test.
+ * scanned whole (a string or comment may span lines) and then cut into pieces of at most
+ * PIECE_CHARS at line ends (smaller for a small corpus), so a one-file workspace still has texts for training, validation and test.
  */
 export function builtinDataset(task: BuiltinTask, files: SourceFile[]): TokenDataset {
   if (files.length === 0) throw new InputError(`${task} needs TypeScript or JavaScript files (--files GLOB, e.g. "src/**/*.ts"); none matched.`);
   const texts: string[] = [];
   const spans: LabelledSpan[][] = [];
   const sources: string[] = [];
+  const total = files.reduce((n, f) => n + f.text.length, 0);
+  const pieceChars = Math.max(MIN_PIECE_CHARS, Math.min(PIECE_CHARS, Math.ceil(total / 12)));
   for (const f of files) {
     const all = labelSpans(task, f.text, /\.[jt]sx$/i.test(f.path));
     let k = 0;
-    for (const [a, b] of pieceBounds(f.text)) {
+    for (const [a, b] of pieceBounds(f.text, pieceChars)) {
       const piece: LabelledSpan[] = [];
       while (k < all.length && all[k].end <= a) k++;
       for (let j = k; j < all.length && all[j].start < b; j++) piece.push({ start: Math.max(a, all[j].start) - a, end: Math.min(b, all[j].end) - a, label: all[j].label });
