@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import { join } from 'node:path';
+import type * as TS from 'typescript';
 import { InputError } from '../../errors';
 import type { LabelledSpan, TokenDataset } from './datasetTypes';
 
@@ -27,31 +28,57 @@ export interface SourceFile {
 }
 
 interface ScannedToken {
-  kind: ts.SyntaxKind;
+  kind: TS.SyntaxKind;
   start: number;
   end: number;
 }
 
-const K = ts.SyntaxKind;
-const PUNCTUATION = new Set([K.OpenBraceToken, K.CloseBraceToken, K.OpenParenToken, K.CloseParenToken, K.OpenBracketToken, K.CloseBracketToken,
-  K.SemicolonToken, K.CommaToken, K.DotToken, K.DotDotDotToken, K.ColonToken, K.AtToken, K.HashToken, K.BacktickToken]);
-const OPENERS = new Set([K.OpenBraceToken, K.OpenParenToken, K.OpenBracketToken, K.TemplateHead]);
-const CLOSERS = new Set([K.CloseBraceToken, K.CloseParenToken, K.CloseBracketToken, K.TemplateTail]);
-const STRINGS = new Set([K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateHead, K.TemplateMiddle, K.TemplateTail, K.RegularExpressionLiteral, K.JsxText]);
-const TRIVIA = new Set([K.WhitespaceTrivia, K.NewLineTrivia, K.ShebangTrivia, K.ConflictMarkerTrivia]);
-const COMMENTS = new Set([K.SingleLineCommentTrivia, K.MultiLineCommentTrivia]);
-/** after these, `/` divides; elsewhere it starts a regular expression */
-const ENDS_EXPRESSION = new Set([K.Identifier, K.NumericLiteral, K.BigIntLiteral, K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateTail,
-  K.RegularExpressionLiteral, K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken, K.ThisKeyword, K.SuperKeyword, K.TrueKeyword,
-  K.FalseKeyword, K.NullKeyword, K.PlusPlusToken, K.MinusMinusToken, K.ExclamationToken]);
+/** Set by esbuild.config.mjs in the engine and CLI bundles: the compiler's own bundle beside them. */
+declare const TENSORLOUPE_TYPESCRIPT_BUNDLE: string | undefined;
+
+/**
+ * The compiler, loaded on first use: it is 3.4 MB minified, and evaluated at start-up it cost
+ * every engine and CLI start ~0.3 s whether a probe ran or not. Bundled, it is dist/typescript.js
+ * (a require of a computed name, so esbuild leaves it out of engine.js and cli.js); run from the
+ * sources (tests), it is the typescript package.
+ */
+let loaded: { ts: typeof TS; kinds: ReturnType<typeof kindSets> } | undefined;
+function compiler(): { ts: typeof TS; kinds: ReturnType<typeof kindSets> } {
+  if (!loaded) {
+    const name = typeof TENSORLOUPE_TYPESCRIPT_BUNDLE === 'string' ? join(__dirname, TENSORLOUPE_TYPESCRIPT_BUNDLE) : ['type', 'script'].join('');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require(name) as typeof TS;
+    loaded = { ts, kinds: kindSets(ts) };
+  }
+  return loaded;
+}
+
+function kindSets(ts: typeof TS) {
+  const K = ts.SyntaxKind;
+  return {
+    PUNCTUATION: new Set([K.OpenBraceToken, K.CloseBraceToken, K.OpenParenToken, K.CloseParenToken, K.OpenBracketToken, K.CloseBracketToken,
+      K.SemicolonToken, K.CommaToken, K.DotToken, K.DotDotDotToken, K.ColonToken, K.AtToken, K.HashToken, K.BacktickToken]),
+    OPENERS: new Set([K.OpenBraceToken, K.OpenParenToken, K.OpenBracketToken, K.TemplateHead]),
+    CLOSERS: new Set([K.CloseBraceToken, K.CloseParenToken, K.CloseBracketToken, K.TemplateTail]),
+    STRINGS: new Set([K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateHead, K.TemplateMiddle, K.TemplateTail, K.RegularExpressionLiteral, K.JsxText]),
+    TRIVIA: new Set([K.WhitespaceTrivia, K.NewLineTrivia, K.ShebangTrivia, K.ConflictMarkerTrivia]),
+    COMMENTS: new Set([K.SingleLineCommentTrivia, K.MultiLineCommentTrivia]),
+    /** after these, `/` divides; elsewhere it starts a regular expression */
+    ENDS_EXPRESSION: new Set([K.Identifier, K.NumericLiteral, K.BigIntLiteral, K.StringLiteral, K.NoSubstitutionTemplateLiteral, K.TemplateTail,
+      K.RegularExpressionLiteral, K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken, K.ThisKeyword, K.SuperKeyword, K.TrueKeyword,
+      K.FalseKeyword, K.NullKeyword, K.PlusPlusToken, K.MinusMinusToken, K.ExclamationToken]),
+  };
+}
 
 /** Every token of a TS/JS text, trivia included, covering it end to end. */
 export function scanTokens(text: string, jsx = false): ScannedToken[] {
+  const { ts, kinds: { TRIVIA, COMMENTS, ENDS_EXPRESSION } } = compiler();
+  const K = ts.SyntaxKind;
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, jsx ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard, text);
   const out: ScannedToken[] = [];
   const braces: number[] = []; // per open `${`: the brace depth at which its `}` resumes the template
   let depth = 0;
-  let previous: ts.SyntaxKind = K.Unknown;
+  let previous: TS.SyntaxKind = K.Unknown;
   for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
     if (kind === K.OpenBraceToken) depth++;
     if (kind === K.CloseBraceToken) {
@@ -68,7 +95,9 @@ export function scanTokens(text: string, jsx = false): ScannedToken[] {
   return out;
 }
 
-export function categoryOf(kind: ts.SyntaxKind): (typeof CATEGORY_LABELS)[number] {
+export function categoryOf(kind: TS.SyntaxKind): (typeof CATEGORY_LABELS)[number] {
+  const { ts, kinds: { STRINGS, COMMENTS, TRIVIA, PUNCTUATION } } = compiler();
+  const K = ts.SyntaxKind;
   if (kind >= K.FirstKeyword && kind <= K.LastKeyword) return 'keyword';
   if (kind === K.Identifier || kind === K.PrivateIdentifier) return 'identifier';
   if (STRINGS.has(kind)) return 'string';
@@ -82,6 +111,8 @@ export function categoryOf(kind: ts.SyntaxKind): (typeof CATEGORY_LABELS)[number
 /** The labelled spans of one file for one task. */
 export function labelSpans(task: BuiltinTask, text: string, jsx = false): LabelledSpan[] {
   const tokens = scanTokens(text, jsx);
+  const { ts, kinds: { STRINGS, COMMENTS, OPENERS, CLOSERS } } = compiler();
+  const K = ts.SyntaxKind;
   if (task === 'builtin:category') return tokens.map((t) => ({ start: t.start, end: t.end, label: categoryOf(t.kind) }));
   if (task === 'builtin:in-string') {
     return tokens.map((t) => ({ start: t.start, end: t.end, label: STRINGS.has(t.kind) || COMMENTS.has(t.kind) ? IN_STRING_LABELS[0] : IN_STRING_LABELS[1] }));

@@ -13,7 +13,7 @@ import type { CancelSignal } from '../../../protocol/rpc';
 /** L2 strengths tried, strongest first (ties on validation keep the stronger one). */
 export const L2_GRID = [1e-1, 1e-2, 1e-3];
 /** L-BFGS iterations per strength: the fixed budget that keeps 10,000 × 256 × 8 within seconds. */
-export const ITERATIONS_PER_FIT = 60;
+export const ITERATIONS_PER_FIT = 40;
 
 export interface LayerFit {
   accuracy: number;
