@@ -82,6 +82,7 @@ export const HEAVY_METHODS = [
   'dilution/get',
   'activations/export',
   'probe/train',
+  'probe/apply',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

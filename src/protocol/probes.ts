@@ -48,9 +48,60 @@ export interface ProbeTrainResult {
   split: { train: number; validation: number; test: number };
   modelSha256: string;
   datasetSha256: string;
+  /** the fitted probes are kept a while under this id for probe/save */
+  runId: string;
   ms: number;
+}
+
+/** Writes one layer's fitted probe of a probe/train run as JSON. */
+export interface ProbeSaveParams {
+  runId: string;
+  layer: number;
+  /** absolute path ending in .json */
+  out: string;
+}
+
+/** A saved probe (the file probe/save writes and probe/apply reads). */
+export interface SavedProbe {
+  format: 'tensorloupe-probe';
+  version: 1;
+  model: string;
+  modelSha256: string;
+  dataset: string;
+  datasetSha256: string;
+  task: 'sequence' | 'token';
+  pool: ProbePool;
+  layer: number;
+  hook: string;
+  labels: string[];
+  /** features are (h − mean) / scale before the weights */
+  standardisation: { mean: number[]; scale: number[] };
+  /** [labels.length][dModel] */
+  weights: number[][];
+  bias: number[];
+  accuracy: number;
+  controlAccuracy: number;
+}
+
+/** Each token's predicted label under a saved probe (token-level probes only). */
+export interface ProbeApplyParams {
+  model: string;
+  /** absolute path of a saved probe */
+  probe: string;
+  text: string;
+  maxTokens: number;
+}
+
+export interface ProbeApplyResult {
+  labels: string[];
+  layer: number;
+  hook: string;
+  /** the text's tokens, BOS left out; `confidence` is the predicted label's probability */
+  tokens: { start: number; end: number; label: string; confidence: number }[];
 }
 
 export type ProbesApi = {
   'probe/train': [ProbeTrainParams, ProbeTrainResult];
+  'probe/save': [ProbeSaveParams, { out: string; bytes: number }];
+  'probe/apply': [ProbeApplyParams, ProbeApplyResult];
 };

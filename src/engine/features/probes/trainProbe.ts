@@ -5,7 +5,7 @@ import { collectHiddenStates, type HiddenLayer, type HiddenPositions } from '../
 import { loadProbeDataset } from './loadProbeDataset';
 import { probeExamples, type ProbeExamples } from './tokenLabels';
 import { controlLabels, splitByGroup, type ProbeSplit } from './probeSplit';
-import { fitLayer } from './fitLayer';
+import { fitLayer, type LayerFit } from './fitLayer';
 import type { InternalsContext } from '../../internals/context';
 import type { ProbeLayerResult, ProbePool, ProbeTrainParams, ProbeTrainResult } from '../../../protocol/probes';
 import type { CancelSignal } from '../../../protocol/rpc';
@@ -56,7 +56,13 @@ function majorityBaseline(y: Int32Array, split: ProbeSplit, k: number): number {
   return split.test.length === 0 ? 0 : hits / split.test.length;
 }
 
-export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, signal: CancelSignal, onProgress?: (message: string) => void): Promise<ProbeTrainResult> {
+/** A run's figures, and its fitted probes by layer (kept for probe/save). */
+export interface TrainedProbes {
+  result: Omit<ProbeTrainResult, 'runId'>;
+  fits: Map<number, LayerFit>;
+}
+
+export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, signal: CancelSignal, onProgress?: (message: string) => void): Promise<TrainedProbes> {
   const t0 = performance.now();
   const { dataset, sha256 } = loadProbeDataset(p.dataset, p.files);
   const m = await ctx.instrumented.load(p.model);
@@ -69,6 +75,7 @@ export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, sig
   let split: ProbeSplit | undefined;
   let control: Int32Array | undefined;
   const results: ProbeLayerResult[] = [];
+  const fits = new Map<number, LayerFit>();
   const threads = ctx.models.threads;
   await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, signal, onProgress: (done, total) => onProgress?.(`hidden states ${done}/${total}`) }, async (layer, positions) => {
     if (!examples) {
@@ -85,6 +92,7 @@ export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, sig
     await checkpoint(signal);
     onProgress?.(`layer ${layer.layer}: control`);
     const ctlFit = await fitLayer(x, positions.dModel, ctl, k, sp, threads, signal);
+    fits.set(layer.layer, real);
     results.push({
       layer: layer.layer,
       hook: layer.hook,
@@ -100,7 +108,7 @@ export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, sig
   const sp = split as ProbeSplit;
   const counts: Record<string, number> = Object.fromEntries(ex.labels.map((l) => [l, 0]));
   for (const c of ex.y) counts[ex.labels[c]]++;
-  return {
+  const result = {
     model: m.base.folder.name,
     dataset: dataset.name,
     task: dataset.task,
@@ -114,4 +122,5 @@ export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, sig
     datasetSha256: sha256,
     ms: performance.now() - t0,
   };
+  return { result, fits };
 }

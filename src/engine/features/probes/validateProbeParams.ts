@@ -1,5 +1,6 @@
 import { InputError } from '../../errors';
 import { asObject, intIn, listOf, nonEmptyString, oneOf } from '../../../util/validate';
+import { MAX_TEXT_CHARS } from '../../../util/limits';
 import type { ProbesApi } from '../../../protocol/probes';
 
 // probe/* at the engine's boundary, in the style of validateParams.ts: shape and bounds, one line
@@ -22,6 +23,23 @@ export const probeValidators: { [M in keyof ProbesApi]: (raw: unknown) => Probes
       layer,
       pool: oneOf(o.pool, ['mean', 'last'] as const, `${m}: pool`),
       seed: intIn(o.seed, 0, 2 ** 32 - 1, `${m}: seed`),
+    };
+  },
+  'probe/save': (raw) => {
+    const m = 'probe/save';
+    const o = asObject(raw, `${m} params`);
+    return { runId: nonEmptyString(o.runId, 64, `${m}: runId`), layer: intIn(o.layer, 0, 10_000, `${m}: layer`), out: nonEmptyString(o.out, PATH_CHARS, `${m}: out`) };
+  },
+  'probe/apply': (raw) => {
+    const m = 'probe/apply';
+    const o = asObject(raw, `${m} params`);
+    if (typeof o.text !== 'string') throw new InputError(`${m}: text must be text.`);
+    if (o.text.length > MAX_TEXT_CHARS) throw new InputError(`${m}: text has ${o.text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
+    return {
+      model: nonEmptyString(o.model, PATH_CHARS, `${m}: model`),
+      probe: nonEmptyString(o.probe, PATH_CHARS, `${m}: probe`),
+      text: o.text,
+      maxTokens: intIn(o.maxTokens, 1, 1_000_000, `${m}: maxTokens`),
     };
   },
 };
