@@ -71,3 +71,15 @@ test('a text longer than the window runs as consecutive windows, positions resta
   const row = 5 * d;
   assert.notDeepEqual(layers[0].data.subarray(row, row + d), whole.layers[0].data.subarray(row, row + d));
 });
+
+test('more positions than the bound are refused before any forward pass, naming what was given', { skip }, async () => {
+  const models = new LanguageModels(settings);
+  const instrumented = new InstrumentedModels(models, cacheDir, 1);
+  const m = await instrumented.load(CODE_LM);
+  let layers = 0;
+  await assert.rejects(
+    collectHiddenStates(instrumented, m, TEXTS, { maxPositions: 10, name: 'big.jsonl' }, () => void layers++),
+    /^Error: big\.jsonl has \d+ tokens; Tensorloupe collects hidden states of at most 10 positions at once\.$|big\.jsonl has \d+ tokens; Tensorloupe collects hidden states of at most 10 positions/,
+  );
+  assert.equal(layers, 0);
+});

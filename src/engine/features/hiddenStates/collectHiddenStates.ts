@@ -39,6 +39,8 @@ export interface HiddenStateOptions {
   window?: number;
   /** most positions collected in all (a bound, not a sample: more is refused) */
   maxPositions?: number;
+  /** what the texts are (a dataset file, a task), named in the message when they are too many */
+  name?: string;
   /** bytes of hidden states held at once (default 256 MiB) */
   maxBytes?: number;
   signal?: CancelSignal;
@@ -62,11 +64,11 @@ interface Window {
 }
 
 /** Tokenises every text and cuts it into windows of at most `window` tokens. */
-export function planPositions(m: InstrumentedLm, texts: string[], window: number, maxPositions: number): { positions: HiddenPositions; windows: Window[] } {
+export function planPositions(m: InstrumentedLm, texts: string[], window: number, maxPositions: number, name = 'The texts'): { positions: HiddenPositions; windows: Window[] } {
   const tokens = texts.map((t) => m.base.tokenizer.encode(t));
   const count = tokens.reduce((n, t) => n + t.length, 0);
   if (count > maxPositions) {
-    throw new InputError(`The texts have ${count.toLocaleString('en-US')} tokens; Tensorloupe collects hidden states of at most ${maxPositions.toLocaleString('en-US')} positions at once.`);
+    throw new InputError(`${name} ${name === 'The texts' ? 'have' : 'has'} ${count.toLocaleString('en-US')} tokens; Tensorloupe collects hidden states of at most ${maxPositions.toLocaleString('en-US')} positions at once.`);
   }
   const dModel = m.info.dModel;
   if (dModel === undefined) throw new InputError(`The width of ${m.base.folder.name}'s residual stream could not be found; hidden states cannot be read from it.`);
@@ -106,7 +108,7 @@ export async function collectHiddenStates(
   const layers = options.layers ?? Array.from({ length: nLayers + 1 }, (_, i) => i);
   for (const l of layers) if (!Number.isInteger(l) || l < 0 || l > nLayers) throw new InputError(`Layer ${l} is out of range: ${m.base.folder.name} has layers 0 (embedding) to ${nLayers}.`);
   const window = Math.max(1, Math.min(options.window ?? m.base.lm.contextLength, m.base.lm.contextLength));
-  const { positions, windows } = planPositions(m, texts, window, options.maxPositions ?? DEFAULT_MAX_POSITIONS);
+  const { positions, windows } = planPositions(m, texts, window, options.maxPositions ?? DEFAULT_MAX_POSITIONS, options.name);
   const bytesPerLayer = Math.max(1, positions.count * positions.dModel * 4);
   const perPass = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_MAX_BYTES) / bytesPerLayer));
   const groups: number[][] = [];

@@ -77,7 +77,7 @@ export async function trainProbe(ctx: InternalsContext, p: ProbeTrainParams, sig
   const results: ProbeLayerResult[] = [];
   const fits = new Map<number, LayerFit>();
   const threads = ctx.models.threads;
-  await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, signal, onProgress: (done, total) => onProgress?.(`hidden states ${done}/${total}`) }, async (layer, positions) => {
+  await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, name: dataset.task === 'token' && dataset.sources ? `${dataset.name} over --files` : dataset.name, signal, onProgress: (done, total) => onProgress?.(`hidden states ${done}/${total}`) }, async (layer, positions) => {
     if (!examples) {
       examples = probeExamples(dataset, positions);
       if (examples.labels.length < 2) throw new InputError(`${dataset.name}: every token has the label ${JSON.stringify(examples.labels[0] ?? '')}; a probe needs at least two labels.`);
