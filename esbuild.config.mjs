@@ -22,10 +22,16 @@ const telemetryOff = "'use strict'; process.env.ORT_DISABLE_TELEMETRY = '1';";
 const node = { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node'], banner: { js: telemetryOff } };
 const browser = { platform: 'browser', format: 'iife', target: 'es2022' };
 
+// The TypeScript compiler (its scanner labels the builtin probe tasks) is most of a bundle: it gets
+// one of its own, loaded on first use (src/engine/features/probes/builtinTasks.ts), so the engine
+// and the CLI neither parse it at every start nor ship it twice.
+const scanner = { define: { TENSORLOUPE_TYPESCRIPT_BUNDLE: '"./typescript.js"' } };
+
 export const targets = [
+  { ...node, entryPoints: ['node_modules/typescript/lib/typescript.js'], outfile: `${outdir}/typescript.js` },
   { ...node, entryPoints: ['src/extension.ts'], outfile: `${outdir}/extension.js` },
-  { ...node, entryPoints: ['src/engine/main.ts'], outfile: `${outdir}/engine.js` },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: `#!/usr/bin/env node\n${telemetryOff}` } },
+  { ...node, ...scanner, entryPoints: ['src/engine/main.ts'], outfile: `${outdir}/engine.js` },
+  { ...node, ...scanner, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: `#!/usr/bin/env node\n${telemetryOff}` } },
   ...['nextToken', 'attention', 'lens', 'induction', 'dilution'].map((panel) => ({
     ...browser,
     entryPoints: [`webview/${panel}/main.ts`],

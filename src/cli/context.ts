@@ -25,6 +25,10 @@ export interface CliOptions {
   batch?: string;
   position?: string;
   target?: string;
+  dataset?: string;
+  files?: string;
+  layer?: string;
+  pool?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

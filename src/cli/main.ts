@@ -12,6 +12,7 @@ import { surprisalCommand } from './commands/surprisal';
 import { activationsCommand } from './commands/activations';
 import { lensCommand } from './commands/lens';
 import { inductionCommand } from './commands/induction';
+import { probeCommand } from './commands/probe';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
@@ -19,6 +20,7 @@ const USAGE = `Usage:
   tensorloupe activations [--model DIR] [--names 'blocks.*.attn.hook_pattern'] --out FILE.safetensors "text"
   tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
   tensorloupe induction   [--model DIR] [--seq-len N] [--batch N] [--seed N] [--json]
+  tensorloupe probe       [--model DIR] --dataset F.jsonl|F.csv|builtin:category|builtin:in-string|builtin:depth [--files GLOB] [--layer all|N] [--pool mean|last] [--seed N] [--json]
   tensorloupe --version
 
 Options:
@@ -26,7 +28,11 @@ Options:
   --top-k N         candidates to print (default 10)
   --max-tokens N    longest input read (default 2048, at most 32768)
   --json            machine-readable output
-  --threads N       onnxruntime intra-op threads, 0 to 64 (default 0: onnxruntime's choice)`;
+  --threads N       onnxruntime intra-op threads, 0 to 64 (default 0: onnxruntime's choice)
+  --dataset F       probe: a .jsonl/.csv of {"text", "label"} or {"text", "spans"}, or a builtin task
+  --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
+  --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
+  --pool mean|last  probe: a sequence-level text's feature (default mean)`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -34,6 +40,7 @@ const COMMANDS: Record<string, CliCommand> = {
   activations: activationsCommand,
   lens: lensCommand,
   induction: inductionCommand,
+  probe: probeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

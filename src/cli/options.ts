@@ -18,6 +18,10 @@ const OPTIONS = {
   batch: { type: 'string' },
   position: { type: 'string' },
   target: { type: 'string' },
+  dataset: { type: 'string' },
+  files: { type: 'string' },
+  layer: { type: 'string' },
+  pool: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

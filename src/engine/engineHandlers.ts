@@ -9,6 +9,7 @@ import { lensHandlers } from './features/lens/lens';
 import { inductionHandlers } from './features/induction/induction';
 import { dilutionHandlers } from './features/dilution/dilution';
 import { exportHandlers } from './features/export/exportActivations';
+import { probeHandlers } from './features/probes/probeHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -66,5 +67,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...inductionHandlers(ctx),
     ...dilutionHandlers(ctx),
     ...exportHandlers(ctx),
+    ...probeHandlers(ctx),
   }, queue));
 }

@@ -81,6 +81,8 @@ export const HEAVY_METHODS = [
   'induction/scan',
   'dilution/get',
   'activations/export',
+  'probe/train',
+  'probe/apply',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -3,6 +3,7 @@ import { asObject, intIn, listOf, nonEmptyString, numberIn, oneOf, optional, sho
 import { MAX_TEXT_CHARS } from '../util/limits';
 import type { EngineApi } from '../protocol/engine';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
+import { probeValidators } from './features/probes/validateProbeParams';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -136,6 +137,7 @@ export const validators: Validators = {
       out: nonEmptyString(o.out, PATH_CHARS, `${m}: out`),
     };
   },
+  ...probeValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -28,6 +28,9 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'induction/scan': { model: CODE_LM, seqLen: 8, batch: 1, seed: 0 },
   'dilution/get': { model: CODE_LM, text: 'x = 1', maxTokens: 64, lengths: [2], planIndex: 0 },
   'activations/export': { model: CODE_LM, text: 'x = 1', maxTokens: 64, names: ['hook_embed'], out: '/tmp/x.safetensors' },
+  'probe/train': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'], layer: 'all', pool: 'mean', seed: 0 },
+  'probe/save': { runId: RUN, layer: 0, out: '/tmp/x.json' },
+  'probe/apply': { model: CODE_LM, probe: '/tmp/x.json', text: 'x = 1', maxTokens: 64 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 
