@@ -8,6 +8,8 @@ import { pca } from '../../src/engine/analyses/pca';
 import { analogy, nearestByCosine, neighboursOfRow } from '../../src/engine/analyses/neighbours';
 import { ortProducts } from '../../src/engine/features/projector/matmulGraphs';
 import { readEmbeddingMatrix, readUnembeddingMatrix } from '../../src/engine/features/projector/embeddingMatrix';
+import { umap2d } from '../../src/engine/analyses/umap';
+import { seededRandom } from '../../src/util/distribution';
 import type { Matrix } from '../../src/engine/analyses/matrix';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -109,4 +111,39 @@ test('analogy a − b + c by hand, the three inputs excluded', () => {
   const q = [0 + 1 + 1, 1 + 0 + 0];
   assert.ok(Math.abs(a[0].cosine - (q[0] + q[1]) / (Math.hypot(...q) * Math.SQRT2)) < 1e-6);
   assert.equal(a[0].rank, 1);
+});
+
+/** three tight Gaussian-ish clusters far apart in 16 dimensions, from a seeded stream */
+function clusters(perCluster: number): Matrix {
+  const random = seededRandom(3);
+  const d = 16;
+  const data = new Float32Array(3 * perCluster * d);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < perCluster; i++) {
+      for (let j = 0; j < d; j++) data[(c * perCluster + i) * d + j] = (j % 3 === c ? 10 : 0) + random() - 0.5;
+    }
+  }
+  return { rows: 3 * perCluster, cols: d, data };
+}
+
+test('UMAP: one seed gives the identical layout; well-separated clusters stay separated; progress and cancel between epochs', async () => {
+  const m = clusters(40);
+  const progress: number[] = [];
+  const a = await umap2d(m, { seed: 11, nEpochs: 100 }, undefined, (p) => progress.push(p.epoch));
+  const b = await umap2d(m, { seed: 11, nEpochs: 100 });
+  assert.deepEqual(a, b);
+  assert.equal(progress.at(-1), 100);
+  const c = await umap2d(m, { seed: 12, nEpochs: 100 });
+  assert.notDeepEqual(a, c, 'the seed reaches the layout');
+  // every point is nearer its own cluster's centre than any other cluster's
+  const centre = (k: number) => [0, 1].map((axis) => { let s = 0; for (let i = 0; i < 40; i++) s += a[2 * (k * 40 + i) + axis]; return s / 40; });
+  const centres = [0, 1, 2].map(centre);
+  for (let i = 0; i < m.rows; i++) {
+    const dist = centres.map(([x, y]) => Math.hypot(a[2 * i] - x, a[2 * i + 1] - y));
+    const own = Math.floor(i / 40);
+    assert.equal(dist.indexOf(Math.min(...dist)), own, `point ${i} strayed`);
+  }
+  const signal = { cancelled: false, onCancel: () => undefined };
+  const cancelled = umap2d(m, { seed: 11, nEpochs: 100 }, signal, (p) => { if (p.epoch >= 20) signal.cancelled = true; });
+  await assert.rejects(cancelled, /cancel/i);
 });
