@@ -12,6 +12,9 @@ import { surprisalCommand } from './commands/surprisal';
 import { activationsCommand } from './commands/activations';
 import { lensCommand } from './commands/lens';
 import { inductionCommand } from './commands/induction';
+import { projectCommand } from './commands/project';
+import { neighboursCommand } from './commands/neighbours';
+import { analogyCommand } from './commands/analogy';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
@@ -19,6 +22,9 @@ const USAGE = `Usage:
   tensorloupe activations [--model DIR] [--names 'blocks.*.attn.hook_pattern'] --out FILE.safetensors "text"
   tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
   tensorloupe induction   [--model DIR] [--seq-len N] [--batch N] [--seed N] [--json]
+  tensorloupe project     [--model DIR] --source embeddings|unembedding|resid [--layer L] [--files GLOB] [--text FILE] --method pca|umap [--seed N] --out points.json
+  tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
+  tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
   tensorloupe --version
 
 Options:
@@ -34,6 +40,9 @@ const COMMANDS: Record<string, CliCommand> = {
   activations: activationsCommand,
   lens: lensCommand,
   induction: inductionCommand,
+  project: projectCommand,
+  neighbours: neighboursCommand,
+  analogy: analogyCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

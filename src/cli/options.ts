@@ -18,6 +18,12 @@ const OPTIONS = {
   batch: { type: 'string' },
   position: { type: 'string' },
   target: { type: 'string' },
+  source: { type: 'string' },
+  layer: { type: 'string' },
+  files: { type: 'string' },
+  text: { type: 'string' },
+  method: { type: 'string' },
+  k: { type: 'string', default: '10' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -8,6 +8,7 @@ import { lensHandlers } from './internals/lens';
 import { inductionHandlers } from './internals/induction';
 import { dilutionHandlers } from './internals/dilution';
 import { exportHandlers } from './internals/exportActivations';
+import { projectorHandlers } from './features/projector/projectorHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -68,5 +69,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...inductionHandlers(ctx),
     ...dilutionHandlers(ctx),
     ...exportHandlers(ctx),
+    ...projectorHandlers(ctx),
   }, queue));
 }

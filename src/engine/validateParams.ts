@@ -2,6 +2,7 @@ import { InputError } from './errors';
 import { asObject, intIn, listOf, nonEmptyString, numberIn, oneOf, optional, shortString } from '../util/validate';
 import { MAX_TEXT_CHARS } from '../util/limits';
 import type { EngineApi } from '../protocol/engine';
+import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
@@ -136,6 +137,7 @@ export const validators: Validators = {
       out: nonEmptyString(o.out, PATH_CHARS, `${m}: out`),
     };
   },
+  ...projectorValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

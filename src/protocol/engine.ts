@@ -1,4 +1,5 @@
 import type { InternalsApi } from './internals';
+import type { ProjectorApi } from './projector';
 
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
@@ -198,7 +199,7 @@ export interface EngineSettings {
   cacheDir?: string;
 }
 
-export type EngineApi = CoreApi & InternalsApi;
+export type EngineApi = CoreApi & InternalsApi & ProjectorApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];

@@ -28,6 +28,9 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'induction/scan': { model: CODE_LM, seqLen: 8, batch: 1, seed: 0 },
   'dilution/get': { model: CODE_LM, text: 'x = 1', maxTokens: 64, lengths: [2], planIndex: 0 },
   'activations/export': { model: CODE_LM, text: 'x = 1', maxTokens: 64, names: ['hook_embed'], out: '/tmp/x.safetensors' },
+  'projector/project': { model: CODE_LM, source: 'resid', layer: 0, texts: [{ text: 'x = 1\ny = 2', file: 'a.py' }], method: 'pca', seed: 1, maxPoints: 100 },
+  'projector/neighbours': { model: CODE_LM, token: 'def', k: 3 },
+  'projector/analogy': { model: CODE_LM, a: 'def', b: 'x', c: 'y', k: 3 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 
