@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark in one run, side by side, each printing its own table and
 // `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
 //   npm run bench                 all
-//   npm run bench -- latency      one (latency | internals | draw | e2e)
+//   npm run bench -- latency      one (latency | internals | draw | projector | e2e)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -12,6 +12,7 @@ const benches = {
   latency: ['bench/nextTokenLatency.ts', 'next-token latency: cold load, warm in-process vs engine process, RPC overhead'],
   internals: ['bench/internals.ts', 'instrumented vs plain forward; attention summary peak RSS at 512/1024/2048 tokens; RSS under load and idle'],
   draw: ['bench/panelDraw.ts', 'attention panel drawing in chromium: 144 thumbnails, a 1024×1024 map'],
+  projector: ['bench/projector.mts', 'projector: PCA 50,000 × 256 (onnxruntime vs JavaScript products), UMAP 5,000 points (exact k-NN vs NN-descent), peak RSS'],
   e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
 };
 

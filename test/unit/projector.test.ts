@@ -9,6 +9,7 @@ import { analogy, nearestByCosine, neighboursOfRow } from '../../src/engine/anal
 import { ortProducts } from '../../src/engine/features/projector/matmulGraphs';
 import { readEmbeddingMatrix, readUnembeddingMatrix } from '../../src/engine/features/projector/embeddingMatrix';
 import { umap2d } from '../../src/engine/analyses/umap';
+import { ortKnn } from '../../src/engine/features/projector/knnGraph';
 import { seededRandom } from '../../src/util/distribution';
 import type { Matrix } from '../../src/engine/analyses/matrix';
 
@@ -146,4 +147,23 @@ test('UMAP: one seed gives the identical layout; well-separated clusters stay se
   const signal = { cancelled: false, onCancel: () => undefined };
   const cancelled = umap2d(m, { seed: 11, nEpochs: 100 }, signal, (p) => { if (p.epoch >= 20) signal.cancelled = true; });
   await assert.rejects(cancelled, /cancel/i);
+});
+
+test('the onnxruntime exact k-NN agrees with a brute-force search, and UMAP on it keeps clusters apart', async () => {
+  const m = clusters(30);
+  const { indices, distances } = await ortKnn(1)(m, 5);
+  for (const i of [0, 17, 45, 89]) {
+    const all = Array.from({ length: m.rows }, (_, j) => {
+      let s = 0;
+      for (let c = 0; c < m.cols; c++) s += (m.data[i * m.cols + c] - m.data[j * m.cols + c]) ** 2;
+      return { j, d: Math.sqrt(s) };
+    }).sort((a, b) => a.d - b.d);
+    assert.deepEqual(indices[i], all.slice(0, 5).map((x) => x.j));
+    for (let c = 0; c < 5; c++) assert.ok(Math.abs(distances[i][c] - all[c].d) < 1e-3, `${i}:${c}`);
+  }
+  const xy = await umap2d(m, { seed: 2, nEpochs: 100 }, undefined, undefined, ortKnn(1));
+  const again = await umap2d(m, { seed: 2, nEpochs: 100 }, undefined, undefined, ortKnn(1));
+  assert.deepEqual(xy, again);
+  const within = (i: number, j: number) => Math.hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
+  assert.ok(within(0, 1) < within(0, 31) && within(31, 32) < within(31, 61));
 });

@@ -18,6 +18,12 @@ export interface UmapOptions {
   nEpochs?: number;
 }
 
+/** k nearest neighbours per point (itself first), for umap-js's setPrecomputedKNN */
+export interface Knn {
+  indices: number[][];
+  distances: number[][];
+}
+
 export interface UmapProgress {
   epoch: number;
   epochs: number;
@@ -27,18 +33,24 @@ export interface UmapProgress {
 const EPOCHS_PER_CHECKPOINT = 10;
 
 /** n × 2 coordinates, row-major. */
-export async function umap2d(m: Matrix, options: UmapOptions = {}, signal?: CancelSignal, onProgress?: (p: UmapProgress) => void): Promise<Float64Array> {
+/** `knn`: an exact neighbour search to use instead of umap-js's approximate NN-descent (the engine passes onnxruntime's) */
+export async function umap2d(m: Matrix, options: UmapOptions = {}, signal?: CancelSignal, onProgress?: (p: UmapProgress) => void, knn?: (m: Matrix, k: number) => Promise<Knn>): Promise<Float64Array> {
   const n = m.rows;
   if (n < 3) throw new RangeError(`UMAP needs at least 3 points (got ${n}).`);
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  const nNeighbors = Math.max(2, Math.min(options.nNeighbors ?? 15, n - 1));
   const umap = new UMAP({
     nComponents: 2,
-    nNeighbors: Math.max(2, Math.min(options.nNeighbors ?? 15, n - 1)),
+    nNeighbors,
     minDist: options.minDist ?? 0.1,
     ...(options.nEpochs ? { nEpochs: options.nEpochs } : {}),
     random: seededRandom(options.seed ?? 0),
   });
+  if (knn) {
+    const found = await knn(m, nNeighbors);
+    umap.setPrecomputedKNN(found.indices, found.distances);
+  }
   await checkpoint(signal);
   const epochs = umap.initializeFit(rows); // the k-NN graph: the one long synchronous part
   await checkpoint(signal);
