@@ -81,6 +81,9 @@ export const HEAVY_METHODS = [
   'induction/scan',
   'dilution/get',
   'activations/export',
+  'projector/project',
+  'projector/neighbours',
+  'projector/analogy',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */
