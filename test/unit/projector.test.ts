@@ -9,6 +9,7 @@ import { analogy, nearestByCosine, neighboursOfRow } from '../../src/engine/anal
 import { ortProducts } from '../../src/engine/features/projector/matmulGraphs';
 import { readEmbeddingMatrix, readUnembeddingMatrix } from '../../src/engine/features/projector/embeddingMatrix';
 import { umap2d } from '../../src/engine/analyses/umap';
+import { pointsCsv, pointsJson } from '../../src/host/panels/projectorExport';
 import { ortKnn } from '../../src/engine/features/projector/knnGraph';
 import { seededRandom } from '../../src/util/distribution';
 import type { Matrix } from '../../src/engine/analyses/matrix';
@@ -166,4 +167,14 @@ test('the onnxruntime exact k-NN agrees with a brute-force search, and UMAP on i
   assert.deepEqual(xy, again);
   const within = (i: number, j: number) => Math.hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]);
   assert.ok(within(0, 1) < within(0, 31) && within(31, 32) < within(31, 61));
+});
+
+test('export: CSV quotes a token that is a comma, a quote or a newline; JSON has the CLI’s shape', () => {
+  const points = [
+    { x: 1, y: 2, id: 3, text: 'a,b' },
+    { x: 0.5, y: -1, id: 4, text: 'say "hi"\n', file: 'f.py', line: 2, position: 7, layer: 1 },
+  ];
+  assert.equal(pointsCsv(points), 'x,y,id,text,file,line,position,layer\r\n1,2,3,"a,b",,,,\r\n0.5,-1,4,"say ""hi""\n",f.py,2,7,1\r\n');
+  const json = JSON.parse(pointsJson({ model: 'm', source: 'resid', method: 'umap', dims: 2, totalPoints: 2, points, ms: 1 })) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(json), ['model', 'method', 'points']);
 });

@@ -15,7 +15,9 @@ import type { NeighbourToken, ProjectedPoint } from '../../src/protocol/projecto
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
 
-const select = (id: string, options: [string, string][]) => el('select', { id }, options.map(([value, label]) => el('option', { value }, [label])));
+// native selects take the dropdown colours (panel.css styles inputs, not selects)
+const SELECT_STYLE = 'background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border, var(--vscode-contrastBorder, transparent)); padding: 2px 4px';
+const select = (id: string, options: [string, string][]) => el('select', { id, style: SELECT_STYLE }, options.map(([value, label]) => el('option', { value }, [label])));
 const button = (id: string, label: string) => el('vscode-button', { id }, [label]);
 
 document.getElementById('app')!.replaceChildren(
@@ -23,9 +25,9 @@ document.getElementById('app')!.replaceChildren(
   el('div', { id: 'content', hidden: true }, [
     el('div', { className: 'controls', role: 'group', 'aria-label': 'Projection' }, [
       el('label', {}, ['Source ', select('source', [['embeddings', 'input embedding matrix'], ['resid', 'selection’s hidden states']])]),
-      el('label', {}, ['Layer ', el('input', { id: 'layer', type: 'number', min: 0, value: '0', size: 3 })]),
+      el('label', {}, ['Layer ', el('input', { id: 'layer', type: 'number', min: 0, value: '0', style: 'width: 4em' })]),
       el('label', {}, ['Method ', select('method', [['pca', 'PCA'], ['umap', 'UMAP']])]),
-      el('label', {}, ['Seed ', el('input', { id: 'seed', type: 'number', min: 0, value: '0', size: 5 })]),
+      el('label', {}, ['Seed ', el('input', { id: 'seed', type: 'number', min: 0, value: '0', style: 'width: 7em' })]),
       button('run', 'Project'),
     ]),
     el('p', { id: 'variance', className: 'muted' }),
