@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { editorText } from '../selection';
+import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { ProjectorPanel } from '../panels/projectorPanel';
 import { runWithProgress } from './runWithProgress';
@@ -17,8 +17,10 @@ export async function projectEmbeddings(context: vscode.ExtensionContext, engine
   let selection: { text: string; source: SelectionSource } | undefined;
   const editor = vscode.window.activeTextEditor;
   if (editor && !editor.selection.isEmpty) {
-    const t = editorText(editor, false);
-    selection = { text: t.text, source: { fileName: t.fileName, line: t.line, chars: t.text.length } };
+    // a selection that cannot be read (binary, too long) is said so, not projected as the embedding matrix instead
+    const t = editorTextOrWarn(false);
+    if (!t) return;
+    selection = { text: t.text, source: sourceLabel(t) };
   }
   const panel = ProjectorPanel.show(context.extensionUri, engine, () => settings.model);
   const info = await engine.call('model/load', { model: settings.model }).catch(() => undefined);
