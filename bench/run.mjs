@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark in one run, side by side, each printing its own table and
 // `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
 //   npm run bench                 all
-//   npm run bench -- latency      one (latency | internals | draw | probes | e2e)
+//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | e2e)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -13,6 +13,8 @@ const benches = {
   internals: ['bench/internals.ts', 'instrumented vs plain forward; attention summary peak RSS at 512/1024/2048 tokens; RSS under load and idle'],
   draw: ['bench/panelDraw.ts', 'attention panel drawing in chromium: 144 thumbnails, a 1024×1024 map'],
   probes: ['bench/probes.ts', 'probe training 10,000 × 256 × 8 per layer; hidden states vs plain forward; peak RSS streaming 50,000 positions'],
+  projector: ['bench/projector.mts', 'projector: PCA 50,000 × 256 (onnxruntime vs JavaScript products), UMAP 5,000 points (exact k-NN vs NN-descent), peak RSS'],
+  projectorDraw: ['bench/projectorDraw.ts', 'projector scatter in chromium: pan and zoom frames with 50,000 points'],
   e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
 };
 
@@ -22,7 +24,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
 for (const [name, [file, what]] of Object.entries(benches)) {
   if (wanted.length && !wanted.includes(name)) continue;
-  if (name === 'draw' || name === 'e2e') {
+  if (name === 'draw' || name === 'projectorDraw' || name === 'e2e') {
     if (!existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')) {
       console.log(`\n## ${name}: skipped (no chromium at /usr/bin/chromium)`);
       continue;

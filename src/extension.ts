@@ -14,6 +14,7 @@ import { openAttentionMap } from './host/commands/openAttentionMap';
 import { logitLens } from './host/commands/logitLens';
 import { findInductionHeads } from './host/commands/findInductionHeads';
 import { attentionDilution } from './host/commands/attentionDilution';
+import { projectEmbeddings } from './host/commands/projectEmbeddings';
 import { exportActivations } from './host/commands/exportActivations';
 import { registerPanelSerializers } from './host/panels/serializers';
 
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.findInductionHeads', () => findInductionHeads(context, engine)),
     vscode.commands.registerCommand('tensorloupe.attentionDilution', () => attentionDilution(context, engine)),
     vscode.commands.registerCommand('tensorloupe.exportActivations', () => exportActivations(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.projectEmbeddings', () => projectEmbeddings(context, engine)),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

@@ -29,6 +29,10 @@ export interface CliOptions {
   files?: string;
   layer?: string;
   pool?: string;
+  source?: string;
+  text?: string;
+  method?: string;
+  k: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;
@@ -41,6 +45,8 @@ export const LIMITS = {
   '--seq-len': { min: 1, max: 16_384 },
   '--batch': { min: 1, max: 1024 },
   '--seed': { min: 0, max: 2 ** 32 - 1 },
+  '--layer': { min: 0, max: 10_000 },
+  '--k': { min: 1, max: 1000 },
 } as const;
 
 /** A whole number in [min, max], or an error that names the option, the range and what was given. */

@@ -13,6 +13,9 @@ import { activationsCommand } from './commands/activations';
 import { lensCommand } from './commands/lens';
 import { inductionCommand } from './commands/induction';
 import { probeCommand } from './commands/probe';
+import { projectCommand } from './commands/project';
+import { neighboursCommand } from './commands/neighbours';
+import { analogyCommand } from './commands/analogy';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
@@ -21,6 +24,9 @@ const USAGE = `Usage:
   tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
   tensorloupe induction   [--model DIR] [--seq-len N] [--batch N] [--seed N] [--json]
   tensorloupe probe       [--model DIR] --dataset F.jsonl|F.csv|builtin:category|builtin:in-string|builtin:depth [--files GLOB] [--layer all|N] [--pool mean|last] [--seed N] [--json]
+  tensorloupe project     [--model DIR] --source embeddings|unembedding|resid [--layer L] [--files GLOB] [--text FILE] --method pca|umap [--seed N] --out points.json
+  tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
+  tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
   tensorloupe --version
 
 Options:
@@ -41,6 +47,9 @@ const COMMANDS: Record<string, CliCommand> = {
   lens: lensCommand,
   induction: inductionCommand,
   probe: probeCommand,
+  project: projectCommand,
+  neighbours: neighboursCommand,
+  analogy: analogyCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

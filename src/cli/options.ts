@@ -22,6 +22,10 @@ const OPTIONS = {
   files: { type: 'string' },
   layer: { type: 'string' },
   pool: { type: 'string' },
+  source: { type: 'string' },
+  text: { type: 'string' },
+  method: { type: 'string' },
+  k: { type: 'string', default: '10' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

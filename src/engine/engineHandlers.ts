@@ -10,6 +10,7 @@ import { inductionHandlers } from './features/induction/induction';
 import { dilutionHandlers } from './features/dilution/dilution';
 import { exportHandlers } from './features/export/exportActivations';
 import { probeHandlers } from './features/probes/probeHandlers';
+import { projectorHandlers } from './features/projector/projectorHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -68,5 +69,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...dilutionHandlers(ctx),
     ...exportHandlers(ctx),
     ...probeHandlers(ctx),
+    ...projectorHandlers(ctx),
   }, queue));
 }

@@ -83,6 +83,9 @@ export const HEAVY_METHODS = [
   'activations/export',
   'probe/train',
   'probe/apply',
+  'projector/project',
+  'projector/neighbours',
+  'projector/analogy',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -2,6 +2,7 @@ import { InputError } from './errors';
 import { asObject, intIn, listOf, nonEmptyString, numberIn, oneOf, optional, shortString } from '../util/validate';
 import { MAX_TEXT_CHARS } from '../util/limits';
 import type { EngineApi } from '../protocol/engine';
+import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
 
@@ -138,6 +139,7 @@ export const validators: Validators = {
     };
   },
   ...probeValidators,
+  ...projectorValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -1,5 +1,6 @@
 import type { InternalsApi } from './internals';
 import type { ProbesApi } from './probes';
+import type { ProjectorApi } from './projector';
 
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
@@ -199,7 +200,7 @@ export interface EngineSettings {
   cacheDir?: string;
 }
 
-export type EngineApi = CoreApi & InternalsApi & ProbesApi;
+export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];

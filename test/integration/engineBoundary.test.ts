@@ -31,6 +31,9 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'probe/train': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'], layer: 'all', pool: 'mean', seed: 0 },
   'probe/save': { runId: RUN, layer: 0, out: '/tmp/x.json' },
   'probe/apply': { model: CODE_LM, probe: '/tmp/x.json', text: 'x = 1', maxTokens: 64 },
+  'projector/project': { model: CODE_LM, source: 'resid', layer: 0, texts: [{ text: 'x = 1\ny = 2', file: 'a.py' }], method: 'pca', seed: 1, maxPoints: 100 },
+  'projector/neighbours': { model: CODE_LM, token: 'def', k: 3 },
+  'projector/analogy': { model: CODE_LM, a: 'def', b: 'x', c: 'y', k: 3 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

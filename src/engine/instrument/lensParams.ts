@@ -20,7 +20,7 @@ export interface LensParams {
   unembed: UnembedParams;
 }
 
-interface ConstTensor {
+export interface ConstTensor {
   dims: number[];
   data: Float32Array;
 }
@@ -39,7 +39,7 @@ async function readTensor(t: onnx.ITensorProto, modelDir: string): Promise<Const
   }
 }
 
-async function constValue(g: GraphIndex, name: string, modelDir: string): Promise<ConstTensor | undefined> {
+export async function constValue(g: GraphIndex, name: string, modelDir: string): Promise<ConstTensor | undefined> {
   const init = g.initializers.get(name);
   if (init) return readTensor(init, modelDir);
   const p = g.producer.get(name);

@@ -4,6 +4,8 @@ import { AttentionPanel, ATTENTION_VIEW_TYPE } from './attentionPanel';
 import { LensPanel, LENS_VIEW_TYPE } from './lensPanel';
 import { InductionPanel, INDUCTION_VIEW_TYPE } from './inductionPanel';
 import { DilutionPanel, DILUTION_VIEW_TYPE } from './dilutionPanel';
+import { PROJECTOR_VIEW_TYPE, ProjectorPanel } from './projectorPanel';
+import { readSettings } from '../settings';
 
 /**
  * Panels restored after a reload hold only UI state: each feature's revive() shows a prompt to
@@ -22,6 +24,9 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(DILUTION_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => DilutionPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(PROJECTOR_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => ProjectorPanel.revive(panel, context.extensionUri, engine, () => readSettings(context.extensionPath).model),
     }),
   ];
 }
