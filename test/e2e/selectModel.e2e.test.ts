@@ -31,15 +31,29 @@ async function chooseFolder(folder: string): Promise<void> {
   await browse.click();
   await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.startsWith('/') ?? false);
   await workbench.quickInput.fill(`${folder}/`);
+  // Enter before the dialog has listed the typed folder accepts the folder it started in (the
+  // workspace), so wait until the list shows the model folder's own onnx folder.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'onnx' }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** The toasts, and the notification centre's list (a toast can be folded into the bell on a busy machine). */
+async function allNotifications(): Promise<string[]> {
+  const centre = await session.page.locator('.notifications-center .notification-list-item-message').allInnerTexts();
+  return [...(await session.workbench.notifications()), ...centre];
 }
 
 async function waitNotification(pattern: RegExp): Promise<string> {
   const deadline = Date.now() + 120_000;
+  let centreOpened = false;
   for (;;) {
-    const found = (await session.workbench.notifications()).find((n) => pattern.test(n));
+    const found = (await allNotifications()).find((n) => pattern.test(n));
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no notification matching ${pattern}: ${(await session.workbench.notifications()).join(' | ')}`);
+    if (!centreOpened && Date.now() > deadline - 100_000) {
+      centreOpened = true;
+      await session.workbench.runPaletteCommand('Notifications: Show Notifications');
+    }
+    if (Date.now() > deadline) throw new Error(`no notification matching ${pattern}: ${(await allNotifications()).join(' | ')}`);
     await session.page.waitForTimeout(250);
   }
 }
