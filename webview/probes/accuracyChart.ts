@@ -28,6 +28,8 @@ export class AccuracyChart {
       line('control task', cssVar('--vscode-charts-orange', '#d18616'), [6, 3], (i) => r.layers[i].controlAccuracy),
       line('majority baseline', c.muted, [2, 2], () => r.majorityBaseline),
     ];
+    // what the chart plots, for the e2e test to compare with the CLI (canvas pixels do not say which layer is which)
+    (window as unknown as { __tlProbeChart: unknown }).__tlProbeChart = datasets.map((d) => ({ label: d.label, data: d.data }));
     this.chart = new Chart(this.canvas, {
       type: 'line',
       data: { datasets },
