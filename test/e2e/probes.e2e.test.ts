@@ -93,7 +93,7 @@ test('Train Probe → builtin:category: per-layer figures equal the CLI’s; Sav
 
     await workbench.dismissOverlays();
     await workbench.runPaletteCommand('Tensorloupe: Clear Probe');
-    await workbench.decorations().first().waitFor({ state: 'detached', timeout: long });
+    await workbench.decorations().first().waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await workbench.decorations().count(), 0);
   });
 });
