@@ -15,6 +15,9 @@ import { logitLens } from './host/commands/logitLens';
 import { findInductionHeads } from './host/commands/findInductionHeads';
 import { attentionDilution } from './host/commands/attentionDilution';
 import { projectEmbeddings } from './host/commands/projectEmbeddings';
+import { trainProbe } from './host/commands/trainProbe';
+import { applyProbe } from './host/commands/applyProbe';
+import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
 import { registerPanelSerializers } from './host/panels/serializers';
 
@@ -31,10 +34,12 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   });
   const surprisal = new SurprisalView();
+  const probeView = new ProbeView();
   context.subscriptions.push(
     log,
     modelStatus,
     surprisal,
+    probeView,
     { dispose: () => engine.dispose() },
     vscode.commands.registerCommand('tensorloupe.inspectNextToken', () => inspectNextToken(context, engine)),
     vscode.commands.registerCommand('tensorloupe.showSurprisal', () => showSurprisal(context, engine, surprisal)),
@@ -46,6 +51,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.attentionDilution', () => attentionDilution(context, engine)),
     vscode.commands.registerCommand('tensorloupe.exportActivations', () => exportActivations(context, engine)),
     vscode.commands.registerCommand('tensorloupe.projectEmbeddings', () => projectEmbeddings(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.applyProbe', () => applyProbe(context, engine, probeView)),
+    vscode.commands.registerCommand('tensorloupe.clearProbe', () => probeView.clear()),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

@@ -5,7 +5,9 @@ import { LensPanel, LENS_VIEW_TYPE } from './lensPanel';
 import { InductionPanel, INDUCTION_VIEW_TYPE } from './inductionPanel';
 import { DilutionPanel, DILUTION_VIEW_TYPE } from './dilutionPanel';
 import { PROJECTOR_VIEW_TYPE, ProjectorPanel } from './projectorPanel';
+import { PROBES_VIEW_TYPE, ProbesPanel } from './probesPanel';
 import { readSettings } from '../settings';
+import { rememberProbe } from '../commands/applyProbe';
 
 /**
  * Panels restored after a reload hold only UI state: each feature's revive() shows a prompt to
@@ -27,6 +29,9 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(PROJECTOR_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ProjectorPanel.revive(panel, context.extensionUri, engine, () => readSettings(context.extensionPath).model),
+    }),
+    vscode.window.registerWebviewPanelSerializer(PROBES_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => ProbesPanel.revive(panel, context.extensionUri, engine, rememberProbe(context)),
     }),
   ];
 }
