@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { LanguageHover } from './languageHover';
 import { escapeControl } from '../util/escape';
 import { escapeMarkdown } from './surprisalView';
 import type { ProbeApplyResult } from '../protocol/probes';
@@ -39,8 +40,7 @@ export class ProbeView implements vscode.HoverProvider, vscode.Disposable {
   private types: vscode.TextEditorDecorationType[] = [];
   private readonly byDocument = new Map<string, DocumentProbe>();
   private readonly disposables: vscode.Disposable[] = [];
-  private hoverRegistration: vscode.Disposable | undefined;
-  private readonly hoverLanguages = new Set<string>();
+  private readonly hover = new LanguageHover(this);
 
   constructor() {
     this.disposables.push(
@@ -56,7 +56,7 @@ export class ProbeView implements vscode.HoverProvider, vscode.Disposable {
       .filter((t) => t.end > t.start)
       .map((t) => ({ docStart: offset + t.start, docEnd: offset + t.end, label: t.label, confidence: t.confidence }))
       .sort((a, b) => a.docStart - b.docStart);
-    this.registerHover(editor.document.languageId);
+    this.hover.showIn(editor.document.languageId);
     this.byDocument.set(editor.document.uri.toString(), { tokens, result, probeName });
     this.ensureTypes(result.labels.length);
     this.redraw();
@@ -86,16 +86,8 @@ export class ProbeView implements vscode.HoverProvider, vscode.Disposable {
     return new vscode.Hover(md, new vscode.Range(document.positionAt(token.docStart), document.positionAt(token.docEnd)));
   }
 
-  /** named languages, as SurprisalView does: a `{ scheme: '*' }` hover alone comes after a language server's, cut off */
-  private registerHover(languageId: string): void {
-    if (this.hoverRegistration && this.hoverLanguages.has(languageId)) return;
-    this.hoverLanguages.add(languageId);
-    this.hoverRegistration?.dispose();
-    this.hoverRegistration = vscode.languages.registerHoverProvider([{ scheme: '*' }, ...[...this.hoverLanguages].map((language) => ({ language }))], this);
-  }
-
   dispose(): void {
-    this.hoverRegistration?.dispose();
+    this.hover.dispose();
     for (const t of this.types) t.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { LanguageHover } from './languageHover';
 import type { SurprisalResult, SurprisalToken } from '../protocol/engine';
 import { visibleToken } from '../util/format';
 import { BUCKET_LABELS, bucketOf } from '../util/surprisalBuckets';
@@ -37,8 +38,7 @@ const HC_BORDERS: { style: string; width: string }[] = [
 export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
   private readonly fills: vscode.TextEditorDecorationType[];
   private readonly borders: vscode.TextEditorDecorationType[];
-  private hoverRegistration: vscode.Disposable | undefined;
-  private readonly hoverLanguages = new Set<string>();
+  private readonly hover = new LanguageHover(this);
   private readonly byDocument = new Map<string, DocumentSurprisal>();
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
@@ -79,7 +79,7 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
       .sort((a, b) => a.docStart - b.docStart);
     const text = editor.document.getText();
     const pieces = tokens.flatMap((t) => visiblePieces(text, t.docStart, t.docEnd).map(([start, end]) => ({ start, end, bucket: bucketOf(t.bits) })));
-    this.registerHover(editor.document.languageId);
+    this.hover.showIn(editor.document.languageId);
     this.byDocument.set(editor.document.uri.toString(), { version: editor.document.version, tokens, pieces, result });
     this.redraw();
     this.updateStatus();
@@ -102,21 +102,8 @@ export class SurprisalView implements vscode.HoverProvider, vscode.Disposable {
     return new vscode.Hover(hoverMarkdown(token, entry.result), range);
   }
 
-  /**
-   * VS Code lists hovers by selector score, and a language server's `{ language }` selector beats
-   * `{ scheme: '*' }`, so the surprisal hover came last, under a long TypeScript hover, cut off.
-   * Naming the document's language gives it the same score, and an extension's provider then comes
-   * before a built-in one. Registered again when a new language is shown.
-   */
-  private registerHover(languageId: string): void {
-    if (this.hoverRegistration && this.hoverLanguages.has(languageId)) return;
-    this.hoverLanguages.add(languageId);
-    this.hoverRegistration?.dispose();
-    this.hoverRegistration = vscode.languages.registerHoverProvider([{ scheme: '*' }, ...[...this.hoverLanguages].map((language) => ({ language }))], this);
-  }
-
   dispose(): void {
-    this.hoverRegistration?.dispose();
+    this.hover.dispose();
     for (const t of [...this.fills, ...this.borders]) t.dispose();
     for (const d of this.disposables) d.dispose();
     this.status.dispose();
