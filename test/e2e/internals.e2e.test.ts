@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { bundledModel } from './harness/cli';
 import { fixtureLines } from './harness/fixtureText';
 import { repoRoot } from './harness/paths';
 import { visibleToken } from '../../src/util/format';
+import { panelFrame } from './harness/panelFrame';
 import { openSession, withFailureReport, type Session } from './harness/session';
 import { legendSwatch } from './harness/panelMeasures';
 import { COLOR_THEMES, contrastRatio, useColorTheme } from './harness/colorThemes';
@@ -19,9 +20,7 @@ before(async () => { session = await openSession(); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
 /** The newest panel's page; each test closes its editors after itself, so it is the only one. */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
+const panel = panelFrame;
 
 async function waitDrawn(frame: FrameLocator, name: string): Promise<void> {
   await frame.locator('body[data-state="drawn"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });

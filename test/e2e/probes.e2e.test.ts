@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
 import { bundledModel } from './harness/cli';
 import { repoRoot } from './harness/paths';
+import { panelFrame } from './harness/panelFrame';
 import { openSession, withFailureReport, type Session } from './harness/session';
 import type { ProbeTrainResult } from '../../src/protocol/probes';
 
@@ -18,9 +18,7 @@ let session: Session;
 before(async () => { session = await openSession(); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
+const panel = panelFrame;
 
 test('Train Probe → builtin:category: per-layer figures equal the CLI’s; Save Probe; Apply Probe labels the selection; Clear Probe removes them', { timeout: 600_000 }, async () => {
   await withFailureReport(session, 'probes', async () => {

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { bundledModel } from './harness/cli';
 import { repoRoot } from './harness/paths';
+import { panelFrame } from './harness/panelFrame';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
 const long = 240_000;
@@ -14,9 +15,7 @@ let session: Session;
 before(async () => { session = await openSession(); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-}
+const panel = panelFrame;
 
 async function waitDrawn(frame: FrameLocator): Promise<void> {
   await frame.locator('body[data-state="drawn"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });

@@ -1,6 +1,7 @@
 // Page object for the attention panel webview (same nesting as every panel: iframe.webview.ready
 // → iframe#active-frame).
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { panelFrame } from './panelFrame';
 
 const long = 180_000;
 
@@ -8,7 +9,7 @@ export class AttentionPanel {
   readonly frame: FrameLocator;
 
   constructor(readonly page: Page) {
-    this.frame = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    this.frame = panelFrame(page);
   }
 
   async waitDrawn(): Promise<void> {

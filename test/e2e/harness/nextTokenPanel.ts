@@ -1,6 +1,7 @@
 // Page object for the next-token panel webview. VS Code nests two iframes: the host frame
 // (`iframe.webview.ready` once loaded) and the panel document (`iframe#active-frame`).
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import { panelFrame } from './panelFrame';
 
 const long = 120_000;
 
@@ -19,7 +20,7 @@ export class NextTokenPanel {
 
   constructor(readonly page: Page) {
     // `.last()`: other webviews (none today) would come before the newest panel.
-    this.frame = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    this.frame = panelFrame(page);
   }
 
   get body(): Locator {
