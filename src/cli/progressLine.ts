@@ -24,7 +24,7 @@ export function progressLine(stream: Terminal): ProgressLine {
   const throttle = new ProgressThrottle((u) => {
     const percent = Math.floor((100 * u.done) / u.total);
     const text = `tensorloupe: ${percent}%${u.message ? ` ${u.message}` : ''}`; // the message is escaped already (cleanProgress)
-    const width = Math.max(20, (stream.columns ?? 80) - 1); // a line that wraps cannot be rewritten in place
+    const width = Math.max(20, (stream.columns || 80) - 1); // a line that wraps cannot be rewritten in place
     stream.write(`\r\x1b[K${text.slice(0, width)}`);
     showing = true;
   });
