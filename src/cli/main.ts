@@ -7,6 +7,7 @@ import { InputError } from '../engine/errors';
 import { ortReason } from '../engine/ortErrors';
 import { LIMITS, intOption, type CliCommand } from './context';
 import { parseCli } from './options';
+import { progressLine } from './progressLine';
 import { nextTokenCommand } from './commands/nextToken';
 import { surprisalCommand } from './commands/surprisal';
 import { activationsCommand } from './commands/activations';
@@ -66,16 +67,27 @@ async function main(argv: string[]): Promise<number> {
   const run = COMMANDS[command];
   if (!run) throw new InputError(`Unknown command "${command.slice(0, 40)}"; commands: ${Object.keys(COMMANDS).join(', ')} (see tensorloupe --help).`);
   const threads = intOption(options.threads, '--threads', LIMITS['--threads'].min, LIMITS['--threads'].max);
-  return run({
-    model: options.model ?? defaultModelDir(),
-    options,
-    args,
-    engine: createEngineHandlers({ provider: 'cpu', threads }),
-    signal: { cancelled: false, onCancel: () => undefined },
-    // model and token names reach the terminal escaped (a crafted vocabulary cannot clear the screen)
-    out: (text) => process.stdout.write(`${options.json ? escapeJsonControl(text) : escapeControl(text)}\n`),
-    note: (text) => process.stderr.write(`note: ${escapeControl(text)}\n`),
-  });
+  const progress = progressLine(process.stderr); // stderr only, and only on a terminal
+  try {
+    return await run({
+      model: options.model ?? defaultModelDir(),
+      options,
+      args,
+      engine: createEngineHandlers({ provider: 'cpu', threads }),
+      signal: { cancelled: false, onCancel: () => undefined, progress: progress.report },
+      // model and token names reach the terminal escaped (a crafted vocabulary cannot clear the screen)
+      out: (text) => {
+        progress.clear();
+        process.stdout.write(`${options.json ? escapeJsonControl(text) : escapeControl(text)}\n`);
+      },
+      note: (text) => {
+        progress.clear();
+        process.stderr.write(`note: ${escapeControl(text)}\n`);
+      },
+    });
+  } finally {
+    progress.close();
+  }
 }
 
 /** One line a user can act on, whatever was thrown; names from models and files escaped. */

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { CancelledError, RpcEndpoint, RpcError, type Params, type Result } from '../protocol/rpc';
+import { CancelledError, RpcEndpoint, RpcError, type CallToken, type Params, type Result } from '../protocol/rpc';
 import type { EngineApi, EngineSettings, HostApi } from '../protocol/engine';
 import { EngineCrashedError } from '../engine/errors';
 // The engine runs with glibc reusing freed blocks under 32 MB from its heap (every forward pass allocates its
@@ -23,13 +23,14 @@ export interface EngineClientOptions {
   onResult?: (method: string, result: unknown) => void;
 }
 
-export interface CancelToken {
-  onCancel(listener: () => void): void;
-}
+/** A call's Cancel, and (optionally) where its progress goes: runWithProgress gives one of each. */
+export type CancelToken = CallToken;
 
-/** Fires when either token does (a progress notification's Cancel, or the panel closing). */
+/** Fires when either token does (a progress notification's Cancel, or the panel closing); progress goes to the first that listens. */
 export function eitherCancel(a: CancelToken, b: CancelToken): CancelToken {
+  const listener = a.progress ? a : b.progress ? b : undefined;
   return {
+    ...(listener ? { progress: (update) => listener.progress?.(update) } : {}),
     onCancel: (listener) => {
       let fired = false;
       const once = () => {
@@ -71,14 +72,17 @@ export class EngineClient {
    * CancelledError once the request has stopped, or once the engine has been restarted because it
    * did not stop within HARD_CANCEL_MS (a forward pass, a tokenizer's regex or any other
    * synchronous work cannot be interrupted in place). Calls made meanwhile wait, so they reach
-   * an engine that is not about to be killed.
+   * an engine that is not about to be killed. The engine's progress reports for the request go
+   * to `cancel.progress` until it is cancelled or settles.
    */
   async call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
     while (this.stopping.size > 0) await Promise.all(this.stopping);
     const endpoint = this.ensure();
     const child = this.child;
-    const { id, result } = endpoint.start(method, params);
     let cancelled = false;
+    const { id, result } = endpoint.start(method, params, cancel?.progress ? (update) => {
+      if (!cancelled) cancel.progress?.(update);
+    } : undefined);
     cancel?.onCancel(() => {
       if (cancelled) return;
       cancelled = true;

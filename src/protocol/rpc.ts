@@ -1,8 +1,10 @@
 // One small typed RPC used on every channel (host⇄engine, host⇄panel).
 // Envelope: {id, inReplyTo?, body}. A call's body is {method, params}; a reply's body is
 // {ok} or {err: {code, message}}. A call can be cancelled with the `$/cancel` method, and every
-// pending call is rejected when the transport closes.
+// pending call is rejected when the transport closes. The side serving a call may report its
+// progress with `$/progress` notifications (progress.ts), routed to that call's listener.
 import { escapeControl } from '../util/escape';
+import { cleanProgress, PROGRESS_METHOD, ProgressThrottle, type ProgressUpdate } from './progress';
 
 /** A channel's API: method name → [params, result]. */
 export type ApiShape = Record<string, [unknown, unknown]>;
@@ -44,9 +46,21 @@ export class CancelledError extends RpcError {
   }
 }
 
+/**
+ * What a handler gets with its params: the call's cancel, and where to report its progress.
+ * `progress` is throttled by whoever made the signal (10 a second) and does nothing once the call
+ * is cancelled or answered; it is optional so a caller that shows no progress need not give one.
+ */
 export interface CancelSignal {
   readonly cancelled: boolean;
   onCancel(listener: () => void): void;
+  progress?(update: ProgressUpdate): void;
+}
+
+/** What a caller may pass with a call: a cancel it can fire, and a listener for the call's progress. */
+export interface CallToken {
+  onCancel(listener: () => void): void;
+  progress?(update: ProgressUpdate): void;
 }
 
 export type Handlers<A extends ApiShape> = {
@@ -60,19 +74,32 @@ export interface Transport {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  onProgress?(update: ProgressUpdate): void;
 }
 
 class Signal implements CancelSignal {
   cancelled = false;
   private listeners: (() => void)[] = [];
+  private readonly throttle: ProgressThrottle | undefined;
+  constructor(send?: (update: ProgressUpdate) => void) {
+    this.throttle = send ? new ProgressThrottle(send) : undefined;
+  }
   onCancel(listener: () => void): void {
     if (this.cancelled) listener();
     else this.listeners.push(listener);
   }
+  progress(update: ProgressUpdate): void {
+    if (!this.cancelled) this.throttle?.report(update);
+  }
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    this.throttle?.close(); // a cancelled call reports nothing more
     for (const l of this.listeners.splice(0)) l();
+  }
+  /** The call is answered: what progress is waiting goes out now, ahead of the answer; nothing after. */
+  finish(): void {
+    this.throttle?.close(true);
   }
 }
 
@@ -117,12 +144,12 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
   call<M extends keyof Remote & string>(
     method: M,
     params: Params<Remote, M>,
-    cancel?: { onCancel(listener: () => void): void },
+    cancel?: CallToken,
   ): Promise<Result<Remote, M>> {
     if (this.closedReason) return Promise.reject(this.closedReason);
     const id = this.nextId++;
     return new Promise<Result<Remote, M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: cancel?.progress?.bind(cancel) });
       cancel?.onCancel(() => {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
@@ -136,13 +163,14 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
   /**
    * A call whose caller decides what a cancel means: `cancel(id)` asks the peer to stop, and
    * `result` still settles with the peer's own reply (or when the channel closes), so the caller
-   * can tell work that stopped from work that did not.
+   * can tell work that stopped from work that did not. `onProgress` hears the call's progress
+   * until it settles.
    */
-  start<M extends keyof Remote & string>(method: M, params: Params<Remote, M>): { id: number; result: Promise<Result<Remote, M>> } {
+  start<M extends keyof Remote & string>(method: M, params: Params<Remote, M>, onProgress?: (update: ProgressUpdate) => void): { id: number; result: Promise<Result<Remote, M>> } {
     const id = this.nextId++;
     if (this.closedReason) return { id, result: Promise.reject(this.closedReason) };
     const result = new Promise<Result<Remote, M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
       this.safeSend({ id, body: { method, params } });
     });
     return { id, result };
@@ -178,6 +206,20 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
       if (typeof target === 'number') this.running.get(target)?.cancel();
       return;
     }
+    if (body.method === PROGRESS_METHOD) {
+      // progress of a call this end made; one that has settled (or was never made) hears nothing
+      const params = body.params as { id?: unknown } | null;
+      const p = typeof params?.id === 'number' ? this.pending.get(params.id) : undefined;
+      const update = p?.onProgress ? cleanProgress(params) : undefined;
+      if (update) {
+        try {
+          p?.onProgress?.(update);
+        } catch {
+          // a listener that throws does not stop the call
+        }
+      }
+      return;
+    }
     void this.dispatch(message.id, body.method, body.params);
   }
 
@@ -201,7 +243,7 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
       this.safeSend({ id: this.nextId++, inReplyTo: id, body: { err: { code: 'UnknownMethod', message: `Unknown method: ${JSON.stringify(method.slice(0, 100))}` } } });
       return;
     }
-    const signal = new Signal();
+    const signal = new Signal((update) => this.safeSend({ id: this.nextId++, body: { method: PROGRESS_METHOD, params: { id, ...update } } }));
     this.running.set(id, signal);
     let body: Body;
     try {
@@ -213,6 +255,7 @@ export class RpcEndpoint<Local extends ApiShape, Remote extends ApiShape> {
     // failRunning may have answered this call already; a call gets one reply
     if (this.running.get(id) !== signal) return;
     this.running.delete(id);
+    signal.finish();
     this.safeSend({ id: this.nextId++, inReplyTo: id, body });
   }
 

@@ -108,3 +108,27 @@ test('context menu on a selection: the last layer’s hidden states of its token
     await closeEditors();
   });
 });
+
+test('UMAP from the panel: the progress notification shows the engine’s epochs', { timeout: 400_000 }, async () => {
+  await withFailureReport(session, 'projector-progress', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('stats.py');
+    await workbench.runPaletteCommand('Tensorloupe: Project Embeddings');
+    const frame = panel(page);
+    await waitDrawn(frame);
+    await frame.locator('#method').selectOption('umap');
+    await frame.locator('#run').click();
+    // the notification's message while the engine runs (a toast, or the centre's list on a busy machine)
+    const seen = new Set<string>();
+    const messages = page.locator('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message');
+    const started = Date.now();
+    while (!/· UMAP ·/.test((await frame.locator('#subtitle').textContent()) ?? '') && Date.now() - started < long) {
+      for (const text of await messages.allInnerTexts()) if (/project embeddings/i.test(text)) seen.add(text);
+      await page.waitForTimeout(100);
+    }
+    await waitDrawn(frame);
+    assert.match((await frame.locator('#subtitle').textContent()) ?? '', /· UMAP ·/);
+    assert.ok([...seen].some((t) => /UMAP epoch \d+\/\d+/.test(t)), `notification messages seen: ${[...seen].join(' | ') || 'none'}`);
+    await closeEditors();
+  });
+});

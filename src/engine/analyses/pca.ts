@@ -18,6 +18,8 @@ export interface PcaOptions {
   powerIterations?: number;
   /** extra sketch columns beyond `components` (default 10) */
   oversample?: number;
+  /** hears each stage as it starts: `done` of `total` stages, and its name ("power iteration 2/3") */
+  onStage?(done: number, total: number, stage: string): void;
 }
 
 export interface PcaResult {
@@ -63,8 +65,14 @@ export async function pca(m: Matrix, options: PcaOptions = {}, productsFor: (mea
   const mean = columnMeans(m);
   const total = totalVariance(m, mean);
   const products = productsFor(mean);
-  const { components, variance } = method === 'exact' ? exactComponents(m, mean, k) : await randomizedComponents(m, k, options, products);
+  // stages: exact = covariance, projection; randomized = sketch + each power iteration + rotation, projection
+  const stages = method === 'exact' ? 2 : (options.powerIterations ?? 3) + 3;
+  const stage = (done: number, name: string) => options.onStage?.(done, stages, name);
+  stage(0, method === 'exact' ? 'covariance' : 'sketch');
+  const { components, variance } = method === 'exact' ? exactComponents(m, mean, k) : await randomizedComponents(m, k, options, products, stage);
+  stage(stages - 1, 'projection');
   const projected = await products.times(transposed(components, k, d), k);
+  stage(stages, 'done');
   return { method, components, variance, explainedVarianceRatio: variance.map((v) => (total > 0 ? v / total : 0)), projected, mean };
 }
 
@@ -103,7 +111,7 @@ function exactComponents(m: Matrix, mean: Float64Array, k: number): { components
   return { components: canonicalSigns(vectors.slice(0, k * d), k, d), variance: Array.from(values.slice(0, k), (v) => Math.max(v, 0)) };
 }
 
-async function randomizedComponents(m: Matrix, k: number, o: PcaOptions, products: CentredProducts): Promise<{ components: Float64Array; variance: number[] }> {
+async function randomizedComponents(m: Matrix, k: number, o: PcaOptions, products: CentredProducts, stage: (done: number, name: string) => void): Promise<{ components: Float64Array; variance: number[] }> {
   const { rows: n, cols: d } = m;
   const l = Math.min(k + (o.oversample ?? 10), d, n);
   const random = seededRandom(o.seed ?? 0);
@@ -115,12 +123,15 @@ async function randomizedComponents(m: Matrix, k: number, o: PcaOptions, product
   // orthogonal iteration on XᵀX: V ← orth(Xᵀ(XV)). Orthonormalising the d × l V every step keeps
   // it as stable as Halko's QR of both factors, without the n × l Gram–Schmidt (most of the time
   // at 50,000 points).
-  for (let it = 0; it < (o.powerIterations ?? 3); it++) {
+  const iterations = o.powerIterations ?? 3;
+  for (let it = 0; it < iterations; it++) {
+    stage(1 + it, `power iteration ${it + 1}/${iterations}`);
     const y = await products.times(v, l); // n × l
     v = await products.transposeTimes(y, l); // d × l
     orthonormalizeColumns(v, d, l);
   }
   // the covariance restricted to span(V): (XV)ᵀ(XV)/(n−1), l × l, then rotate V by its eigenvectors
+  stage(iterations + 1, 'rotation');
   const w = await products.times(v, l);
   const small = new Float64Array(l * l);
   for (let i = 0; i < n; i++) {

@@ -3,7 +3,12 @@ import type { InstrumentedModels } from '../instrumentedModels';
 import type { Handlers } from '../../protocol/rpc';
 import type { EngineApi } from '../../protocol/engine';
 
-/** What every engine feature gets from the engine (engineHandlers.ts builds one and hands it to each). */
+/**
+ * What every engine feature gets from the engine (engineHandlers.ts builds one and hands it to each).
+ * What belongs to one call comes with the call instead: a handler's second argument carries its
+ * cancel and its `progress` (report through RequestProgress in ../progress.ts, at the points where
+ * it checks for a cancel), so nothing here is per request.
+ */
 export interface FeatureContext {
   models: LanguageModels;
   instrumented: InstrumentedModels;

@@ -7,6 +7,7 @@ import { resolveHooks } from '../../instrument/hookNames';
 import { writeSafetensors } from './safetensors';
 import { fitToContext } from '../../contextWindows';
 import { InputError } from '../../errors';
+import { RequestProgress } from '../../progress';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { ExportResult } from '../../../protocol/internals';
 
@@ -17,7 +18,7 @@ import type { ExportResult } from '../../../protocol/internals';
  */
 export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activations/export'> {
   return {
-    'activations/export': async (p): Promise<ExportResult> => {
+    'activations/export': async (p, signal): Promise<ExportResult> => {
       const t0 = performance.now();
       if (!p.out.endsWith('.safetensors')) throw new InputError(`The output file must end in .safetensors (got ${p.out}).`);
       checkWritable(p.out);
@@ -29,7 +30,11 @@ export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activation
       if (resolveHooks(m.result, names).length === 0) {
         throw new InputError(`No activation of ${m.base.folder.name} matches ${names.join(', ')}; available: ${namePatterns(m.result.hooks.map((h) => h.name))}.`);
       }
+      // one forward pass and one write: neither can stop midway, so the bar says which is running
+      const progress = new RequestProgress(signal, { run: 50, write: 50 });
+      progress.report('run', 0, 1, `forward pass over ${ids.length} tokens`);
       const acts = await ctx.instrumented.run(m, ids, names);
+      progress.report('run', 1, 1, `writing ${acts.size} tensors`);
       const ordered = new Map([...acts.entries()].sort(([a], [b]) => hookOrder(a) - hookOrder(b) || a.localeCompare(b)));
       // written beside the target and renamed: a failed write leaves no half file and keeps an older one
       const tmp = `${p.out}.${process.pid}.tmp`;
@@ -43,6 +48,7 @@ export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activation
         producer: 'tensorloupe',
       })
         .then(() => rename(tmp, p.out))
+        .then(() => progress.report('write', 1, 1, `wrote ${ordered.size} tensors`))
         .catch((error: unknown) => {
           rmSync(tmp, { force: true });
           throw new InputError(`Could not write ${p.out} (${writeFailure(error)}).`);

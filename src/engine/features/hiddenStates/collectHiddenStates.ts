@@ -44,8 +44,8 @@ export interface HiddenStateOptions {
   /** bytes of hidden states held at once (default 256 MiB) */
   maxBytes?: number;
   signal?: CancelSignal;
-  /** windows run so far of all the windows of all passes */
-  onProgress?(done: number, total: number): void;
+  /** windows run so far of all the windows of all passes, and which layers and positions they read */
+  onProgress?(done: number, total: number, message: string): void;
 }
 
 export const DEFAULT_MAX_POSITIONS = 200_000;
@@ -115,7 +115,9 @@ export async function collectHiddenStates(
   for (let i = 0; i < layers.length; i += perPass) groups.push(layers.slice(i, i + perPass));
   const total = windows.length * groups.length;
   let done = 0;
-  for (const group of groups) {
+  const layerNames = (g: number[]) => (g.length === 1 ? `layer ${g[0]}` : `layers ${g[0]}-${g[g.length - 1]}`);
+  for (const [pass, group] of groups.entries()) {
+    const which = `${layerNames(group)}${groups.length > 1 ? ` (pass ${pass + 1}/${groups.length})` : ''}`;
     const hooks = group.map(hiddenHook);
     const buffers = group.map(() => new Float32Array(positions.count * positions.dModel)); // [count, dModel] each
     for (const w of windows) {
@@ -126,7 +128,8 @@ export async function collectHiddenStates(
         if (!t) throw new InputError(`${m.base.folder.name} has no ${hook}; hidden states cannot be read from this model.`);
         buffers[g].set(t.data.subarray(0, w.ids.length * positions.dModel), w.offset * positions.dModel);
       });
-      options.onProgress?.(++done, total);
+      const positionsDone = w.offset + w.ids.length;
+      options.onProgress?.(++done, total, `hidden states of ${which}: text ${w.text + 1}/${texts.length}, position ${positionsDone.toLocaleString('en-US')}/${positions.count.toLocaleString('en-US')}`);
     }
     for (let g = 0; g < group.length; g++) {
       await onLayer({ layer: group[g], hook: hooks[g], data: buffers[g] }, positions);

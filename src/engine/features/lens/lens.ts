@@ -7,6 +7,7 @@ import { tokenText } from '../../languageModels';
 import { applyFinalNorm } from '../../analyses/logitLens';
 import { CancelledError, type CancelSignal } from '../../../protocol/rpc';
 import { RunStore } from '../../runStore';
+import { RequestProgress } from '../../progress';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import { lensGrid, lensTrace } from './lensCompute';
 import { lensHeadFor, lensParamsFor, lensRowHooks } from './lensModel';
@@ -53,7 +54,10 @@ export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 
       const ids = tokens.map((t) => t.id);
       const T = ids.length;
       throwIfCancelled(signal);
+      const progress = new RequestProgress(signal, { run: 20, grid: 80 });
+      progress.report('run', 0, 1, `forward pass over ${T} tokens`);
       const acts = await ctx.instrumented.run(m, ids, names);
+      progress.report('run', 1, 1, `forward pass over ${T} tokens`);
       const d = params.unembed.dModel;
       const normed = names.map((name) => {
         const a = acts.get(name); // [batch, pos, d_model]
@@ -62,7 +66,10 @@ export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 
         return applyFinalNorm(a.data, d, params.norm); // [pos, d_model]
       });
       acts.clear();
-      const grid = await lensGrid(normed, T, params.unembed.vocab, topK, head.rows, () => throwIfCancelled(signal));
+      const grid = await lensGrid(normed, T, params.unembed.vocab, topK, head.rows, (done, total) => {
+        throwIfCancelled(signal);
+        progress.report('grid', done, total, `logit lens rows ${done}/${total}`);
+      });
       const tokenTexts: Record<number, string> = {};
       for (const id of grid.topIds) tokenTexts[id] ??= tokenText(m.base, id);
       const runId = randomUUID();

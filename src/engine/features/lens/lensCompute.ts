@@ -77,7 +77,8 @@ const CHUNK_FLOATS = 8 * 1024 * 1024;
  * [chunk, vocab] log-probabilities exist at once. `onRow` runs after each row of a chunk
  * (cancellation checks).
  */
-export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, rows: LensRows, onRow: () => void = () => undefined, chunkFloats = CHUNK_FLOATS): Promise<LensGrid> {
+/** `onRow(done, total)` after each layer's chunk of positions: where a cancel is checked and progress reported */
+export async function lensGrid(normed: Float32Array[], T: number, vocab: number, k: number, rows: LensRows, onRow: (done: number, total: number) => void = () => undefined, chunkFloats = CHUNK_FLOATS): Promise<LensGrid> {
   const L = normed.length;
   const d = normed[0].length / T;
   const kk = Math.min(k, vocab); // a vocabulary smaller than k leaves the rest of each cell's k slots 0
@@ -86,6 +87,8 @@ export async function lensGrid(normed: Float32Array[], T: number, vocab: number,
   const klToFinal = new Float32Array(L * T);
   const entropyBits = new Float32Array(L * T);
   const chunk = Math.max(1, Math.floor(chunkFloats / vocab));
+  const steps = Math.ceil(T / chunk) * L;
+  let step = 0;
   for (let p0 = 0; p0 < T; p0 += chunk) {
     const p1 = Math.min(T, p0 + chunk);
     const rowsOf = (l: number) => normed[l].subarray(p0 * d, p1 * d); // [p1 - p0, d_model]
@@ -99,7 +102,7 @@ export async function lensGrid(normed: Float32Array[], T: number, vocab: number,
         topIds[at] = s.topIds[i];
         topProbs[at] = Math.exp(s.topLogp[i]);
       }
-      onRow();
+      onRow(++step, steps);
     }
   }
   return { topIds, topProbs, klToFinal, entropyBits };

@@ -2,6 +2,7 @@ import { InputError } from '../../errors';
 import { predictProbabilities } from '../../analyses/logisticRegression';
 import { collectHiddenStates } from '../hiddenStates/collectHiddenStates';
 import { readSavedProbe } from './savedProbe';
+import { RequestProgress } from '../../progress';
 import type { FeatureContext } from '../context';
 import type { ProbeApplyParams, ProbeApplyResult } from '../../../protocol/probes';
 import type { CancelSignal } from '../../../protocol/rpc';
@@ -17,7 +18,9 @@ export async function applyProbe(ctx: FeatureContext, p: ProbeApplyParams, signa
   const k = probe.labels.length;
   const model = { d, k, weights: Float64Array.from(probe.weights.flat()), bias: Float64Array.from(probe.bias) };
   const tokens: ProbeApplyResult['tokens'] = [];
-  await collectHiddenStates(ctx.instrumented, m, [p.text], { layers: [probe.layer], window: Math.min(p.maxTokens, m.base.lm.contextLength), signal }, (layer, positions) => {
+  const progress = new RequestProgress(signal, { collect: 1 }); // a long selection runs as several windows
+  const onProgress = (done: number, total: number, message: string) => progress.report('collect', done, total, message);
+  await collectHiddenStates(ctx.instrumented, m, [p.text], { layers: [probe.layer], window: Math.min(p.maxTokens, m.base.lm.contextLength), signal, onProgress }, (layer, positions) => {
     const rows: number[] = [];
     for (let r = 0; r < positions.count; r++) if (!positions.special[r] && positions.start[r] >= 0) rows.push(r);
     const x = new Float32Array(rows.length * d); // [tokens, d], standardised as in training

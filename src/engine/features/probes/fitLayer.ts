@@ -29,8 +29,8 @@ function pick(y: Int32Array, rows: Int32Array): Int32Array {
   return Int32Array.from(rows, (r) => y[r]);
 }
 
-/** x [examples, d]; y the class of each example (0..k-1). */
-export async function fitLayer(x: Float32Array, d: number, y: Int32Array, k: number, split: ProbeSplit, threads: number, signal?: CancelSignal): Promise<LayerFit> {
+/** x [examples, d]; y the class of each example (0..k-1). `onFit` hears each strength as its fit starts (index into L2_GRID). */
+export async function fitLayer(x: Float32Array, d: number, y: Int32Array, k: number, split: ProbeSplit, threads: number, signal?: CancelSignal, onFit?: (index: number, l2: number) => void): Promise<LayerFit> {
   const standardisation = fitStandardisation(x, d, split.train);
   const train = applyStandardisation(x, d, split.train, standardisation); // [nTrain, d]
   const validation = applyStandardisation(x, d, split.validation, standardisation);
@@ -38,8 +38,9 @@ export async function fitLayer(x: Float32Array, d: number, y: Int32Array, k: num
   const [yTrain, yValidation, yTest] = [pick(y, split.train), pick(y, split.validation), pick(y, split.test)];
   let best: { model: LogisticModel; l2: number; score: number } | undefined;
   let init: LogisticModel | undefined;
-  for (const l2 of L2_GRID) {
+  for (const [index, l2] of L2_GRID.entries()) {
     await checkpoint(signal);
+    onFit?.(index, l2);
     const fit = await fitLogistic(graphObjective(train, yTrain, split.train.length, d, k, l2, threads), d, k, { maxIterations: ITERATIONS_PER_FIT, init });
     init = fit.model;
     const score = accuracyOf(confusionMatrix(yValidation, predictClasses(fit.model, validation, split.validation.length), k), k);

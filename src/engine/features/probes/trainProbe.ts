@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../../errors';
 import { checkpoint } from '../../cancellation';
+import { RequestProgress } from '../../progress';
 import { collectHiddenStates, type HiddenLayer, type HiddenPositions } from '../hiddenStates/collectHiddenStates';
 import { loadProbeDataset } from './loadProbeDataset';
 import { probeExamples, type ProbeExamples } from './tokenLabels';
 import { controlLabels, splitByGroup, type ProbeSplit } from './probeSplit';
-import { fitLayer, type LayerFit } from './fitLayer';
+import { fitLayer, L2_GRID, type LayerFit } from './fitLayer';
 import type { FeatureContext } from '../context';
 import type { ProbeLayerResult, ProbePool, ProbeTrainParams, ProbeTrainResult } from '../../../protocol/probes';
 import type { CancelSignal } from '../../../protocol/rpc';
@@ -62,7 +63,7 @@ export interface TrainedProbes {
   fits: Map<number, LayerFit>;
 }
 
-export async function trainProbe(ctx: FeatureContext, p: ProbeTrainParams, signal: CancelSignal, onProgress?: (message: string) => void): Promise<TrainedProbes> {
+export async function trainProbe(ctx: FeatureContext, p: ProbeTrainParams, signal: CancelSignal): Promise<TrainedProbes> {
   const t0 = performance.now();
   const { dataset, sha256 } = loadProbeDataset(p.dataset, p.files);
   const m = await ctx.instrumented.load(p.model);
@@ -71,13 +72,18 @@ export async function trainProbe(ctx: FeatureContext, p: ProbeTrainParams, signa
     throw new InputError(`--layer ${p.layer} is out of range: ${m.base.folder.name} has layers 0 (embedding) to ${nLayers} (blocks.${nLayers - 1}.hook_resid_post).`);
   }
   const layers = p.layer === 'all' ? undefined : [p.layer];
+  // the bar: hidden states (forward passes) then, layer by layer, a probe and its control at each L2 strength;
+  // with many positions the two interleave (a group of layers collected, fitted, then the next group)
+  const progress = new RequestProgress(signal, { collect: 40, fit: 60 });
+  const fitsTotal = (layers?.length ?? nLayers + 1) * 2 * L2_GRID.length;
+  let fitsDone = 0;
   let examples: ProbeExamples | undefined;
   let split: ProbeSplit | undefined;
   let control: Int32Array | undefined;
   const results: ProbeLayerResult[] = [];
   const fits = new Map<number, LayerFit>();
   const threads = ctx.models.threads;
-  await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, name: dataset.task === 'token' && dataset.sources ? `${dataset.name} over --files` : dataset.name, signal, onProgress: (done, total) => onProgress?.(`hidden states ${done}/${total}`) }, async (layer, positions) => {
+  await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, name: dataset.task === 'token' && dataset.sources ? `${dataset.name} over --files` : dataset.name, signal, onProgress: (done, total, message) => progress.report('collect', done, total, message) }, async (layer, positions) => {
     if (!examples) {
       examples = probeExamples(dataset, positions);
       if (examples.labels.length < 2) throw new InputError(`${dataset.name}: every token has the label ${JSON.stringify(examples.labels[0] ?? '')}; a probe needs at least two labels.`);
@@ -87,11 +93,13 @@ export async function trainProbe(ctx: FeatureContext, p: ProbeTrainParams, signa
     const [ex, sp, ctl] = [examples, split as ProbeSplit, control as Int32Array];
     const k = ex.labels.length;
     const x = featuresOf(layer, positions, ex, dataset.task, p.pool);
-    onProgress?.(`layer ${layer.layer}: probe`);
-    const real = await fitLayer(x, positions.dModel, ex.y, k, sp, threads, signal);
+    const rows = sp.train.length.toLocaleString('en-US');
+    const onFit = (which: string) => (index: number, l2: number) =>
+      progress.report('fit', fitsDone++, fitsTotal, `layer ${layer.layer}/${nLayers}: ${which} on ${rows} rows, L2 ${l2} (${index + 1}/${L2_GRID.length})`);
+    const real = await fitLayer(x, positions.dModel, ex.y, k, sp, threads, signal, onFit('probe'));
     await checkpoint(signal);
-    onProgress?.(`layer ${layer.layer}: control`);
-    const ctlFit = await fitLayer(x, positions.dModel, ctl, k, sp, threads, signal);
+    const ctlFit = await fitLayer(x, positions.dModel, ctl, k, sp, threads, signal, onFit('control'));
+    progress.report('fit', fitsDone, fitsTotal, `layer ${layer.layer}/${nLayers}: done`);
     fits.set(layer.layer, real);
     results.push({
       layer: layer.layer,

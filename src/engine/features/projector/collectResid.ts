@@ -19,7 +19,8 @@ export interface CollectedResid {
   totalPoints: number;
 }
 
-export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, texts: ProjectorText[], hook: string, maxPoints: number, seed: number, signal: CancelSignal): Promise<CollectedResid> {
+/** `onProgress`: windows run of the windows that hold a sampled position, with the file they read */
+export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, texts: ProjectorText[], hook: string, maxPoints: number, seed: number, signal: CancelSignal, onProgress?: (done: number, total: number, message: string) => void): Promise<CollectedResid> {
   if (!im.result.hooks.some((h) => h.name === hook)) throw new InputError(`${im.base.folder.name} has no ${hook} (instrumentation found none).`);
   const window = im.base.lm.contextLength;
   // windows of at most the context length over each text; positions are counted per text
@@ -31,6 +32,8 @@ export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, text
   const total = windows.reduce((s, w) => s + w.ids.length, 0);
   const kept = evenSample(total, maxPoints, seed);
   const lineStarts = texts.map((t) => lineStartsOf(t.text));
+  const toRun = windowsHolding(windows, kept);
+  let run = 0;
   let d = 0;
   let data = new Float32Array(0);
   const points: Omit<ProjectedPoint, 'x' | 'y'>[] = [];
@@ -56,11 +59,27 @@ export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, text
           position: w.start + pos,
         });
       }
+      const file = texts[w.text].file;
+      onProgress?.(++run, toRun, `${hook}: window ${run}/${toRun}${texts.length > 1 ? `, text ${w.text + 1}/${texts.length}` : ''}${file ? ` (${file})` : ''}`);
       await checkpoint(signal);
     }
     offset = end;
   }
   return { matrix: { rows: points.length, cols: d, data: data.subarray(0, points.length * d) }, points, totalPoints: total };
+}
+
+/** how many windows hold at least one kept position (kept is sorted): the forward passes the sample costs */
+function windowsHolding(windows: { ids: number[] }[], kept: number[]): number {
+  let count = 0;
+  let at = 0;
+  let offset = 0;
+  for (const w of windows) {
+    const end = offset + w.ids.length;
+    if (at < kept.length && kept[at] < end) count++;
+    while (at < kept.length && kept[at] < end) at++;
+    offset = end;
+  }
+  return count;
 }
 
 function lineStartsOf(text: string): number[] {

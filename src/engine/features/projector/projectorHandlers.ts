@@ -7,6 +7,7 @@ import { pca } from '../../analyses/pca';
 import { umap2d } from '../../analyses/umap';
 import { analogy, neighboursOfRow, rowNorms } from '../../analyses/neighbours';
 import { checkpoint } from '../../cancellation';
+import { RequestProgress } from '../../progress';
 import { evenSample } from '../../analyses/sampling';
 import { InputError } from '../../errors';
 import { tokenText } from '../../languageModels';
@@ -65,6 +66,8 @@ export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
 
 async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSignal, embeddingOf: (m: LoadedLm) => Promise<{ matrix: Matrix }>): Promise<ProjectResult> {
   const t0 = performance.now();
+  // shares of the bar: PCA itself is quick (≤ 1 s at 50,000 × 256); UMAP's epochs are most of a UMAP
+  const progress = new RequestProgress(signal, p.method === 'umap' ? { points: 20, pca: 10, umap: 70 } : { points: 60, pca: 40, umap: 0 });
   const m = await ctx.models.load(p.model);
   const maxPoints = Math.min(p.maxPoints ?? MAX_PROJECTED_POINTS, MAX_PROJECTED_POINTS);
   let points: Omit<ProjectedPoint, 'x' | 'y'>[];
@@ -76,7 +79,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     const layer = p.layer ?? 0;
     if (layer >= im.info.nLayers) throw new InputError(`layer ${layer} is out of range: ${m.folder.name} has layers 0-${im.info.nLayers - 1}.`);
     hook = `blocks.${layer}.hook_resid_post`;
-    const collected = await collectResid(ctx, im, p.texts ?? [], hook, maxPoints, p.seed, signal);
+    const collected = await collectResid(ctx, im, p.texts ?? [], hook, maxPoints, p.seed, signal, (done, total, message) => progress.report('points', done, total, message));
     ({ matrix, points, totalPoints } = collected);
     points = points.map((pt) => ({ ...pt, layer }));
   } else {
@@ -93,6 +96,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     const rows = evenSample(full.rows, maxPoints, p.seed);
     matrix = rows.length === full.rows ? full : pickRows(full, rows);
     points = rows.map((id) => ({ id, text: tokenText(m, id) }));
+    progress.report('points', 1, 1, `${p.source === 'unembedding' ? 'unembedding' : 'embedding'} matrix: ${matrix.rows.toLocaleString('en-US')} × ${matrix.cols}`);
   }
   if (matrix.rows < 3) throw new InputError(`Only ${matrix.rows} point${matrix.rows === 1 ? '' : 's'} to project: give more text.`);
   await checkpoint(signal);
@@ -101,7 +105,8 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
   let explainedVariance: number[] | undefined;
   let pcaAlgorithm: 'exact' | 'randomized' | undefined;
   if (p.method === 'pca') {
-    const r = await pca(matrix, { components: Math.min(10, matrix.cols), seed: p.seed }, (mean) => ortProducts(matrix, mean, threads));
+    const onStage = (done: number, total: number, stage: string) => progress.report('pca', done, total, `PCA: ${stage}`);
+    const r = await pca(matrix, { components: Math.min(10, matrix.cols), seed: p.seed, onStage }, (mean) => ortProducts(matrix, mean, threads));
     explainedVariance = r.explainedVarianceRatio;
     pcaAlgorithm = r.method;
     const k = r.explainedVarianceRatio.length;
@@ -113,11 +118,14 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
   } else {
     let input = matrix;
     if (matrix.cols > PCA_BEFORE_UMAP) {
-      const r = await pca(matrix, { components: PCA_BEFORE_UMAP, seed: p.seed, method: 'randomized' }, (mean) => ortProducts(matrix, mean, threads));
+      const onStage = (done: number, total: number, stage: string) => progress.report('pca', done, total, `PCA to ${PCA_BEFORE_UMAP} dimensions: ${stage}`);
+      const r = await pca(matrix, { components: PCA_BEFORE_UMAP, seed: p.seed, method: 'randomized', onStage }, (mean) => ortProducts(matrix, mean, threads));
       input = { rows: matrix.rows, cols: PCA_BEFORE_UMAP, data: r.projected };
-    }
+    } else progress.skip('pca');
     await checkpoint(signal);
-    xy = await umap2d(input, { seed: p.seed, ...(input.rows > UMAP_MANY_POINTS ? { nEpochs: 200 } : {}) }, signal, undefined, ortKnn(threads));
+    progress.report('umap', 0, 1, `UMAP: nearest neighbours of ${input.rows.toLocaleString('en-US')} points`);
+    const onEpoch = ({ epoch, epochs }: { epoch: number; epochs: number }) => progress.report('umap', epoch, epochs, `UMAP epoch ${epoch}/${epochs}`);
+    xy = await umap2d(input, { seed: p.seed, ...(input.rows > UMAP_MANY_POINTS ? { nEpochs: 200 } : {}) }, signal, onEpoch, ortKnn(threads));
   }
   return {
     model: m.folder.name,
