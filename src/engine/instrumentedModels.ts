@@ -47,6 +47,11 @@ export class InstrumentedModels {
     this.threads = threads;
   }
 
+  /** where instrumented copies are cached (Model Info instruments into the same folder) */
+  get cacheFolder(): string {
+    return this.cacheDir;
+  }
+
   /** Releases every lean session (the engine is idle); the next request opens them again. */
   releaseAll(): Promise<void> {
     return this.cache.releaseAll(async (m) => {

@@ -30,6 +30,11 @@ export class LanguageModels {
     this.options = options;
   }
 
+  /** the provider setting and threads every session is opened with (Model Info opens one the same way) */
+  get engineOptions(): EngineOptions {
+    return this.options;
+  }
+
   /** intra-op threads for sessions beside the models' own (0: onnxruntime decides) */
   get threads(): number {
     return this.options.threads;

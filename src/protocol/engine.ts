@@ -1,6 +1,7 @@
 import type { InternalsApi } from './internals';
 import type { ProbesApi } from './probes';
 import type { ProjectorApi } from './projector';
+import type { ModelInfoApi } from './modelInfo';
 
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
@@ -200,7 +201,7 @@ export interface EngineSettings {
   cacheDir?: string;
 }
 
-export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi;
+export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];
