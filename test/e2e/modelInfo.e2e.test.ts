@@ -1,0 +1,45 @@
+// Model Info end to end: the palette's "Tensorloupe: Show Model Info" opens the panel, which shows
+// the bundled model's kind, parameter count (the onnx package's count, from the committed
+// reference) and the provider its session runs on, in tables a keyboard reaches.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { panelFrame } from './harness/panelFrame';
+import { repoRoot } from './harness/paths';
+import { openSession, withFailureReport, type Session } from './harness/session';
+
+let session: Session;
+before(async () => { session = await openSession(); }, { timeout: 300_000 });
+after(async () => { await session?.close(); });
+
+const reference = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'modelInfo', 'reference.json'), 'utf8')) as { models: { model: string; parameters: number }[] };
+const codeLmParameters = reference.models.find((m) => m.model === 'models/tensorloupe-code-lm')?.parameters ?? NaN;
+
+test('Show Model Info: kind, parameters and provider of the bundled model', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'model-info', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('tokenize.ts');
+    await workbench.runPaletteCommand('Tensorloupe: Show Model Info');
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    const rows = new Map<string, string>();
+    for (const row of await frame.locator('#summary tbody tr').all()) {
+      rows.set((await row.locator('th').innerText()).trim(), (await row.locator('td').innerText()).trim());
+    }
+    assert.match(rows.get('model') ?? '', /^tensorloupe-code-lm$/);
+    assert.match(rows.get('kind') ?? '', /^decoder-lm \(config\.json architectures GPT2LMHeadModel\)$/);
+    assert.equal(rows.get('parameters'), codeLmParameters.toLocaleString('en-US'));
+    assert.match(rows.get('provider') ?? '', /^cpu\b/, 'provider in use');
+    assert.match(rows.get('layers') ?? '', /^4$/);
+    // the op histogram and the hooks are tables too, under folding sections reachable by keyboard
+    assert.ok((await frame.locator('#ops tbody tr').count()) > 5, 'op histogram rows');
+    assert.equal(await frame.locator('#hooks tbody tr', { hasText: 'attn.hook_pattern' }).count(), 4, 'one attention pattern per layer');
+    const summaries = frame.locator('details.info-section > summary');
+    assert.ok((await summaries.count()) >= 4);
+    await summaries.first().focus();
+    await page.keyboard.press('Enter'); // folds the first section
+    assert.equal(await frame.locator('details.info-section').first().evaluate((d) => (d as HTMLDetailsElement).open), false, 'Enter folds a section');
+    await workbench.screenshot('model-info');
+  });
+});
