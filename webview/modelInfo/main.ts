@@ -37,6 +37,11 @@ function section(title: string, body: HTMLElement, open = true): HTMLElement {
   return el('details', { open, className: 'info-section' }, [el('summary', {}, [el('h2', {}, [title])]), el('div', { className: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': title }, [body])]);
 }
 
+/** The CLI's rows; the provider's fallback reason is already the notice line above the tables. */
+function summaryRows(r: ModelInfoReport): string[][] {
+  return modelInfoRows(r).map(([k, v]) => (k === 'provider' && r.providerNote ? [k, `${r.provider} (fallback: the reason is above)`] : [k, v]));
+}
+
 function render(r: ModelInfoReport): void {
   setSubtitle(`${r.name} · ${r.kind} · ${formatCount(r.parameters)} parameters · on ${r.provider}`);
   setNotices([...(r.providerNote ? [r.providerNote] : []), ...r.notes]);
@@ -48,7 +53,7 @@ function render(r: ModelInfoReport): void {
     ...ins.unavailable.map((u) => [u.name, 'not found', u.reason]),
   ];
   content.replaceChildren(
-    table('summary', 'Summary', ['figure', 'value'], modelInfoRows(r), [], true),
+    table('summary', 'Summary', ['figure', 'value'], summaryRows(r), [], true),
     section('Inputs and outputs', table('signature', 'Graph inputs and outputs (symbolic dims by name)', ['', 'name', 'type', 'shape'], signature)),
     section('Weights by type', table('weights', 'Initializers per element type', ['type', 'tensors', 'elements', 'size'],
       Object.entries(r.weightDtypes).map(([d, w]) => [d, formatCount(w.tensors), formatCount(w.elements), formatBytes(w.bytes)]), [1, 2, 3])),
