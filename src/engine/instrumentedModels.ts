@@ -125,8 +125,9 @@ export class InstrumentedModels {
     if (!s) {
       s = createInstrumentedSession(
         m.result,
-        // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena
-        { ...sessionOptions(this.threads), enableCpuMemArena: false },
+        // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena;
+        // on the provider the model itself got (it started there), so every session of a model runs in one place
+        { ...sessionOptions(this.threads), enableCpuMemArena: false, executionProviders: [m.base.info.provider] },
         names,
       );
       s = s.catch(ortFailure(m));

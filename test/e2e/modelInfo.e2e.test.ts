@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { panelFrame } from './harness/panelFrame';
+import { COLOR_THEMES, contrastRatio, useColorTheme } from './harness/colorThemes';
 import { repoRoot } from './harness/paths';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
@@ -41,5 +42,38 @@ test('Show Model Info: kind, parameters and provider of the bundled model', { ti
     await page.keyboard.press('Enter'); // folds the first section
     assert.equal(await frame.locator('details.info-section').first().evaluate((d) => (d as HTMLDetailsElement).open), false, 'Enter folds a section');
     await workbench.screenshot('model-info');
+  });
+});
+
+test('Model Info in Dark, Light, Dark High Contrast and Light High Contrast: every kind of text reads at 4.5:1 or more', { timeout: 400_000 }, async () => {
+  await withFailureReport(session, 'model-info-themes', async () => {
+    const { workbench, page } = session;
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    // the row headers (descriptionForeground), cells, captions, section titles, the muted line, the notice
+    const selectors = ['#summary th[scope="row"]', '#summary td', '#ops caption', 'details.info-section summary h2', '#instrument-line', '#notice', '#subtitle'];
+    try {
+      for (const theme of COLOR_THEMES) {
+        await useColorTheme(session, theme, frame);
+        for (const selector of selectors) {
+          const target = frame.locator(selector).first();
+          if (!(await target.isVisible())) continue; // the notice shows only with a fallback or a note
+          const { color, background } = await target.evaluate((e) => {
+            let b: Element | null = e;
+            let bg = 'rgba(0, 0, 0, 0)';
+            while (b && /rgba\(0, 0, 0, 0\)|transparent/.test(bg)) {
+              bg = getComputedStyle(b).backgroundColor;
+              b = b.parentElement;
+            }
+            return { color: getComputedStyle(e).color, background: bg };
+          });
+          const ratio = contrastRatio(color, background);
+          assert.ok(ratio >= 4.5, `${theme.id} ${selector}: ${ratio.toFixed(2)}:1 (${color} on ${background})`);
+        }
+        await workbench.screenshot(`model-info-theme-${theme.slug}`);
+      }
+    } finally {
+      await useColorTheme(session, COLOR_THEMES[0], frame);
+    }
   });
 });
