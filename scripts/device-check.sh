@@ -5,6 +5,7 @@
 # CUDA and on the CPU and prints the max |logit difference| and the speed-up.
 #   bash scripts/device-check.sh [MODEL_DIR]        (default models/tensorloupe-code-lm)
 # Env: DEVICE_CHECK_LENGTHS=128,512  DEVICE_CHECK_REPEATS=7  DEVICE_CHECK_TOLERANCE=1e-3
+#      DEVICE_CHECK_ALLOW_FALLBACK=1  compare anyway when CUDA did not start (dry run on a CPU machine)
 #      ORT_CUDA_LIB_DIR=/path  a folder already holding libonnxruntime_providers_{cuda,shared}.so
 #                              (from the Microsoft.ML.OnnxRuntime.Gpu.Linux 1.30.0 NuGet package,
 #                              runtimes/linux-x64/native/) to copy instead of downloading
@@ -31,7 +32,7 @@ if [ ! -f "$BIN/libonnxruntime_providers_cuda.so" ] || [ ! -f "$BIN/libonnxrunti
     cp -v "$ORT_CUDA_LIB_DIR"/libonnxruntime_providers_{cuda,shared}.so "$BIN/"
   else
     # onnxruntime-node's own install script, asked for its CUDA 12 files (from api.nuget.org)
-    ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js \
+    ONNXRUNTIME_NODE_INSTALL=cuda12 timeout 600 node node_modules/onnxruntime-node/script/install.js \
       || echo "could not download them (NuGet unreachable?): set ORT_CUDA_LIB_DIR to a folder holding them"
   fi
 fi
