@@ -64,7 +64,9 @@ export interface ModelInfoReport {
   subgraphNodes: number;
   inputs: TensorSignature[];
   outputs: TensorSignature[];
+  /** externalData: the files the initializers name (bytes −1: missing) */
   files: { model: { path: string; bytes: number }; externalData: { path: string; bytes: number }[]; totalBytes: number };
+  /** provider: "none" when onnxruntime could not load the model at all; providerNote then says why */
   /** execution provider the session runs on, why a preferred one was not used, and how long the load took */
   provider: string;
   providerNote: string | null;

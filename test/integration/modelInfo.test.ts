@@ -4,7 +4,8 @@
 // (models/train/model_info_reference.py → test/fixtures/modelInfo/reference.json).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClient } from '../../src/host/engineClient';
 import { builtEnginePath, ROOT } from '../helpers/paths';
@@ -123,4 +124,19 @@ test('tensorloupe info --json prints the same report; the text table names the f
   assert.match(out, /^ +1 +Scan$/m);
   assert.match(out, /^ +in +use_cache_branch +bool \[1\]$/m);
   assert.match(out, /^provider +cpu$/m);
+});
+
+test('external data that is missing: the report still comes, naming the file, with why onnxruntime cannot load it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-info-'));
+  try {
+    copyFileSync(join(ROOT, 'test/fixtures/models/llama-gqa-extdata/onnx/model.onnx'), join(dir, 'model.onnx'));
+    const r = await client.call('model/info', { model: join(dir, 'model.onnx') });
+    assert.equal(r.parameters, byName('llama-gqa-extdata').parameters, 'counted from the graph, without the weights');
+    assert.deepEqual(r.files.externalData, [{ path: join(dir, 'model.onnx_data'), bytes: -1 }]);
+    assert.equal(r.provider, 'none');
+    assert.match(r.providerNote ?? '', /External data path does not exist.*model\.onnx_data/);
+    assert.ok(r.notes.some((n) => n.includes(`${join(dir, 'model.onnx_data')} is missing`)), r.notes.join(' | '));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

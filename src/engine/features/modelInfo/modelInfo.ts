@@ -76,7 +76,8 @@ export function modelInfoHandlers(ctx: FeatureContext): FeatureHandlers<'model/i
         loadMs = loaded.loadMs;
         await loaded.session.release();
       } catch (error) {
-        providerNote = `onnxruntime could not load the model: ${ortReason(error)}`;
+        // createSession's error already names the file and keeps onnxruntime's reason
+        providerNote = error instanceof Error ? error.message : ortReason(error);
         loadMs = performance.now() - t0;
       }
       const config = folder.config as Record<string, unknown>;
