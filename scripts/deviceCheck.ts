@@ -1,8 +1,12 @@
 // CUDA against CPU on the bundled LM, through the engine's own loader (scripts/device-check.sh runs
 // this on a machine with an NVIDIA GPU; nothing in the tests does). Prints the provider each
 // session got, the max |logit difference| and the median forward time of each, and the speed-up.
+// Also, where the model has a reference.json (the bundled models), the probabilities of each
+// position's PyTorch top 10 on each provider, as the acceptance tests compare them (1e-4).
 // Exit 1 when the CUDA session fell back to the CPU (the note says why), 2 when the logits differ
-// by more than the tolerance.
+// by more than the tolerance or CUDA misses the PyTorch reference.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LanguageModels } from '../src/engine/languageModels';
 
@@ -10,6 +14,29 @@ const model = process.argv[2] ?? 'models/tensorloupe-code-lm';
 const lengths = (process.env.DEVICE_CHECK_LENGTHS ?? '128,512').split(',').map(Number);
 const repeats = Number(process.env.DEVICE_CHECK_REPEATS ?? 7);
 const tolerance = Number(process.env.DEVICE_CHECK_TOLERANCE ?? 1e-3); // TF32/cuBLAS reorderings: not bit-equal to the CPU
+
+interface ReferenceInput {
+  ids: number[];
+  /** per position the PyTorch top-10 ids and probabilities */
+  top10: { ids: number[]; probs: number[] }[];
+}
+
+/** max |p - p_torch| over each position's PyTorch top 10, and whether every top-1 agrees */
+function againstPyTorch(logits: Float32Array, vocab: number, ref: ReferenceInput): { maxDiff: number; top1Agrees: boolean } {
+  let maxDiff = 0;
+  let top1Agrees = true;
+  ref.top10.forEach((row, pos) => {
+    const z = logits.subarray(pos * vocab, (pos + 1) * vocab);
+    let max = -Infinity;
+    let arg = 0;
+    for (let i = 0; i < vocab; i++) if (z[i] > max) [max, arg] = [z[i], i];
+    let sum = 0;
+    for (let i = 0; i < vocab; i++) sum += Math.exp(z[i] - max);
+    row.ids.forEach((id, k) => (maxDiff = Math.max(maxDiff, Math.abs(Math.exp(z[id] - max) / sum - row.probs[k]))));
+    if (arg !== row.ids[0]) top1Agrees = false;
+  });
+  return { maxDiff, top1Agrees };
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -24,6 +51,24 @@ async function main(): Promise<number> {
   // DEVICE_CHECK_ALLOW_FALLBACK=1 runs the comparison anyway (a dry run of this script on a CPU machine: difference 0, speed-up ~1)
   if (cuda.info.provider !== 'cuda' && process.env.DEVICE_CHECK_ALLOW_FALLBACK !== '1') return 1;
   let worst = 0;
+  let accuracyFailed = false;
+  // the bundled models' PyTorch references (models/<name>/reference.json): the accuracy tests' figures, on each provider
+  const refPath = join(model, 'reference.json');
+  if (existsSync(refPath)) {
+    const inputs = (JSON.parse(readFileSync(refPath, 'utf8')) as { inputs: ReferenceInput[] }).inputs.filter((i) => Array.isArray(i.ids));
+    for (const [name, m] of [['cuda', cuda], ['cpu', cpu]] as const) {
+      let maxDiff = 0;
+      let agrees = true;
+      for (const input of inputs) {
+        const out = await m.lm.forward(input.ids);
+        const a = againstPyTorch(out.logits, out.vocab, input);
+        maxDiff = Math.max(maxDiff, a.maxDiff);
+        agrees &&= a.top1Agrees;
+      }
+      console.log(`${name} vs PyTorch on ${inputs.length} reference inputs: max |p - p_torch| over each position's top 10 = ${maxDiff.toExponential(3)}; top-1 ${agrees ? 'agrees everywhere' : 'DIFFERS'}`);
+      if (name === 'cuda' && (maxDiff > 1e-4 || !agrees)) accuracyFailed = true;
+    }
+  }
   for (const n of lengths) {
     const len = Math.min(n, cuda.lm.contextLength);
     // a fixed, seeded id sequence inside the vocabulary
@@ -45,7 +90,7 @@ async function main(): Promise<number> {
     const [tg, tc] = [median(times.cuda), median(times.cpu)];
     console.log(`${len} tokens: max |logit cuda - cpu| = ${diff.toExponential(3)}; median forward cuda ${tg.toFixed(2)} ms, cpu ${tc.toFixed(2)} ms; speed-up ${(tc / tg).toFixed(2)}x (${repeats} runs each)`);
   }
-  return worst <= tolerance ? 0 : 2;
+  return worst <= tolerance && !accuracyFailed ? 0 : 2;
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
