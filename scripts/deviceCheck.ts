@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LanguageModels } from '../src/engine/languageModels';
+import { InstrumentedModels, defaultCacheDir } from '../src/engine/instrumentedModels';
 
 const model = process.argv[2] ?? 'models/tensorloupe-code-lm';
 const lengths = (process.env.DEVICE_CHECK_LENGTHS ?? '128,512').split(',').map(Number);
@@ -44,8 +45,10 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<number> {
-  const cuda = await new LanguageModels({ provider: 'cuda', threads: 0 }).load(model);
-  const cpu = await new LanguageModels({ provider: 'cpu', threads: 0 }).load(model);
+  const cudaModels = new LanguageModels({ provider: 'cuda', threads: 0 });
+  const cpuModels = new LanguageModels({ provider: 'cpu', threads: 0 });
+  const cuda = await cudaModels.load(model);
+  const cpu = await cpuModels.load(model);
   console.log(`model ${cuda.info.name}: cuda session on ${cuda.info.provider} (load ${cuda.info.loadMs.toFixed(0)} ms), cpu session on ${cpu.info.provider} (load ${cpu.info.loadMs.toFixed(0)} ms)`);
   if (cuda.info.providerNote) console.log(`note: ${cuda.info.providerNote}`);
   // DEVICE_CHECK_ALLOW_FALLBACK=1 runs the comparison anyway (a dry run of this script on a CPU machine: difference 0, speed-up ~1)
@@ -89,6 +92,20 @@ async function main(): Promise<number> {
     worst = Math.max(worst, diff);
     const [tg, tc] = [median(times.cuda), median(times.cpu)];
     console.log(`${len} tokens: max |logit cuda - cpu| = ${diff.toExponential(3)}; median forward cuda ${tg.toFixed(2)} ms, cpu ${tc.toFixed(2)} ms; speed-up ${(tc / tg).toFixed(2)}x (${repeats} runs each)`);
+  }
+  // the instrumented graph (hooks as extra outputs) runs on the model's provider too: its activations
+  const hooks = ['blocks.*.attn.hook_pattern', 'blocks.*.hook_resid_post'];
+  const ids = cuda.tokenizer.encode('def add(a, b):\n    return a + b\n').map((t) => t.id);
+  if (ids.length > 1) {
+    const [ig, ic] = [new InstrumentedModels(cudaModels, defaultCacheDir(), 0), new InstrumentedModels(cpuModels, defaultCacheDir(), 0)];
+    const [ag, ac] = [await ig.run(await ig.load(model), ids, hooks), await ic.run(await ic.load(model), ids, hooks)];
+    let diff = 0;
+    for (const [name, a] of ac) {
+      const b = ag.get(name);
+      if (b) for (let i = 0; i < a.data.length; i++) diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
+    }
+    console.log(`instrumented run (${ac.size} hooks, ${ids.length} tokens): max |cuda - cpu| = ${diff.toExponential(3)}`);
+    worst = Math.max(worst, diff);
   }
   return worst <= tolerance && !accuracyFailed ? 0 : 2;
 }
