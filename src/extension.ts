@@ -19,7 +19,7 @@ import { trainProbe } from './host/commands/trainProbe';
 import { applyProbe } from './host/commands/applyProbe';
 import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
-import { showModelInfo } from './host/commands/showModelInfo';
+import { showModelInfo, statusOf } from './host/commands/showModelInfo';
 import { registerPanelSerializers } from './host/panels/serializers';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),
     vscode.commands.registerCommand('tensorloupe.applyProbe', () => applyProbe(context, engine, probeView)),
     vscode.commands.registerCommand('tensorloupe.clearProbe', () => probeView.clear()),
-    vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => r.providerNote && log.warn(`${r.name}: ${r.providerNote}`))),
+    vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => modelStatus.loaded(statusOf(r)))),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

@@ -15,6 +15,7 @@ before(async () => { session = await openSession(); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
 const reference = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'modelInfo', 'reference.json'), 'utf8')) as { models: { model: string; parameters: number }[] };
+// (a second session, below, starts with tensorloupe.executionProvider set to cuda)
 const codeLmParameters = reference.models.find((m) => m.model === 'models/tensorloupe-code-lm')?.parameters ?? NaN;
 
 test('Show Model Info: kind, parameters and provider of the bundled model', { timeout: 300_000 }, async () => {
@@ -48,6 +49,7 @@ test('Show Model Info: kind, parameters and provider of the bundled model', { ti
 test('Model Info in Dark, Light, Dark High Contrast and Light High Contrast: every kind of text reads at 4.5:1 or more', { timeout: 400_000 }, async () => {
   await withFailureReport(session, 'model-info-themes', async () => {
     const { workbench, page } = session;
+    await workbench.runPaletteCommand('Tensorloupe: Show Model Info'); // reveals (and refills) the panel, also when this test runs alone
     const frame = panelFrame(page);
     await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
     // the row headers (descriptionForeground), cells, captions, section titles, the muted line, the notice
@@ -76,4 +78,25 @@ test('Model Info in Dark, Light, Dark High Contrast and Light High Contrast: eve
       await useColorTheme(session, COLOR_THEMES[0], frame);
     }
   });
+});
+
+test("executionProvider 'cuda' on this CPU machine: the status bar says cpu (not cuda) and Model Info says why", { timeout: 400_000 }, async () => {
+  const cudaSession = await openSession({ settings: { 'tensorloupe.executionProvider': 'cuda' } });
+  try {
+    await withFailureReport(cudaSession, 'model-info-cuda-fallback', async () => {
+      const { workbench, page } = cudaSession;
+      await workbench.openFile('tokenize.ts');
+      await workbench.runPaletteCommand('Tensorloupe: Show Model Info');
+      const frame = panelFrame(page);
+      await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+      assert.match(await frame.locator('#notice').innerText(), /^Running on cpu; cuda: CUDA libraries not found at \/.*onnxruntime-node\/bin\/napi-v6\/linux\/x64 /);
+      const item = page.locator('.statusbar-item', { hasText: 'tensorloupe-code-lm' }).first();
+      await page.locator('.statusbar-item', { hasText: 'cpu (not cuda)' }).first().waitFor({ timeout: 60_000 });
+      assert.match((await item.innerText()).replace(/\s+/g, ' ').trim(), /^tensorloupe-code-lm · cpu \(not cuda\)$/);
+      assert.equal(await item.locator('.codicon-warning').count(), 1, 'a warning icon before the provider');
+      await workbench.screenshot('model-info-cuda-fallback');
+    });
+  } finally {
+    await cudaSession.close();
+  }
 });
