@@ -17,7 +17,7 @@ export function modelInfoRows(r: ModelInfoReport): [string, string][] {
     ['parameters', formatCount(r.parameters)],
     ['weights', Object.entries(r.weightDtypes).map(([d, w]) => `${d} ${formatCount(w.elements)}`).join(', ') || 'none'],
     ['layers', figure(r.layers, r.sources.layers)],
-    ['heads', `${figure(r.heads.query, r.sources.heads)} query, ${figure(r.heads.keyValue, r.sources.keyValueHeads)} key/value`],
+    ['heads', `query ${figure(r.heads.query, r.sources.heads)} · key/value ${figure(r.heads.keyValue, r.sources.keyValueHeads)}`],
     ['hidden size', figure(r.hiddenSize, r.sources.hiddenSize)],
     ['vocabulary', r.vocabSize === null && r.labels !== null ? `— (${formatCount(r.labels)} classes)` : figure(r.vocabSize, r.sources.vocabSize)],
     ['context', figure(r.contextLength, r.sources.contextLength)],
