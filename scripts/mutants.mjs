@@ -72,7 +72,11 @@ const MUTANTS = [
   { id: '12c-half-exponent-bias', bug: 'float16 logits decoded with the wrong exponent bias', file: 'src/util/float16.ts',
     from: '2 ** (exp - 15)', to: '2 ** (exp - 16)', tests: ['test/unit/float16.test.ts', 'test/acceptance/modelDtypes.test.ts'] },
   { id: '13-cuda-fallback-silent', bug: "'cuda' without its library falls back without saying why", file: 'src/engine/executionProviders.ts',
-    from: "if (setting === 'cuda') {", to: 'if (false) {', tests: ['test/unit/executionProviders.test.ts', 'test/integration/executionProviderFallback.test.ts'] },
+    from: 'skipped.push({ provider: p, reason: cudaMissingReason(libs) });', to: 'void libs;', tests: ['test/unit/executionProviders.test.ts', 'test/integration/executionProviderFallback.test.ts'] },
+  { id: '13e-cuda-half-installed', bug: "CUDA is tried with only one of its two provider libraries present (the session then fails)", file: 'src/engine/executionProviders.ts',
+    from: "cudaLibraryNames(platform).filter((f) => !existsSync(join(folder as string, f)))", to: "cudaLibraryNames(platform).slice(0, 1).filter((f) => !existsSync(join(folder as string, f)))", tests: ['test/unit/executionProviders.test.ts'] },
+  { id: '13f-info-skips-subgraphs', bug: 'Model Info counts no op or weight inside If/Loop/Scan bodies', file: 'src/engine/features/modelInfo/graphFacts.ts',
+    from: '          yield { graph: sub, nested: true };', to: '          void sub;', tests: ['test/unit/modelInfoFacts.test.ts'] },
   { id: '13b-auto-ignores-table', bug: "'auto' never tries the platform's accelerator", file: 'src/engine/executionProviders.ts',
     from: "setting === 'auto' ? [...table]", to: "setting === 'auto' ? ['cpu' as ProviderName]", tests: ['test/unit/executionProviders.test.ts'] },
   // (removing `candidates.push('cpu')` is an equivalent mutant: every wanted list already ends in 'cpu')

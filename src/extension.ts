@@ -19,11 +19,12 @@ import { trainProbe } from './host/commands/trainProbe';
 import { applyProbe } from './host/commands/applyProbe';
 import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
+import { showModelInfo, statusOf } from './host/commands/showModelInfo';
 import { registerPanelSerializers } from './host/panels/serializers';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
-  const modelStatus = new ModelStatus(context.extensionPath);
+  const modelStatus = new ModelStatus(context.extensionPath, (line) => log.warn(line));
   const engine = new EngineClient({
     enginePath: join(context.extensionPath, 'dist', 'engine.js'),
     settings: { ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') },
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),
     vscode.commands.registerCommand('tensorloupe.applyProbe', () => applyProbe(context, engine, probeView)),
     vscode.commands.registerCommand('tensorloupe.clearProbe', () => probeView.clear()),
+    vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => modelStatus.loaded(statusOf(r)))),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

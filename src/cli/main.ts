@@ -6,7 +6,7 @@ import { RpcError } from '../protocol/rpc';
 import { InputError } from '../engine/errors';
 import { ortReason } from '../engine/ortErrors';
 import { LIMITS, intOption, type CliCommand } from './context';
-import { parseCli } from './options';
+import { parseCli, providerOption } from './options';
 import { progressLine } from './progressLine';
 import { nextTokenCommand } from './commands/nextToken';
 import { surprisalCommand } from './commands/surprisal';
@@ -17,6 +17,7 @@ import { probeCommand } from './commands/probe';
 import { projectCommand } from './commands/project';
 import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
+import { infoCommand } from './commands/info';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
@@ -28,6 +29,7 @@ const USAGE = `Usage:
   tensorloupe project     [--model DIR] --source embeddings|unembedding|resid [--layer L] [--files GLOB] [--text FILE] --method pca|umap [--seed N] --out points.json
   tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
+  tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe --version
 
 Options:
@@ -36,6 +38,7 @@ Options:
   --max-tokens N    longest input read (default 2048, at most 32768)
   --json            machine-readable output
   --threads N       onnxruntime intra-op threads, 0 to 64 (default 0: onnxruntime's choice)
+  --provider P      execution provider: auto, cpu (default), cuda, dml, coreml; a fallback to CPU is noted with its reason
   --dataset F       probe: a .jsonl/.csv of {"text", "label"} or {"text", "spans"}, or a builtin task
   --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
   --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
@@ -51,6 +54,7 @@ const COMMANDS: Record<string, CliCommand> = {
   project: projectCommand,
   neighbours: neighboursCommand,
   analogy: analogyCommand,
+  info: infoCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -73,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       model: options.model ?? defaultModelDir(),
       options,
       args,
-      engine: createEngineHandlers({ provider: 'cpu', threads }),
+      engine: createEngineHandlers({ provider: providerOption(options.provider), threads }),
       signal: { cancelled: false, onCancel: () => undefined, progress: progress.report },
       // model and token names reach the terminal escaped (a crafted vocabulary cannot clear the screen)
       out: (text) => {

@@ -26,6 +26,7 @@ const OPTIONS = {
   text: { type: 'string' },
   method: { type: 'string' },
   k: { type: 'string', default: '10' },
+  provider: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
@@ -33,7 +34,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 export interface ParsedCli {
-  options: CliOptions & { model?: string; help: boolean; version: boolean };
+  options: CliOptions & { model?: string; provider?: string; help: boolean; version: boolean };
   positionals: string[];
 }
 
@@ -79,4 +80,14 @@ function joinValues(argv: string[]): string[] {
 export function parseCli(argv: string[]): ParsedCli {
   const { values, positionals } = parseArgs({ args: joinValues(argv), allowPositionals: true, strict: true, options: OPTIONS });
   return { options: values as ParsedCli['options'], positionals };
+}
+
+const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
+
+/** --provider: CPU unless asked (a CLI run's figures should not depend on the machine's GPU by default). */
+export function providerOption(text: string | undefined): (typeof PROVIDERS)[number] {
+  if (text === undefined) return 'cpu';
+  const p = PROVIDERS.find((x) => x === text);
+  if (!p) throw new InputError(`--provider must be one of ${PROVIDERS.join(', ')} (got "${text.slice(0, 40)}").`);
+  return p;
 }

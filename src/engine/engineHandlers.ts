@@ -11,6 +11,7 @@ import { dilutionHandlers } from './features/dilution/dilution';
 import { exportHandlers } from './features/export/exportActivations';
 import { probeHandlers } from './features/probes/probeHandlers';
 import { projectorHandlers } from './features/projector/projectorHandlers';
+import { modelInfoHandlers } from './features/modelInfo/modelInfo';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -70,5 +71,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...exportHandlers(ctx),
     ...probeHandlers(ctx),
     ...projectorHandlers(ctx),
+    ...modelInfoHandlers(ctx),
   }, queue));
 }

@@ -47,6 +47,11 @@ export class InstrumentedModels {
     this.threads = threads;
   }
 
+  /** where instrumented copies are cached (Model Info instruments into the same folder) */
+  get cacheFolder(): string {
+    return this.cacheDir;
+  }
+
   /** Releases every lean session (the engine is idle); the next request opens them again. */
   releaseAll(): Promise<void> {
     return this.cache.releaseAll(async (m) => {
@@ -120,8 +125,9 @@ export class InstrumentedModels {
     if (!s) {
       s = createInstrumentedSession(
         m.result,
-        // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena
-        { ...sessionOptions(this.threads), enableCpuMemArena: false },
+        // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena;
+        // on the provider the model itself got (it started there), so every session of a model runs in one place
+        { ...sessionOptions(this.threads), enableCpuMemArena: false, executionProviders: [m.base.info.provider] },
         names,
       );
       s = s.catch(ortFailure(m));

@@ -30,6 +30,11 @@ export class LanguageModels {
     this.options = options;
   }
 
+  /** the provider setting and threads every session is opened with (Model Info opens one the same way) */
+  get engineOptions(): EngineOptions {
+    return this.options;
+  }
+
   /** intra-op threads for sessions beside the models' own (0: onnxruntime decides) */
   get threads(): number {
     return this.options.threads;
@@ -67,6 +72,7 @@ export class LanguageModels {
       nLayers: lm.nLayers,
       provider: loaded.provider,
       providerNote: loaded.providerNote,
+      providerFallback: loaded.providerFallback,
       dtype: lm.dtype,
       loadMs: performance.now() - t0,
     };

@@ -86,6 +86,7 @@ export const HEAVY_METHODS = [
   'projector/project',
   'projector/neighbours',
   'projector/analogy',
+  'model/info', // decodes the whole graph and opens a session
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -16,6 +16,8 @@ export interface LoadedSession {
   session: ort.InferenceSession;
   provider: string;
   providerNote?: string;
+  /** the user named a provider and did not get it, or one that was tried failed: worth a notice in panels (auto on a CPU-only machine is not) */
+  providerFallback?: boolean;
   loadMs: number;
 }
 
@@ -41,6 +43,7 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
 export async function createSession(folder: ModelFolder, options: EngineOptions, onnxPath = folder.onnxPath): Promise<LoadedSession> {
   const { candidates, skipped } = chooseProviders(options.provider);
   const notes = skipped.map((s) => `${s.provider}: ${s.reason}`);
+  let failed = false;
   const t0 = performance.now();
   let lastError: unknown;
   for (const provider of candidates) {
@@ -50,10 +53,12 @@ export async function createSession(folder: ModelFolder, options: EngineOptions,
         session,
         provider,
         providerNote: notes.length > 0 ? `Running on ${provider}; ${notes.join('; ')}.` : undefined,
+        providerFallback: failed || (options.provider !== 'auto' && provider !== options.provider),
         loadMs: performance.now() - t0,
       };
     } catch (error) {
       lastError = error;
+      failed = provider !== 'cpu';
       if (provider !== 'cpu') notes.push(`${provider} failed to start: ${ortReason(error)}`);
     }
   }

@@ -53,6 +53,7 @@ export const validators: Validators = {
     };
   },
   'model/load': (raw) => ({ model: model(paramsOf(raw, 'model/load'), 'model/load') }),
+  'model/info': (raw) => ({ model: model(paramsOf(raw, 'model/info'), 'model/info') }),
   'lm/nextToken': (raw) => {
     const m = 'lm/nextToken';
     const o = paramsOf(raw, m);

@@ -1,6 +1,7 @@
 import type { InternalsApi } from './internals';
 import type { ProbesApi } from './probes';
 import type { ProjectorApi } from './projector';
+import type { ModelInfoApi } from './modelInfo';
 
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
@@ -19,6 +20,8 @@ export interface ModelInfo {
   provider: string;
   /** why a preferred provider was not used, shown to the user */
   providerNote?: string;
+  /** true when the note is a real fallback (a named provider not used, or one that failed), shown as a notice; auto's informative note stays in the status bar tooltip and the output channel */
+  providerFallback?: boolean;
   /** element type of the graph's floating-point inputs/outputs */
   dtype: 'float32' | 'float16';
   loadMs: number;
@@ -200,7 +203,7 @@ export interface EngineSettings {
   cacheDir?: string;
 }
 
-export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi;
+export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];

@@ -34,6 +34,7 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'projector/project': { model: CODE_LM, source: 'resid', layer: 0, texts: [{ text: 'x = 1\ny = 2', file: 'a.py' }], method: 'pca', seed: 1, maxPoints: 100 },
   'projector/neighbours': { model: CODE_LM, token: 'def', k: 3 },
   'projector/analogy': { model: CODE_LM, a: 'def', b: 'x', c: 'y', k: 3 },
+  'model/info': { model: CODE_LM },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

@@ -94,7 +94,7 @@ function renderView(): void {
   if (!view) return;
   const r = view.result;
   setSubtitle(`${r.model.name} · ${view.source.fileName}:${view.source.line} · ${r.tokens.length} tokens · forward ${r.forwardMs.toFixed(1)} ms · ${r.model.provider}`);
-  setNotices([r.truncation?.reason, r.model.providerNote].filter((n): n is string => Boolean(n)));
+  setNotices([r.truncation?.reason, r.model.providerFallback ? r.model.providerNote : undefined].filter((n): n is string => Boolean(n)));
   renderChips(document.getElementById('chips')!, r, (i) => void selectPosition(i));
   document.getElementById('continuations')!.replaceChildren();
   document.getElementById('continuations-note')!.textContent = '';

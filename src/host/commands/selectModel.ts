@@ -49,7 +49,7 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
     return;
   }
   await vscode.workspace.getConfiguration('tensorloupe').update('model', setting, vscode.ConfigurationTarget.Global);
-  const note = info.providerNote ? ` ${info.providerNote}` : '';
+  const note = info.providerFallback && info.providerNote ? ` ${info.providerNote}` : '';
   void vscode.window.showInformationMessage(
     `Tensorloupe: ${info.name} loaded (${info.modelType}, ${info.nLayers} layers, context ${info.contextLength}, ${info.provider}, ${Math.round(info.loadMs)} ms).${note}`,
   );

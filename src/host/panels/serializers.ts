@@ -6,6 +6,7 @@ import { InductionPanel, INDUCTION_VIEW_TYPE } from './inductionPanel';
 import { DilutionPanel, DILUTION_VIEW_TYPE } from './dilutionPanel';
 import { PROJECTOR_VIEW_TYPE, ProjectorPanel } from './projectorPanel';
 import { PROBES_VIEW_TYPE, ProbesPanel } from './probesPanel';
+import { MODEL_INFO_VIEW_TYPE, ModelInfoPanel } from './modelInfoPanel';
 import { readSettings } from '../settings';
 import { rememberProbe } from '../commands/applyProbe';
 
@@ -32,6 +33,9 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(PROBES_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ProbesPanel.revive(panel, context.extensionUri, engine, rememberProbe(context)),
+    }),
+    vscode.window.registerWebviewPanelSerializer(MODEL_INFO_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => ModelInfoPanel.revive(panel, context.extensionUri),
     }),
   ];
 }
