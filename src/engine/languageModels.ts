@@ -56,13 +56,14 @@ export class LanguageModels {
     const t0 = performance.now();
     const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
     const loaded = await createSession(folder, this.options);
-    const lm = new DecoderLm(loaded.session, folder);
+    const lm = new DecoderLm(loaded.session, folder, { tokenizerVocab: tokenizer.vocabSize });
     checkVocabularies(folder, lm.vocab, tokenizer.vocabSize);
     const info: ModelInfo = {
       dir: folder.dir,
       name: folder.name,
       modelType: folder.config.model_type ?? 'unknown',
-      vocabSize: folder.config.vocab_size ?? 0,
+      // config.json, else the logits' shape, else the tokenizer: induction draws its tokens from it
+      vocabSize: lm.vocab ?? 0,
       contextLength: lm.contextLength,
       nLayers: lm.nLayers,
       provider: loaded.provider,
