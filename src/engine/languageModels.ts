@@ -37,7 +37,7 @@ export class LanguageModels {
 
   /** Releases every loaded model's session (the engine is idle); the next request loads again. */
   releaseAll(): Promise<void> {
-    return this.cache.releaseAll((m) => m.lm.session.release());
+    return this.cache.releaseAll((m) => m.lm.release());
   }
 
   load(model: string): Promise<LoadedLm> {
@@ -56,7 +56,13 @@ export class LanguageModels {
     const t0 = performance.now();
     const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
     const loaded = await createSession(folder, this.options);
-    const lm = new DecoderLm(loaded.session, folder, { tokenizerVocab: tokenizer.vocabSize });
+    const lmOptions = { tokenizerVocab: tokenizer.vocabSize, cacheNames: folder.cacheNames };
+    const lm = new DecoderLm(loaded.session, folder, lmOptions);
+    if (folder.withPastPath) {
+      // Optimum's older pair: full-sequence features run decoder_model.onnx, generation steps its with-past twin
+      const twin = await createSession(folder, this.options, folder.withPastPath);
+      lm.attachWithPast(new DecoderLm(twin.session, folder, lmOptions));
+    }
     checkVocabularies(folder, lm.vocab, tokenizer.vocabSize);
     const info: ModelInfo = {
       dir: folder.dir,

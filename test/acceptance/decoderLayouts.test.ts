@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
+import { LanguageModels } from '../../src/engine/languageModels';
 import { ROOT } from '../helpers/paths';
 import type { NextTokenPosition, SurprisalCase } from '../helpers/references';
 
@@ -25,7 +26,10 @@ interface LayoutReference {
 }
 
 export const LAYOUTS = [
-  { name: 'ort-gpt2', model: 'ort-gpt2/gpt2.onnx', what: 'onnxruntime GPT-2 (fused Attention, past_N, EmbedLayerNormalization, int32), bare .onnx', heads: 2 },
+  { name: 'ort-gpt2', model: 'ort-gpt2/gpt2.onnx', what: 'onnxruntime GPT-2 (fused Attention, past_N, EmbedLayerNormalization, int32), bare .onnx', heads: 2, generation: 'kv-cache' },
+  { name: 'optimum-split', model: 'optimum-split', what: 'Optimum decoder_model.onnx + decoder_with_past_model.onnx', heads: 2, generation: 'with-past twin' },
+  { name: 'genai-gqa', model: 'genai-gqa', what: 'onnxruntime-genai folder, GroupQueryAttention 4 q / 2 kv heads', heads: 4, generation: 'kv-cache' },
+  { name: 'genai-mqa', model: 'genai-mqa', what: 'onnxruntime-genai folder, multi-query attention (1 kv head)', heads: 4, generation: 'kv-cache' },
 ] as const;
 
 const never = { cancelled: false, onCancel: () => undefined };
@@ -78,7 +82,11 @@ for (const f of LAYOUTS) {
     });
   });
 
-  test(`${f.name}: greedy continuation through the model's KV cache equals numpy's full recompute`, async () => {
+  test(`${f.name}: greedy continuation (${f.generation}) equals numpy's full recompute`, async () => {
+    const models = new LanguageModels({ provider: 'cpu', threads: 1 });
+    const loaded = await models.load(model);
+    assert.equal(loaded.lm.generationPath, f.generation, 'generation runs on the model\'s cache, not by re-running the sequence');
+    await models.releaseAll();
     const r = await engine['lm/nextToken']({ model, text: ref.user.greedy.text, topK: 5, maxTokens: 64 }, never);
     const g = await engine['lm/generate']({ runId: r.runId, mode: 'greedy', count: 1, maxNewTokens: ref.user.greedy.tokens.length, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
     const got = g.continuations[0].tokens.map((t) => t.id);

@@ -47,6 +47,9 @@ export class DecoderLm {
   /** ids at or above this are refused before a run (the smaller of the graph's logits rows and `vocab`) */
   private readonly idLimit: number | undefined;
   private readonly name: string;
+  private withPast?: DecoderLm;
+  /** the ids behind each cache a cache-less model handed out, so its next step can re-run them */
+  private readonly histories = new WeakMap<KvCache, number[]>();
 
   constructor(
     readonly session: ort.InferenceSession,
@@ -113,20 +116,49 @@ export class DecoderLm {
 
   /** One forward pass over `ids` (batch 1), logits only: the KV cache is not copied out. */
   async forward(ids: readonly number[]): Promise<LogitsResult> {
-    const { logits, vocab } = await this.run(ids, undefined, 0, false);
+    const { logits, vocab } = await this.run(ids, undefined, 0, []);
     return { logits, vocab };
   }
 
   /**
    * One generation step: `past` holds `pastLength` positions already seen (none on the first
    * step); ids are the new tokens. Returns their logits and the KV cache for the next step.
+   * A model without cache inputs (Optimum's decoder_model.onnx) hands its present.* outputs to
+   * its decoder_with_past_model.onnx twin; one with neither re-runs the whole sequence per step.
    */
-  forwardCached(ids: readonly number[], past?: KvCache, pastLength = 0): Promise<ForwardResult> {
-    return this.run(ids, past, pastLength, true);
+  async forwardCached(ids: readonly number[], past?: KvCache, pastLength = 0): Promise<ForwardResult> {
+    if (this.pasts.length > 0) return this.run(ids, past, pastLength, this.pasts);
+    const twin = this.withPast;
+    if (twin) {
+      if (past && pastLength > 0) return twin.forwardCached(ids, past, pastLength);
+      const names = new Set(this.session.outputNames);
+      if (twin.pasts.every((p) => names.has(p.present))) return this.run(ids, undefined, 0, twin.pasts);
+    }
+    const seen = [...((past && this.histories.get(past)) ?? []), ...ids];
+    const all = await this.run(seen, undefined, 0, []);
+    const present: KvCache = new Map();
+    this.histories.set(present, seen);
+    return { logits: all.logits.slice((seen.length - ids.length) * all.vocab), vocab: all.vocab, present };
+  }
+
+  /** Pairs decoder_model.onnx with decoder_with_past_model.onnx (same weights, past inputs): generation steps run there. */
+  attachWithPast(twin: DecoderLm): void {
+    if (twin.hasKvCache) this.withPast = twin;
+  }
+
+  /** how generation steps run: on this model's own cache, on the with-past twin, or by re-running the sequence */
+  get generationPath(): 'kv-cache' | 'with-past twin' | 'full recompute' {
+    if (this.pasts.length > 0) return 'kv-cache';
+    return this.withPast ? 'with-past twin' : 'full recompute';
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+    await this.withPast?.session.release();
   }
 
   /** present.* (about 4 MB at 512 tokens on the bundled LM) is copied out only for generation, the one caller that reads it. */
-  private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, withPresent: boolean): Promise<ForwardResult> {
+  private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, presents: readonly PastSlot[]): Promise<ForwardResult> {
     if (ids.length === 0) throw new InputError('Nothing to run: the selection has no tokens.');
     if (pastLength + ids.length > this.contextLength) {
       throw new InputError(`${pastLength + ids.length} tokens exceed the model's context of ${this.contextLength}.`);
@@ -139,7 +171,7 @@ export class DecoderLm {
       if (error instanceof UnfillableInputError) throw new ModelLoadError(`The model needs an input Tensorloupe does not know how to fill: ${error.input}.`);
       throw error;
     }
-    const fetches = ['logits', ...(withPresent ? this.pasts.map((p) => p.present) : [])];
+    const fetches = ['logits', ...presents.map((p) => p.present)];
     const out = await this.session.run(feeds, fetches).catch((error: unknown) => {
       throw new ModelLoadError(`${explainOrtError(error, this.name)}.`);
     });
@@ -148,7 +180,7 @@ export class DecoderLm {
     const logits = toFloat32(logitsTensor);
     checkFinite(logits, vocab, this.name);
     const present: KvCache = new Map();
-    if (withPresent) for (const p of this.pasts) present.set(p.input, out[p.present]);
+    for (const p of presents) present.set(p.input, out[p.present]);
     return { logits, vocab, present };
   }
 }
