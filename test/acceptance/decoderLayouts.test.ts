@@ -28,6 +28,7 @@ interface LayoutReference {
 export const LAYOUTS = [
   { name: 'ort-gpt2', model: 'ort-gpt2/gpt2.onnx', what: 'onnxruntime GPT-2 (fused Attention, past_N, EmbedLayerNormalization, int32), bare .onnx', heads: 2, generation: 'kv-cache' },
   { name: 'optimum-split', model: 'optimum-split', what: 'Optimum decoder_model.onnx + decoder_with_past_model.onnx', heads: 2, generation: 'with-past twin' },
+  { name: 'optimum-merged', model: 'optimum-merged', what: 'Optimum decoder_model_merged.onnx (If on use_cache_branch)', heads: 2, generation: 'kv-cache' },
   { name: 'genai-gqa', model: 'genai-gqa', what: 'onnxruntime-genai folder, GroupQueryAttention 4 q / 2 kv heads', heads: 4, generation: 'kv-cache' },
   { name: 'genai-mqa', model: 'genai-mqa', what: 'onnxruntime-genai folder, multi-query attention (1 kv head)', heads: 4, generation: 'kv-cache' },
 ] as const;

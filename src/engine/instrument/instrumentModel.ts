@@ -10,13 +10,14 @@ import { detectResidualStream } from './detectResidual.js';
 import { buildHooks } from './buildHooks.js';
 import { EXTERNAL_DATA_FILE, decodeModel, modelKey, readModelBytes } from './modelFile.js';
 import { writeInstrumented } from './writeInstrumented.js';
+import { inlineCacheBranch } from './inlineCacheBranch.js';
 import { graphInputsOf, readConfigHints } from './modelInfo.js';
 import { dimsOf } from './tensorData.js';
 import type { HookInfo, InstrumentResult, RecomputeSpec } from './types.js';
 import type { GraphIndex } from './graphIndex.js';
 
 /** bump when detection or the written graph changes, so stale caches are rebuilt */
-export const INSTRUMENT_VERSION = 5;
+export const INSTRUMENT_VERSION = 6;
 
 /** ONNX tensors a recomputed pattern needs besides Q and K */
 export function recomputeInputs(spec: RecomputeSpec): string[] {
@@ -80,6 +81,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   }
   const bytes = readBytes ?? (await readModelBytes(modelPath));
   const model = decodeModel(givenPath, bytes);
+  inlineCacheBranch(model); // decoder_model_merged.onnx: instrument the branch a full-sequence pass runs
   const g = buildGraphIndex(model.graph ?? {});
   const softmax = detectSoftmaxAttention(g);
   const fused = detectFusedAttention(g);
