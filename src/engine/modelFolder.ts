@@ -4,6 +4,8 @@ import { ModelLoadError } from './errors';
 import { formatBytes } from '../util/format';
 import { existsOrLink, openFailure } from '../util/readBounded';
 import { readModelConfig } from './modelConfig';
+import { gitLfsPointerMessage, isGitLfsPointer } from '../util/gitLfs';
+import { EXTERNAL_DATA_FILE } from './instrument/modelFile';
 import { hasGenaiConfig, readGenaiConfig, type GenaiFolder } from './models/genaiConfig';
 import type { CacheNames } from './runners/decoderFeeds';
 
@@ -83,6 +85,7 @@ export function resolveModelFolder(model: string): ModelFolder {
     }
   }
   checkOnnxFile(onnxPath);
+  checkExternalData(onnxPath);
   // config.json wins where both say something; genai_config.json fills in what it lacks
   const config = { ...genai?.config, ...readConfig(dir) };
   const tokenizerPath = [join(dir, 'tokenizer.json'), join(dirname(onnxPath), 'tokenizer.json')].find((p) => existsOrLink(p));
@@ -128,11 +131,22 @@ export function checkOnnxFile(path: string): void {
   }
   // An ONNX ModelProto starts with field 1 (ir_version, varint): tag byte 0x08.
   if (head[0] !== 0x08) {
-    const text = head.toString('latin1');
-    if (text.startsWith('version https://git-lfs')) {
-      throw new ModelLoadError(`${name} is a Git LFS pointer, not the model: run \`git lfs pull\` in its repository.`);
-    }
+    if (isGitLfsPointer(path)) throw new ModelLoadError(gitLfsPointerMessage(name, 'the model'));
     throw new ModelLoadError(`${name} is not an ONNX model (${formatBytes(size)}; it does not start with an ONNX header).`);
+  }
+}
+
+/** model.onnx_data / model.onnx.data beside the graph: a pointer there fails in onnxruntime as "out of bounds" */
+function checkExternalData(onnxPath: string): void {
+  const dir = dirname(onnxPath);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    if (EXTERNAL_DATA_FILE.test(f) && isGitLfsPointer(join(dir, f))) throw new ModelLoadError(gitLfsPointerMessage(f, 'the model\'s weights'));
   }
 }
 
