@@ -42,10 +42,9 @@ export class DecoderLm {
   private readonly inputs: FeedInput[];
   private readonly pasts: PastSlot[];
   readonly nLayers: number;
-  /** the vocabulary: config.json's vocab_size, else the graph's last logits dimension, else the tokenizer's size */
+  /** the vocabulary: config.json's vocab_size, else the graph's last logits dimension, else the tokenizer's size
+   *  (never more than the logits' rows); ids at or above it are refused before a run */
   readonly vocab: number | undefined;
-  /** ids at or above this are refused before a run (the smaller of the graph's logits rows and `vocab`) */
-  private readonly idLimit: number | undefined;
   private readonly name: string;
   private withPast?: DecoderLm;
   /** the ids behind each cache a cache-less model handed out, so its next step can re-run them */
@@ -92,9 +91,9 @@ export class DecoderLm {
     const logitsMeta = session.outputMetadata.find((m) => m.name === 'logits') as ort.InferenceSession.TensorValueMetadata | undefined;
     const last = logitsMeta?.isTensor ? logitsMeta.shape[logitsMeta.shape.length - 1] : undefined;
     const rows = typeof last === 'number' && last > 0 ? last : undefined;
-    this.vocab = cfg.vocab_size ?? rows ?? (options.tokenizerVocab && options.tokenizerVocab > 0 ? options.tokenizerVocab : undefined);
+    const said = cfg.vocab_size ?? rows ?? (options.tokenizerVocab && options.tokenizerVocab > 0 ? options.tokenizerVocab : undefined);
     // ids index the embedding, whose rows the logits mirror: a config.json larger than the graph must not let ids through
-    this.idLimit = rows !== undefined && this.vocab !== undefined ? Math.min(rows, this.vocab) : this.vocab;
+    this.vocab = rows !== undefined && said !== undefined ? Math.min(rows, said) : said;
   }
 
   /**
@@ -102,7 +101,7 @@ export class DecoderLm {
    * of data bounds"). Say which id, and that the tokenizer does not belong to the model.
    */
   checkIds(ids: readonly number[]): void {
-    const limit = this.idLimit;
+    const limit = this.vocab;
     if (limit === undefined) return;
     const bad = ids.find((id) => id >= limit || id < 0);
     if (bad !== undefined) {
