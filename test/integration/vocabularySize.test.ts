@@ -45,8 +45,8 @@ test('token ids at or above the logits\' rows are refused before the run, in one
   const model = bare(CODE_LM, false);
   // "    return" is one token of the 4,096-token tokenizer, past the model's 512
   for (const run of [
-    () => engine['lm/nextToken']({ model, text: 'def f():\n    return 1\n', topK: 5, maxTokens: 64 }, never),
-    () => engine['lens/get']({ model, text: 'def f():\n    return 1\n', topK: 5, maxTokens: 64 }, never),
+    async () => engine['lm/nextToken']({ model, text: 'def f():\n    return 1\n', topK: 5, maxTokens: 64 }, never),
+    async () => engine['lens/get']({ model, text: 'def f():\n    return 1\n', topK: 5, maxTokens: 64 }, never),
   ]) {
     await assert.rejects(run, (e: Error) => /^Token id \d+ is outside [^\n]+ vocabulary of 512\b[^\n]*$/.test(e.message));
   }
