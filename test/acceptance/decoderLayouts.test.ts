@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { LanguageModels } from '../../src/engine/languageModels';
+import { InstrumentedModels } from '../../src/engine/instrumentedModels';
 import { ROOT } from '../helpers/paths';
 import type { NextTokenPosition, SurprisalCase } from '../helpers/references';
 
@@ -26,11 +27,11 @@ interface LayoutReference {
 }
 
 export const LAYOUTS = [
-  { name: 'ort-gpt2', model: 'ort-gpt2/gpt2.onnx', what: 'onnxruntime GPT-2 (fused Attention, past_N, EmbedLayerNormalization, int32), bare .onnx', heads: 2, generation: 'kv-cache' },
-  { name: 'optimum-split', model: 'optimum-split', what: 'Optimum decoder_model.onnx + decoder_with_past_model.onnx', heads: 2, generation: 'with-past twin' },
-  { name: 'optimum-merged', model: 'optimum-merged', what: 'Optimum decoder_model_merged.onnx (If on use_cache_branch)', heads: 2, generation: 'kv-cache' },
-  { name: 'genai-gqa', model: 'genai-gqa', what: 'onnxruntime-genai folder, GroupQueryAttention 4 q / 2 kv heads', heads: 4, generation: 'kv-cache' },
-  { name: 'genai-mqa', model: 'genai-mqa', what: 'onnxruntime-genai folder, multi-query attention (1 kv head)', heads: 4, generation: 'kv-cache' },
+  { name: 'ort-gpt2', model: 'ort-gpt2/gpt2.onnx', what: 'onnxruntime GPT-2 (fused Attention, past_N, EmbedLayerNormalization, int32), bare .onnx', heads: 2, generation: 'kv-cache', chunked: true },
+  { name: 'optimum-split', model: 'optimum-split', what: 'Optimum decoder_model.onnx + decoder_with_past_model.onnx', heads: 2, generation: 'with-past twin', chunked: false },
+  { name: 'optimum-merged', model: 'optimum-merged', what: 'Optimum decoder_model_merged.onnx (If on use_cache_branch)', heads: 2, generation: 'kv-cache', chunked: false },
+  { name: 'genai-gqa', model: 'genai-gqa', what: 'onnxruntime-genai folder, GroupQueryAttention 4 q / 2 kv heads', heads: 4, generation: 'kv-cache', chunked: true },
+  { name: 'genai-mqa', model: 'genai-mqa', what: 'onnxruntime-genai folder, multi-query attention (1 kv head)', heads: 4, generation: 'kv-cache', chunked: true },
 ] as const;
 
 const never = { cancelled: false, onCancel: () => undefined };
@@ -109,6 +110,25 @@ for (const f of LAYOUTS) {
       for (let i = 0; i < want.data.length; i++) max = Math.max(max, Math.abs(t.data[i] - want.data[i]));
       assert.ok(max <= 1e-4, `${name}: max abs diff ${max}`);
     }
+  });
+
+  test(`${f.name}: residuals run in chunks through the model's own KV cache equal numpy within 1e-4`, async () => {
+    const instrumented = new InstrumentedModels(new LanguageModels({ provider: 'cpu', threads: 1 }), cacheDir, 1);
+    const m = await instrumented.load(model);
+    const name = `blocks.${m.info.nLayers - 1}.hook_resid_post`;
+    const want = ref.activations[name] as RefTensor; // [1, pos, d_model]
+    const d = want.shape[2];
+    const seen: number[] = [];
+    await instrumented.runChunked(m, input.ids, [name], 5, (acts, start, end) => {
+      const got = acts.get(name);
+      assert.ok(got);
+      seen.push(end - start);
+      for (let i = 0; i < (end - start) * d; i++) within(got.data[i], want.data[start * d + i], `${name} row ${start + Math.floor(i / d)}`);
+    });
+    assert.equal(seen.reduce((a, b) => a + b, 0), input.ids.length);
+    // the instrumented copy of a merged decoder is its no-cache branch, decoder_model.onnx has no past: those run in one piece
+    assert.equal(seen.length > 1, f.chunked, `chunks ${seen.join(', ')}`);
+    await instrumented.releaseAll();
   });
 
   test(`${f.name}: logit lens rows (each resid_pre, the last resid_post) equal numpy within 1e-4`, async () => {
