@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { resolveModelFolder, type ModelFolder } from './modelFolder';
+import { contextLengthOf, resolveModelFolder, type ModelFolder } from './modelFolder';
+import { positionTableRows } from './models/graphContext';
 import { createSession, SessionCache, type EngineOptions } from './sessions';
 import { DecoderLm } from './runners/decoderLm';
 import { TextTokenizer } from './preprocess/textTokenizer';
@@ -56,7 +57,9 @@ export class LanguageModels {
     const t0 = performance.now();
     const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
     const loaded = await createSession(folder, this.options);
-    const lmOptions = { tokenizerVocab: tokenizer.vocabSize, cacheNames: folder.cacheNames };
+    // no config.json context (a bare .onnx): the graph's position table, when it has one, bounds the input
+    const contextLength = contextLengthOf(folder.config) === undefined ? await positionTableRows(folder.onnxPath) : undefined;
+    const lmOptions = { tokenizerVocab: tokenizer.vocabSize, cacheNames: folder.cacheNames, contextLength };
     const lm = new DecoderLm(loaded.session, folder, lmOptions);
     if (folder.withPastPath) {
       // Optimum's older pair: full-sequence features run decoder_model.onnx, generation steps its with-past twin

@@ -63,6 +63,7 @@ for (const f of LAYOUTS) {
     const r = await engine['lm/nextToken']({ model, text: input.text, topK: 10, maxTokens: 64, positionTopK: 10 }, never);
     assert.deepEqual(r.tokens.map((t) => t.id), input.ids);
     assert.equal(r.model.vocabSize, 512, 'vocabulary (config.json, genai_config.json or the logits\' shape)');
+    assert.equal(r.model.contextLength, 64, 'context (config.json, genai_config.json or the position table\'s rows)');
     assert.ok(r.positions);
     r.positions.forEach((pos, i) => {
       const top = pos.top ?? [];
