@@ -1,10 +1,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor as OrtTensor, type InferenceSession, type Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { instrumentModel } from './instrument/instrumentModel';
 import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations } from './instrument/fetchActivations';
 import { resolveHooks } from './instrument/hookNames';
-import { textFeeds } from './instrument/textFeeds';
+import { pastSlotsOfGraph, textFeeds } from './instrument/textFeeds';
 import { SessionCache, sessionOptions } from './sessions';
 import type { LanguageModels, LoadedLm } from './languageModels';
 import type { InstrumentResult } from './instrument/types';
@@ -96,24 +96,22 @@ export class InstrumentedModels {
    */
   async runChunked(m: InstrumentedLm, ids: number[], names: string[], chunk: number, onChunk: (acts: Activations, start: number, end: number) => void | Promise<void>): Promise<void> {
     const hooks = resolveHooks(m.result, names);
-    const pastInputs = m.result.inputs.filter((i) => /^past_key_values\.\d+\.(key|value)$/.test(i.name));
-    if (ids.length <= chunk || pastInputs.length === 0 || hooks.some((h) => h.recomputed)) {
+    const slots = pastSlotsOfGraph(m.result.inputs);
+    if (ids.length <= chunk || slots.length === 0 || hooks.some((h) => h.recomputed)) {
       await onChunk(await this.run(m, ids, names), 0, ids.length);
       return;
     }
     m.base.lm.checkIds(ids);
     const session = await this.sessionFor(m, names);
     const outputs = outputsFor(m.result, names);
-    const presentOf = (input: string) => input.replace('past_key_values', 'present');
-    let past: Record<string, Tensor> = {};
+    let past = new Map<string, Tensor>();
     for (let start = 0; start < ids.length; start += chunk) {
       const end = Math.min(ids.length, start + chunk);
-      const feeds = { ...textFeeds(m.result.inputs, ids.slice(start, end)), ...past };
-      overrideForPast(feeds, start, end);
-      const fetched = await session.run(feeds, [...outputs, ...pastInputs.map((i) => presentOf(i.name))]).catch(ortFailure(m));
+      const feeds = textFeeds(m.result.inputs, ids.slice(start, end), start, past);
+      const fetched = await session.run(feeds, [...outputs, ...slots.map((s) => s.present)]).catch(ortFailure(m));
       const acts: Activations = new Map();
       for (const h of hooks) acts.set(h.name, toDense(fetched[h.onnxName]));
-      past = Object.fromEntries(pastInputs.map((i) => [i.name, fetched[presentOf(i.name)]]));
+      past = new Map(slots.map((s) => [s.input, fetched[s.present]]));
       await onChunk(acts, start, end);
     }
   }
@@ -144,14 +142,4 @@ function ortFailure(m: InstrumentedLm): (error: unknown) => never {
     if (error instanceof RpcError || error instanceof InstrumentError) throw error;
     throw new ModelLoadError(`${explainOrtError(error, m.base.folder.name)}.`);
   };
-}
-
-/** attention_mask and position_ids of a chunk that follows `start` cached positions. */
-function overrideForPast(feeds: Record<string, Tensor>, start: number, end: number): void {
-  const ints = (like: Tensor, values: number[], dims: number[]): Tensor =>
-    like.type === 'int32' ? new OrtTensor('int32', Int32Array.from(values), dims) : new OrtTensor('int64', BigInt64Array.from(values, BigInt), dims);
-  if (feeds.attention_mask) feeds.attention_mask = ints(feeds.attention_mask, new Array<number>(end).fill(1), [1, end]); // [batch, past+chunk]
-  if (feeds.position_ids) {
-    feeds.position_ids = ints(feeds.position_ids, Array.from({ length: end - start }, (_, i) => start + i), [1, end - start]); // [batch, chunk]
-  }
 }

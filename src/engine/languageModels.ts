@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { resolveModelFolder, type ModelFolder } from './modelFolder';
+import { contextLengthOf, resolveModelFolder, type ModelFolder } from './modelFolder';
+import { positionTableRows } from './models/graphContext';
 import { createSession, SessionCache, type EngineOptions } from './sessions';
 import { DecoderLm } from './runners/decoderLm';
 import { TextTokenizer } from './preprocess/textTokenizer';
@@ -42,7 +43,7 @@ export class LanguageModels {
 
   /** Releases every loaded model's session (the engine is idle); the next request loads again. */
   releaseAll(): Promise<void> {
-    return this.cache.releaseAll((m) => m.lm.session.release());
+    return this.cache.releaseAll((m) => m.lm.release());
   }
 
   load(model: string): Promise<LoadedLm> {
@@ -61,13 +62,22 @@ export class LanguageModels {
     const t0 = performance.now();
     const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
     const loaded = await createSession(folder, this.options);
-    const lm = new DecoderLm(loaded.session, folder);
+    // no config.json context (a bare .onnx): the graph's position table, when it has one, bounds the input
+    const contextLength = contextLengthOf(folder.config) === undefined ? await positionTableRows(folder.onnxPath) : undefined;
+    const lmOptions = { tokenizerVocab: tokenizer.vocabSize, cacheNames: folder.cacheNames, contextLength };
+    const lm = new DecoderLm(loaded.session, folder, lmOptions);
+    if (folder.withPastPath) {
+      // Optimum's older pair: full-sequence features run decoder_model.onnx, generation steps its with-past twin
+      const twin = await createSession(folder, this.options, folder.withPastPath);
+      lm.attachWithPast(new DecoderLm(twin.session, folder, lmOptions));
+    }
     checkVocabularies(folder, lm.vocab, tokenizer.vocabSize);
     const info: ModelInfo = {
       dir: folder.dir,
       name: folder.name,
       modelType: folder.config.model_type ?? 'unknown',
-      vocabSize: folder.config.vocab_size ?? 0,
+      // config.json, else the logits' shape, else the tokenizer: induction draws its tokens from it
+      vocabSize: lm.vocab ?? 0,
       contextLength: lm.contextLength,
       nLayers: lm.nLayers,
       provider: loaded.provider,

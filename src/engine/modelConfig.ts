@@ -40,7 +40,11 @@ export function readModelConfig(path: string): ModelConfig {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ModelLoadError(`${path} must hold a JSON object (it holds ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}).`);
   }
-  const config = parsed as Record<string, unknown>;
+  return checkModelConfig(path, parsed as Record<string, unknown>);
+}
+
+/** The same checks for a config read from elsewhere (genai_config.json's model section); `path` names the file in errors. */
+export function checkModelConfig(path: string, config: Record<string, unknown>): ModelConfig {
   for (const [key, min] of Object.entries(SIZES) as [string, number][]) {
     if (config[key] === null) delete config[key];
     if (config[key] !== undefined) wholeNumber(path, key, config[key], min, MAX_SIZE);

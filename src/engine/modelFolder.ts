@@ -4,6 +4,10 @@ import { ModelLoadError } from './errors';
 import { formatBytes } from '../util/format';
 import { existsOrLink, openFailure } from '../util/readBounded';
 import { readModelConfig } from './modelConfig';
+import { gitLfsPointerMessage, isGitLfsPointer } from '../util/gitLfs';
+import { EXTERNAL_DATA_FILE } from './instrument/modelFile';
+import { hasGenaiConfig, readGenaiConfig, type GenaiFolder } from './models/genaiConfig';
+import type { CacheNames } from './runners/decoderFeeds';
 
 /** The files of a model in the Hugging Face layout (transformers.js / Optimum). */
 export interface ModelFolder {
@@ -13,6 +17,10 @@ export interface ModelFolder {
   config: ModelConfig;
   tokenizerPath?: string;
   tokenizerConfigPath?: string;
+  /** KV-cache names when they are not Optimum's (onnxruntime-genai's genai_config.json) */
+  cacheNames?: CacheNames;
+  /** Optimum's decoder_with_past_model.onnx beside decoder_model.onnx: generation steps run on it */
+  withPastPath?: string;
 }
 
 /** The config.json keys Tensorloupe reads; every one is optional. */
@@ -35,7 +43,8 @@ export interface ModelConfig {
   id2label?: Record<string, string>;
 }
 
-const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model.onnx'];
+// Optimum's layouts in its own order of preference; an onnxruntime-genai folder names its file in genai_config.json
+const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model.onnx', 'decoder_model_merged.onnx', 'decoder_model.onnx'];
 
 /**
  * Resolves a model argument (a folder in HF layout, or a bare .onnx file with tokenizer.json
@@ -51,6 +60,7 @@ export function resolveModelFolder(model: string): ModelFolder {
   }
   let dir: string;
   let onnxPath: string | undefined;
+  let genai: GenaiFolder | undefined;
   if (!stat.isDirectory()) {
     if (!target.endsWith('.onnx')) {
       throw new ModelLoadError(`${basename(target)} is not an ONNX model: pass a model folder or a .onnx file.`);
@@ -58,24 +68,32 @@ export function resolveModelFolder(model: string): ModelFolder {
     onnxPath = target;
     dir = dirname(target);
     if (basename(dir) === 'onnx' && existsSync(join(dirname(dir), 'config.json'))) dir = dirname(dir);
+    genai = hasGenaiConfig(dir) ? readGenaiConfig(dir) : undefined;
   } else {
     dir = target;
+    genai = hasGenaiConfig(dir) ? readGenaiConfig(dir) : undefined;
+    onnxPath = genai?.onnxPath;
     // a dangling link or a folder in a candidate's place is reported by checkOnnxFile, not skipped
-    onnxPath = ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsOrLink(p));
+    onnxPath ??= ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsOrLink(p));
     if (!onnxPath) {
       const onnxDir = join(dir, 'onnx');
       const any = existsSync(onnxDir) ? readdirSync(onnxDir).find((f) => f.endsWith('.onnx')) : undefined;
       if (any) onnxPath = join(onnxDir, any);
     }
     if (!onnxPath) {
-      throw new ModelLoadError(`No ONNX file in ${dir}: expected onnx/model.onnx (Hugging Face layout) or model.onnx.`);
+      throw new ModelLoadError(`No ONNX file in ${dir}: expected onnx/model.onnx (Hugging Face layout), model.onnx, onnx/decoder_model_merged.onnx, onnx/decoder_model.onnx or a genai_config.json.`);
     }
   }
   checkOnnxFile(onnxPath);
-  const config = readConfig(dir);
+  checkExternalData(onnxPath);
+  // config.json wins where both say something; genai_config.json fills in what it lacks
+  const config = { ...genai?.config, ...readConfig(dir) };
   const tokenizerPath = [join(dir, 'tokenizer.json'), join(dirname(onnxPath), 'tokenizer.json')].find((p) => existsOrLink(p));
   const tokenizerConfigPath = [join(dir, 'tokenizer_config.json')].find((p) => existsOrLink(p));
-  return { dir, name: basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath };
+  const withPast = join(dirname(onnxPath), 'decoder_with_past_model.onnx');
+  const withPastPath = basename(onnxPath) === 'decoder_model.onnx' && existsOrLink(withPast) ? withPast : undefined;
+  if (withPastPath) checkOnnxFile(withPastPath);
+  return { dir, name: basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath, cacheNames: genai?.cacheNames, withPastPath };
 }
 
 function readConfig(dir: string): ModelConfig {
@@ -113,11 +131,22 @@ export function checkOnnxFile(path: string): void {
   }
   // An ONNX ModelProto starts with field 1 (ir_version, varint): tag byte 0x08.
   if (head[0] !== 0x08) {
-    const text = head.toString('latin1');
-    if (text.startsWith('version https://git-lfs')) {
-      throw new ModelLoadError(`${name} is a Git LFS pointer, not the model: run \`git lfs pull\` in its repository.`);
-    }
+    if (isGitLfsPointer(path)) throw new ModelLoadError(gitLfsPointerMessage(name, 'the model'));
     throw new ModelLoadError(`${name} is not an ONNX model (${formatBytes(size)}; it does not start with an ONNX header).`);
+  }
+}
+
+/** model.onnx_data / model.onnx.data beside the graph: a pointer there fails in onnxruntime as "out of bounds" */
+function checkExternalData(onnxPath: string): void {
+  const dir = dirname(onnxPath);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
+    if (EXTERNAL_DATA_FILE.test(f) && isGitLfsPointer(join(dir, f))) throw new ModelLoadError(gitLfsPointerMessage(f, 'the model\'s weights'));
   }
 }
 

@@ -23,6 +23,8 @@ const within = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b)
 const FIXTURES = [
   { name: 'gpt-float16', dtype: 'float16', idsType: 'int64', pastType: 'float16' },
   { name: 'gpt-int32-ids', dtype: 'float32', idsType: 'int32', pastType: 'float32' },
+  // onnxruntime GroupQueryAttention exports: int32 ids beside an int64 mask; each input its own type
+  { name: 'gpt-int32-ids-int64-mask', dtype: 'float32', idsType: 'int32', maskType: 'int64', pastType: 'float32' },
 ] as const;
 
 for (const f of FIXTURES) {
@@ -36,7 +38,9 @@ for (const f of FIXTURES) {
       return m && m.isTensor ? m.type : undefined;
     };
     assert.equal(type('input_ids', s.inputMetadata), f.idsType);
-    assert.equal(type('position_ids', s.inputMetadata), f.idsType);
+    const maskType = 'maskType' in f ? f.maskType : f.idsType;
+    assert.equal(type('attention_mask', s.inputMetadata), maskType);
+    assert.equal(type('position_ids', s.inputMetadata), maskType);
     assert.equal(type('past_key_values.0.key', s.inputMetadata), f.pastType);
     assert.equal(type('logits', s.outputMetadata), f.pastType);
     await s.release();
@@ -59,6 +63,16 @@ for (const f of FIXTURES) {
         if (!want.nearTie) assert.equal(r.stats.nextRank[i], want.nextRank, `next rank at ${i}`);
       }
     });
+  });
+
+  test(`${f.name}: the logit lens's output row (the instrumented run's feeds) equals PyTorch's next-token top-10 within 1e-4`, async () => {
+    const input = ref.inputs[0];
+    const r = await engine['lens/get']({ model: dir, text: input.text, maxTokens: 64, topK: 10 }, never);
+    assert.deepEqual(r.tokens.map((t) => t.id), input.ids);
+    const last = r.layers.length - 1; // [layer, position, k]
+    for (let t = 0; t < input.ids.length; t++) {
+      for (let j = 0; j < 10; j++) within(r.topProbs[(last * r.positions + t) * 10 + j], input.top10[t].probs[j], `lens output row p at ${t} rank ${j + 1}`);
+    }
   });
 
   test(`${f.name}: surprisal in ${ref.user.surprisal.windows.length} windows of context 64 equals PyTorch within 1e-4`, async () => {

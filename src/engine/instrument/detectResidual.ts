@@ -42,6 +42,20 @@ export interface ResidualStream {
 
 export const SKIP_NORMS = new Set(['SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 
+/**
+ * The branch of a fused norm reads the norm's output 0, a sibling of the stream tensor: a fused
+ * Add + norm (Skip*LayerNormalization) carries the stream as output 3, onnxruntime's
+ * EmbedLayerNormalization (GPT-2 exports) the embedding sum as output 2 beside its normalised
+ * output 0. The branch is searched from that sibling.
+ */
+function normedSibling(g: GraphIndex, stream: string): string {
+  const sp = g.producer.get(stream);
+  if (sp === undefined) return stream;
+  const n = g.nodes[sp];
+  const fusedSum = (SKIP_NORMS.has(opOf(n)) && n.output?.[3] === stream) || (opOf(n) === 'EmbedLayerNormalization' && n.output?.[2] === stream);
+  return fusedSum ? n.output?.[0] ?? stream : stream;
+}
+
 function residualAdd(g: GraphIndex, i: number, attentionNodes: Set<number>): ResidualAdd | undefined {
   const n = g.nodes[i];
   const skip = SKIP_NORMS.has(opOf(n));
@@ -55,9 +69,7 @@ function residualAdd(g: GraphIndex, i: number, attentionNodes: Set<number>): Res
   const pb = g.producer.get(b) ?? -1;
   // the stream operand is the earlier one; the branch must be computed from it through weights
   const [stream, branch] = pa <= pb ? [a, b] : [b, a];
-  // a fused Add + norm computes the branch's input as its output 0, a sibling of the stream (output 3)
-  const sp = g.producer.get(stream);
-  const from = sp !== undefined && SKIP_NORMS.has(opOf(g.nodes[sp])) && g.nodes[sp].output?.[3] === stream ? g.nodes[sp].output?.[0] ?? stream : stream;
+  const from = normedSibling(g, stream);
   const between = nodesBetween(g, from, branch);
   if (![...between].some((j) => WEIGHTED.has(opOf(g.nodes[j])) || attentionNodes.has(j))) return undefined;
   const attention = [...between].filter((j) => attentionNodes.has(j)).sort((x, y) => x - y);

@@ -1,22 +1,24 @@
 /** instrumentModel: find attention maps and the residual stream in an unmodified ONNX export and
  * write (once, cached by the model's hash) a graph that exposes them as outputs. */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { buildGraphIndex } from './graphIndex.js';
 import { detectSoftmaxAttention } from './detectSoftmax.js';
 import { detectFusedAttention } from './detectFused.js';
 import { detectResidualStream } from './detectResidual.js';
 import { buildHooks } from './buildHooks.js';
-import { EXTERNAL_DATA_FILE, decodeModel, modelKey, readModelBytes } from './modelFile.js';
+import { decodeModel, modelKey, readModelBytes } from './modelFile.js';
 import { writeInstrumented } from './writeInstrumented.js';
+import { inlineCacheBranch } from './inlineCacheBranch.js';
+import { renameExternalData, resolveWeights, weightsKey } from './weightsLocation.js';
 import { graphInputsOf, readConfigHints } from './modelInfo.js';
 import { dimsOf } from './tensorData.js';
 import type { HookInfo, InstrumentResult, RecomputeSpec } from './types.js';
 import type { GraphIndex } from './graphIndex.js';
 
 /** bump when detection or the written graph changes, so stale caches are rebuilt */
-export const INSTRUMENT_VERSION = 5;
+export const INSTRUMENT_VERSION = 6;
 
 /** ONNX tensors a recomputed pattern needs besides Q and K */
 export function recomputeInputs(spec: RecomputeSpec): string[] {
@@ -48,26 +50,13 @@ async function graphIntact(record: CacheRecord): Promise<boolean> {
   return bytes !== undefined && sha256(bytes) === record.graphSha256;
 }
 
-/**
- * The file the instrumented graph reads its weights from. onnxruntime refuses external data that
- * resolves outside the folder it is given, symlinks included, so a model.onnx that is a link into
- * the Hugging Face cache's ../blobs/<sha> is read through its real path (folder blobs/, file
- * <sha>). A model with external data files beside it keeps its own path: those files are
- * named relative to it.
- */
-async function weightsFile(path: string): Promise<string> {
-  const real = await realpath(path).catch(() => path);
-  if (real === path) return path;
-  const beside = await readdir(dirname(path)).catch(() => [] as string[]);
-  return beside.some((f) => EXTERNAL_DATA_FILE.test(f)) ? path : real;
-}
-
 export async function instrumentModel(userModelPath: string, cacheDir: string): Promise<InstrumentResult> {
   const t0 = performance.now();
   // absolute, so the engine may change directory later without losing the external data folder
   const givenPath = resolve(userModelPath);
-  const modelPath = await weightsFile(givenPath);
-  const { key: hash, bytes: readBytes } = await modelKey(modelPath);
+  const weights = await resolveWeights(givenPath);
+  const modelPath = join(weights.dir, weights.modelFile);
+  const { key: hash, bytes: readBytes } = await modelKey(givenPath, undefined, weightsKey(weights));
   const outDir = join(cacheDir, hash.slice(0, 32));
   const resultPath = join(outDir, 'result.json');
   const cached = await readFile(resultPath, 'utf8').then((s) => JSON.parse(s) as CacheRecord).catch(() => undefined);
@@ -76,10 +65,12 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
     const { version: _v, graphSha256: _g, ...rest } = cached;
     void _v;
     void _g;
-    return { ...rest, externalDataDir: dirname(modelPath), timing: { ms: performance.now() - t0, cached: true } };
+    return { ...rest, externalDataDir: weights.dir, timing: { ms: performance.now() - t0, cached: true } };
   }
   const bytes = readBytes ?? (await readModelBytes(modelPath));
   const model = decodeModel(givenPath, bytes);
+  inlineCacheBranch(model); // decoder_model_merged.onnx: instrument the branch a full-sequence pass runs
+  renameExternalData(model.graph ?? {}, weights);
   const g = buildGraphIndex(model.graph ?? {});
   const softmax = detectSoftmaxAttention(g);
   const fused = detectFusedAttention(g);
@@ -116,7 +107,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   });
   const result: InstrumentResult = {
     instrumentedPath,
-    externalDataDir: dirname(modelPath),
+    externalDataDir: weights.dir,
     modelHash: hash,
     hooks: plan.hooks,
     unavailable: plan.unavailable,

@@ -13,6 +13,7 @@ import { detectFusedAttention } from './detectFused.js';
 import { detectResidualStream } from './detectResidual.js';
 import { detectSoftmaxAttention } from './detectSoftmax.js';
 import { decodeModel, readModelBytes } from './modelFile.js';
+import { inlineCacheBranch } from './inlineCacheBranch.js';
 import { dimsOf, tensorToFloat32 } from './tensorData.js';
 
 export interface LensParams {
@@ -137,7 +138,9 @@ async function biasAfter(g: GraphIndex, out: string | undefined, dir: string): P
 export async function findLensParams(modelPath: string): Promise<LensParams> {
   const path = resolve(modelPath);
   const bytes = await readModelBytes(path);
-  const g = buildGraphIndex(decodeModel(path, bytes).graph ?? {});
+  const model = decodeModel(path, bytes);
+  inlineCacheBranch(model); // a merged decoder's norm and unembedding sit in its If's branches
+  const g = buildGraphIndex(model.graph ?? {});
   const attention = new Set([...detectSoftmaxAttention(g).map((s) => s.node), ...detectFusedAttention(g).map((f) => f.node)]);
   const region = detectResidualStream(g, attention).finalNorm;
   if (!region) throw new InstrumentError('RECOMPUTE_UNSUPPORTED', 'no final norm was found after the residual stream; the logit lens needs one');

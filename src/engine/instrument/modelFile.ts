@@ -68,7 +68,7 @@ async function fastKey(path: string, h: ReturnType<typeof createHash>): Promise<
  * else size + mtime + 17 sampled MiB; plus size and mtime of external data files beside it
  * (hashing multi-GB .onnx_data on every open would cost seconds; a rewrite changes their mtime).
  * Returns the bytes too when it had to read them. */
-export async function modelKey(path: string, fullHashMaxBytes = FULL_HASH_MAX_BYTES): Promise<{ key: string; bytes?: Buffer }> {
+export async function modelKey(path: string, fullHashMaxBytes = FULL_HASH_MAX_BYTES, names = basename(path)): Promise<{ key: string; bytes?: Buffer }> {
   const h = createHash('sha256');
   let bytes: Buffer | undefined;
   const size = await stat(path).then((s) => s.size, () => -1);
@@ -77,8 +77,8 @@ export async function modelKey(path: string, fullHashMaxBytes = FULL_HASH_MAX_BY
     bytes = await readModelBytes(path);
     h.update(bytes);
   } else await fastKey(path, h);
-  // the graph names its weights' file, so one model under two file names (a copy, a cache blob) gets two entries
-  h.update(`\nname:${basename(path)}`);
+  // the instrumented graph names its weights' files, so one model under two file names (a copy, a cache blob) gets two entries
+  h.update(`\nname:${names}`);
   const dir = dirname(path);
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const f of entries.sort()) {

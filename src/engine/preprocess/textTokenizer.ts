@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenizerError } from '../errors';
+import { gitLfsPointerMessage, isGitLfsPointer } from '../../util/gitLfs';
 import { MAX_CONFIG_BYTES, MAX_TOKENIZER_BYTES, readBoundedText } from '../../util/readBounded';
 import type { TokenInfo } from '../../protocol/engine';
 
@@ -134,6 +135,7 @@ function readJsonObject(path: string, maxBytes: number): Record<string, unknown>
   try {
     parsed = JSON.parse(text);
   } catch (error) {
+    if (isGitLfsPointer(path)) throw new TokenizerError(gitLfsPointerMessage(path, 'the tokenizer'));
     throw new TokenizerError(`${path} is not valid JSON (${(error as Error).message}).`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TokenizerError(`${path} must hold a JSON object.`);

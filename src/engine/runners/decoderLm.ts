@@ -3,15 +3,9 @@ import { ModelLoadError, InputError } from '../errors';
 import { contextLengthOf, type ModelFolder } from '../modelFolder';
 import { float16ToFloat32 } from '../../util/float16';
 import { explainOrtError } from '../ortErrors';
+import { CacheShapeError, decoderFeeds, OPTIMUM_CACHE_NAMES, pastSlotsOf, UnfillableInputError, type CacheNames, type FeedInput, type PastSlot } from './decoderFeeds';
 
 type FloatType = 'float32' | 'float16';
-
-interface PastSpec {
-  name: string; // past_key_values.{i}.key|value
-  presentName: string; // present.{i}.key|value
-  kvHeads: number;
-  headDim: number;
-}
 
 /** present.* tensors from the previous step, keyed by the past_key_values.* input they feed. */
 export type KvCache = Map<string, ort.Tensor>;
@@ -26,28 +20,43 @@ export interface ForwardResult extends LogitsResult {
   present: KvCache;
 }
 
+export interface DecoderLmOptions {
+  /** cache input/output names (onnxruntime-genai folders name them in genai_config.json) */
+  cacheNames?: CacheNames;
+  /** the tokenizer's size: the vocabulary when neither config.json nor the graph gives one */
+  tokenizerVocab?: number;
+  /** from genai_config.json when there is no config.json */
+  contextLength?: number;
+  layers?: number;
+}
+
 /**
- * Runs a decoder-only LM exported the Optimum way. Inputs are fed by the graph's own names and
- * types: input_ids, attention_mask and position_ids when present, past_key_values.* (empty
- * [batch, kv_heads, 0, head_dim] on the first step) in the graph's float type.
+ * Runs a decoder-only LM (Optimum, onnxruntime-genai, onnxruntime's GPT-2 export). Inputs are fed
+ * by the graph's own names and per-input types (decoderFeeds.ts): input_ids, attention_mask,
+ * position_ids, token_type_ids, use_cache_branch when present, and the KV cache (empty on the
+ * first step) in its own layout and float type.
  */
 export class DecoderLm {
   readonly contextLength: number;
   readonly dtype: FloatType;
-  private readonly idsType: 'int64' | 'int32';
-  private readonly inputNames: Set<string>;
-  private readonly pasts: PastSpec[];
+  private readonly inputs: FeedInput[];
+  private readonly pasts: PastSlot[];
   readonly nLayers: number;
-  /** rows of the logits (the graph's last logits dimension, else config.json's vocab_size); undefined when neither says */
+  /** the vocabulary: config.json's vocab_size, else the graph's last logits dimension, else the tokenizer's size
+   *  (never more than the logits' rows); ids at or above it are refused before a run */
   readonly vocab: number | undefined;
   private readonly name: string;
+  private withPast?: DecoderLm;
+  /** the ids behind each cache a cache-less model handed out, so its next step can re-run them */
+  private readonly histories = new WeakMap<KvCache, number[]>();
 
   constructor(
     readonly session: ort.InferenceSession,
     folder: ModelFolder,
+    options: DecoderLmOptions = {},
   ) {
+    const cacheNames = options.cacheNames ?? OPTIMUM_CACHE_NAMES;
     const meta = new Map(session.inputMetadata.filter((m) => m.isTensor).map((m) => [m.name, m as ort.InferenceSession.TensorValueMetadata]));
-    this.inputNames = new Set(session.inputNames);
     const ids = meta.get('input_ids');
     if (!ids) {
       throw new ModelLoadError(
@@ -57,33 +66,34 @@ export class DecoderLm {
     if (!session.outputNames.includes('logits')) {
       throw new ModelLoadError(`${folder.name} has no logits output (outputs: ${session.outputNames.slice(0, 6).join(', ')}).`);
     }
-    this.idsType = ids.type === 'int32' ? 'int32' : 'int64';
     const cfg = folder.config;
-    const heads = cfg.num_key_value_heads ?? cfg.n_head ?? cfg.num_attention_heads;
     const hidden = cfg.n_embd ?? cfg.hidden_size;
-    const headDimFromConfig = cfg.head_dim ?? (hidden && (cfg.n_head ?? cfg.num_attention_heads) ? hidden / (cfg.n_head ?? cfg.num_attention_heads ?? 1) : undefined);
-    this.pasts = [];
-    let floatType: FloatType = 'float32';
-    for (const name of session.inputNames) {
-      const m = /^past_key_values\.(\d+)\.(key|value)$/.exec(name);
-      if (!m) continue;
-      const md = meta.get(name);
-      if (md?.type === 'float16') floatType = 'float16';
-      const kvHeads = typeof md?.shape[1] === 'number' ? md.shape[1] : heads;
-      const headDim = typeof md?.shape[3] === 'number' ? md.shape[3] : headDimFromConfig;
-      if (!kvHeads || !headDim || !Number.isInteger(kvHeads) || !Number.isInteger(headDim)) {
-        throw new ModelLoadError(`${folder.name}: cannot tell the shape of ${name}; add num_key_value_heads and head_dim to config.json.`);
-      }
-      this.pasts.push({ name, presentName: `present.${m[1]}.${m[2]}`, kvHeads, headDim });
+    const qHeads = cfg.n_head ?? cfg.num_attention_heads;
+    const headDim = cfg.head_dim ?? (hidden && qHeads ? hidden / qHeads : undefined);
+    this.inputs = session.inputNames.map((name) => {
+      const m = meta.get(name);
+      return { name, type: m?.type ?? 'int64', dims: m?.shape ?? [] };
+    });
+    try {
+      this.pasts = pastSlotsOf(this.inputs, cacheNames, { kvHeads: cfg.num_key_value_heads ?? qHeads, headDim }, folder.name);
+    } catch (error) {
+      if (error instanceof CacheShapeError) throw new ModelLoadError(error.message);
+      throw error;
     }
+    const floatType: FloatType = this.pasts.some((p) => p.type === 'float16') ? 'float16' : 'float32';
     this.dtype = floatType;
-    this.nLayers = cfg.n_layer ?? cfg.num_hidden_layers ?? this.pasts.length / 2;
-    const ctx = contextLengthOf(cfg);
+    // split caches have a key and a value input per layer, packed ones (past_{i}) one
+    const cacheLayers = this.pasts.filter((p) => p.layout === 'packed').length + this.pasts.filter((p) => p.layout === 'split').length / 2;
+    this.nLayers = cfg.n_layer ?? cfg.num_hidden_layers ?? options.layers ?? cacheLayers;
+    const ctx = contextLengthOf(cfg) ?? options.contextLength;
     this.contextLength = ctx ?? 2048;
     this.name = folder.name;
     const logitsMeta = session.outputMetadata.find((m) => m.name === 'logits') as ort.InferenceSession.TensorValueMetadata | undefined;
     const last = logitsMeta?.isTensor ? logitsMeta.shape[logitsMeta.shape.length - 1] : undefined;
-    this.vocab = typeof last === 'number' && last > 0 ? last : cfg.vocab_size;
+    const rows = typeof last === 'number' && last > 0 ? last : undefined;
+    const said = cfg.vocab_size ?? rows ?? (options.tokenizerVocab && options.tokenizerVocab > 0 ? options.tokenizerVocab : undefined);
+    // ids index the embedding, whose rows the logits mirror: a config.json larger than the graph must not let ids through
+    this.vocab = rows !== undefined && said !== undefined ? Math.min(rows, said) : said;
   }
 
   /**
@@ -91,10 +101,11 @@ export class DecoderLm {
    * of data bounds"). Say which id, and that the tokenizer does not belong to the model.
    */
   checkIds(ids: readonly number[]): void {
-    if (this.vocab === undefined) return;
-    const bad = ids.find((id) => id >= this.vocab! || id < 0);
+    const limit = this.vocab;
+    if (limit === undefined) return;
+    const bad = ids.find((id) => id >= limit || id < 0);
     if (bad !== undefined) {
-      throw new ModelLoadError(`Token id ${bad} is outside ${this.name}'s vocabulary of ${this.vocab.toLocaleString('en-US')}: its tokenizer.json and its model do not belong together.`);
+      throw new ModelLoadError(`Token id ${bad} is outside ${this.name}'s vocabulary of ${limit.toLocaleString('en-US')}: its tokenizer.json and its model do not belong together.`);
     }
   }
 
@@ -104,45 +115,62 @@ export class DecoderLm {
 
   /** One forward pass over `ids` (batch 1), logits only: the KV cache is not copied out. */
   async forward(ids: readonly number[]): Promise<LogitsResult> {
-    const { logits, vocab } = await this.run(ids, undefined, 0, false);
+    const { logits, vocab } = await this.run(ids, undefined, 0, []);
     return { logits, vocab };
   }
 
   /**
    * One generation step: `past` holds `pastLength` positions already seen (none on the first
    * step); ids are the new tokens. Returns their logits and the KV cache for the next step.
+   * A model without cache inputs (Optimum's decoder_model.onnx) hands its present.* outputs to
+   * its decoder_with_past_model.onnx twin; one with neither re-runs the whole sequence per step.
    */
-  forwardCached(ids: readonly number[], past?: KvCache, pastLength = 0): Promise<ForwardResult> {
-    return this.run(ids, past, pastLength, true);
+  async forwardCached(ids: readonly number[], past?: KvCache, pastLength = 0): Promise<ForwardResult> {
+    if (this.pasts.length > 0) return this.run(ids, past, pastLength, this.pasts);
+    const twin = this.withPast;
+    if (twin) {
+      if (past && pastLength > 0) return twin.forwardCached(ids, past, pastLength);
+      const names = new Set(this.session.outputNames);
+      if (twin.pasts.every((p) => names.has(p.present))) return this.run(ids, undefined, 0, twin.pasts);
+    }
+    const seen = [...((past && this.histories.get(past)) ?? []), ...ids];
+    const all = await this.run(seen, undefined, 0, []);
+    const present: KvCache = new Map();
+    this.histories.set(present, seen);
+    return { logits: all.logits.slice((seen.length - ids.length) * all.vocab), vocab: all.vocab, present };
+  }
+
+  /** Pairs decoder_model.onnx with decoder_with_past_model.onnx (same weights, past inputs): generation steps run there. */
+  attachWithPast(twin: DecoderLm): void {
+    if (twin.hasKvCache) this.withPast = twin;
+  }
+
+  /** how generation steps run: on this model's own cache, on the with-past twin, or by re-running the sequence */
+  get generationPath(): 'kv-cache' | 'with-past twin' | 'full recompute' {
+    if (this.pasts.length > 0) return 'kv-cache';
+    return this.withPast ? 'with-past twin' : 'full recompute';
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+    await this.withPast?.session.release();
   }
 
   /** present.* (about 4 MB at 512 tokens on the bundled LM) is copied out only for generation, the one caller that reads it. */
-  private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, withPresent: boolean): Promise<ForwardResult> {
+  private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, presents: readonly PastSlot[]): Promise<ForwardResult> {
     if (ids.length === 0) throw new InputError('Nothing to run: the selection has no tokens.');
     if (pastLength + ids.length > this.contextLength) {
       throw new InputError(`${pastLength + ids.length} tokens exceed the model's context of ${this.contextLength}.`);
     }
     this.checkIds(ids);
-    const seq = ids.length;
-    const feeds: Record<string, ort.Tensor> = {};
-    feeds.input_ids = this.intTensor(ids, [1, seq]); // [batch, seq]
-    if (this.inputNames.has('attention_mask')) {
-      feeds.attention_mask = this.intTensor(new Array<number>(pastLength + seq).fill(1), [1, pastLength + seq]); // [batch, past+seq]
+    let feeds: Record<string, ort.Tensor>;
+    try {
+      feeds = decoderFeeds(this.inputs, this.pasts, ids, pastLength, past);
+    } catch (error) {
+      if (error instanceof UnfillableInputError) throw new ModelLoadError(`The model needs an input Tensorloupe does not know how to fill: ${error.input}.`);
+      throw error;
     }
-    if (this.inputNames.has('position_ids')) {
-      feeds.position_ids = this.intTensor(Array.from({ length: seq }, (_, i) => pastLength + i), [1, seq]); // [batch, seq]
-    }
-    for (const p of this.pasts) {
-      // [batch, kv_heads, past, head_dim]
-      feeds[p.name] = past?.get(p.name) ?? this.emptyPast(p);
-    }
-    for (const name of this.inputNames) {
-      if (!(name in feeds)) {
-        if (name === 'token_type_ids') feeds[name] = this.intTensor(new Array<number>(seq).fill(0), [1, seq]);
-        else throw new ModelLoadError(`The model needs an input Tensorloupe does not know how to fill: ${name}.`);
-      }
-    }
-    const fetches = ['logits', ...(withPresent ? this.pasts.map((p) => p.presentName) : [])];
+    const fetches = ['logits', ...presents.map((p) => p.present)];
     const out = await this.session.run(feeds, fetches).catch((error: unknown) => {
       throw new ModelLoadError(`${explainOrtError(error, this.name)}.`);
     });
@@ -151,18 +179,8 @@ export class DecoderLm {
     const logits = toFloat32(logitsTensor);
     checkFinite(logits, vocab, this.name);
     const present: KvCache = new Map();
-    if (withPresent) for (const p of this.pasts) present.set(p.name, out[p.presentName]);
+    for (const p of presents) present.set(p.input, out[p.present]);
     return { logits, vocab, present };
-  }
-
-  private intTensor(values: readonly number[], dims: number[]): ort.Tensor {
-    if (this.idsType === 'int32') return new ort.Tensor('int32', Int32Array.from(values), dims);
-    return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
-  }
-
-  private emptyPast(p: PastSpec): ort.Tensor {
-    const dims = [1, p.kvHeads, 0, p.headDim];
-    return this.dtype === 'float16' ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims);
   }
 }
 

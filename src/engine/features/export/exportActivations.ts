@@ -5,6 +5,7 @@ import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolveHooks } from '../../instrument/hookNames';
 import { writeSafetensors } from './safetensors';
+import { fileSha256 } from '../../models/fileSha256';
 import { fitToContext } from '../../contextWindows';
 import { InputError } from '../../errors';
 import { RequestProgress } from '../../progress';
@@ -13,8 +14,9 @@ import type { ExportResult } from '../../../protocol/internals';
 
 /**
  * Writes the selection's activations as float32 .safetensors under their TransformerLens names
- * ([batch, head, query_pos, key_pos] patterns, [batch, pos, d_model] residuals), with the model
- * hash, the token ids and the text's hash as metadata so a file can be traced to its input.
+ * ([batch, head, query_pos, key_pos] patterns, [batch, pos, d_model] residuals), with the .onnx
+ * file's sha256, the token ids, the text's hash and the patterns recomputed from a fused attention
+ * op (`recomputed`, a JSON list of names) as metadata so a file can be traced to its input.
  */
 export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activations/export'> {
   return {
@@ -35,13 +37,16 @@ export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activation
       progress.report('run', 0, 1, `forward pass over ${ids.length} tokens`);
       const acts = await ctx.instrumented.run(m, ids, names);
       progress.report('run', 1, 1, `writing ${acts.size} tensors`);
+      // which maps were recomputed from a fused attention op's Q and K rather than read from a Softmax
+      const recomputed = resolveHooks(m.result, [...acts.keys()]).filter((h) => h.recomputed).map((h) => h.name);
       const ordered = new Map([...acts.entries()].sort(([a], [b]) => hookOrder(a) - hookOrder(b) || a.localeCompare(b)));
       // written beside the target and renamed: a failed write leaves no half file and keeps an older one
       const tmp = `${p.out}.${process.pid}.tmp`;
       await writeSafetensors(tmp, ordered, {
         format: 'pt',
         model: m.base.folder.name,
-        model_sha256: m.result.modelHash,
+        model_sha256: await fileSha256(m.base.folder.onnxPath),
+        recomputed: JSON.stringify(recomputed),
         input_ids: JSON.stringify(ids),
         text_sha256: createHash('sha256').update(p.text).digest('hex'),
         ...(truncation ? { truncation: truncation.reason } : {}),

@@ -44,7 +44,7 @@ export function inductionHandlers(ctx: FeatureContext): FeatureHandlers<'inducti
       }
       const { tokenizer } = m.base;
       const vocabSize = m.base.info.vocabSize;
-      if (vocabSize < 4) throw new InputError(`${m.base.folder.name}: config.json gives no usable vocab_size, which the random tokens are drawn from.`);
+      if (vocabSize < 4) throw new InputError(`${m.base.folder.name}: neither config.json's vocab_size, the logits' shape nor tokenizer.json gives a usable vocabulary, which the random tokens are drawn from.`);
       const bos = tokenizer.bosId ?? 0;
       const exclude: number[] = [];
       for (let id = 0; id < vocabSize; id++) if (tokenizer.isSpecial(id)) exclude.push(id);
