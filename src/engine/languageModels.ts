@@ -1,16 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import { resolveModelFolder, type ModelFolder } from './modelFolder';
 import { createSession, SessionCache, type EngineOptions } from './sessions';
-import { DecoderLm } from './runners/decoderLm';
+import { createTextRunner, type TextRunner } from './runners/textRunner';
 import { TextTokenizer } from './preprocess/textTokenizer';
 import { ModelLoadError } from './errors';
-import { nonTextKind, notATextModelError } from './models/modelKind';
+import { nonTextKind, notATextModelError, type TextKind } from './models/modelKind';
 import type { ModelInfo } from '../protocol/engine';
 
-/** A decoder LM ready to run: its session, tokenizer and what the UI shows about it. */
+/** A text model ready to run: its session, tokenizer and what the UI shows about it. */
 export interface LoadedLm {
   folder: ModelFolder;
-  lm: DecoderLm;
+  /** the runner of its kind (decoder LM, masked LM, classifier): features switch on lm.kind */
+  lm: TextRunner;
+  kind: TextKind;
   tokenizer: TextTokenizer;
   info: ModelInfo;
   /** token text per id, filled lazily (decoding is not free and panels ask for the same ids) */
@@ -48,20 +50,21 @@ export class LanguageModels {
 
   private async create(folder: ModelFolder): Promise<LoadedLm> {
     // a vision or audio model would fail below for a missing tokenizer.json: say what it is instead
-    const kind = nonTextKind(folder);
-    if (kind) throw notATextModelError(folder.name, kind);
+    const media = nonTextKind(folder);
+    if (media) throw notATextModelError(folder.name, media);
     if (!folder.tokenizerPath) {
       throw new ModelLoadError(`${folder.name} has no tokenizer.json (looked in ${folder.dir}); text models need one.`);
     }
     const t0 = performance.now();
     const tokenizer = new TextTokenizer(folder.tokenizerPath, folder.tokenizerConfigPath);
     const loaded = await createSession(folder, this.options);
-    const lm = new DecoderLm(loaded.session, folder);
+    const { runner: lm, kind } = createTextRunner(loaded.session, folder, tokenizer);
     checkVocabularies(folder, lm.vocab, tokenizer.vocabSize);
     const info: ModelInfo = {
       dir: folder.dir,
       name: folder.name,
       modelType: folder.config.model_type ?? 'unknown',
+      kind: kind.kind,
       vocabSize: folder.config.vocab_size ?? 0,
       contextLength: lm.contextLength,
       nLayers: lm.nLayers,
@@ -70,7 +73,7 @@ export class LanguageModels {
       dtype: lm.dtype,
       loadMs: performance.now() - t0,
     };
-    return { folder, lm, tokenizer, info, tokenTextCache: new Map() };
+    return { folder, lm, kind, tokenizer, info, tokenTextCache: new Map() };
   }
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LanguageModels } from '../../src/engine/languageModels';
 import { CODE_LM } from '../helpers/paths';
+import type { DecoderLm } from '../../src/engine/runners/decoderLm';
 
 const here = `${process.platform}-${process.arch}`;
 const cudaLib = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
@@ -32,6 +33,6 @@ test("'auto' and 'cpu' run on the CPU with no note, and give the same logits as 
     assert.equal(m.info.providerNote, undefined);
   }
   const ids = [0, 312, 1000, 42];
-  const [a, c] = [await auto.lm.forward(ids), await cpu.lm.forward(ids)];
+  const [a, c] = [await (auto.lm as DecoderLm).forward(ids), await (cpu.lm as DecoderLm).forward(ids)];
   assert.deepEqual(Array.from(a.logits), Array.from(c.logits));
 });

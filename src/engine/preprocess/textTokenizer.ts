@@ -80,6 +80,11 @@ export class TextTokenizer {
     return this.tokenizer.decode(ids, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
   }
 
+  /** the id of a token by its text ("[MASK]"), or undefined when the vocabulary lacks it */
+  tokenId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
   isSpecial(id: number): boolean {
     return this.specialIds.has(id);
   }

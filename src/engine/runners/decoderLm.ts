@@ -32,6 +32,7 @@ export interface ForwardResult extends LogitsResult {
  * [batch, kv_heads, 0, head_dim] on the first step) in the graph's float type.
  */
 export class DecoderLm {
+  readonly kind = 'decoder-lm' as const;
   readonly contextLength: number;
   readonly dtype: FloatType;
   private readonly idsType: 'int64' | 'int32';
