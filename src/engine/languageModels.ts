@@ -43,7 +43,7 @@ export class LanguageModels {
   }
 
   load(model: string): Promise<LoadedLm> {
-    const folder = resolveModelFolder(model);
+    const folder = resolveModelFolder(model, this.options.variant);
     const key = `${folder.onnxPath}|${this.options.provider}|${this.options.threads}`;
     return this.cache.get(key, () => this.create(folder));
   }

@@ -4,6 +4,7 @@ import { ModelLoadError } from './errors';
 import { formatBytes } from '../util/format';
 import { existsOrLink, openFailure } from '../util/readBounded';
 import { readModelConfig } from './modelConfig';
+import { pickVariant, type Variant } from './models/variants';
 
 /** The files of a model in the Hugging Face layout (transformers.js / Optimum). */
 export interface ModelFolder {
@@ -41,7 +42,7 @@ const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model_me
  * Resolves a model argument (a folder in HF layout, or a bare .onnx file with tokenizer.json
  * beside it) into its files, with errors that say what is missing and where.
  */
-export function resolveModelFolder(model: string): ModelFolder {
+export function resolveModelFolder(model: string, variant?: Variant): ModelFolder {
   const target = resolve(model);
   let stat: Stats;
   try {
@@ -60,8 +61,10 @@ export function resolveModelFolder(model: string): ModelFolder {
     if (basename(dir) === 'onnx' && existsSync(join(dirname(dir), 'config.json'))) dir = dirname(dir);
   } else {
     dir = target;
+    // tensorloupe.variant / --variant: model_fp16.onnx, model_quantized.onnx, … (models/variants.ts)
+    if (variant) onnxPath = pickVariant(dir, basename(dir), variant);
     // a dangling link or a folder in a candidate's place is reported by checkOnnxFile, not skipped
-    onnxPath = ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsOrLink(p));
+    onnxPath ??= ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsOrLink(p));
     if (!onnxPath) {
       const onnxDir = join(dir, 'onnx');
       const any = existsSync(onnxDir) ? readdirSync(onnxDir).find((f) => f.endsWith('.onnx')) : undefined;

@@ -221,6 +221,8 @@ export interface EngineSettings {
   threads: number;
   /** where instrumented model copies are cached (the extension's global storage) */
   cacheDir?: string;
+  /** which transformers.js variant file a model folder is read from (tensorloupe.variant; absent: model.onnx, else the folder's own file) */
+  variant?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 }
 
 export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { ROOT } from '../helpers/paths';
+import type { Candidate } from '../../src/protocol/engine';
 
 const never = { cancelled: false, onCancel: () => undefined };
 const engine = createEngineHandlers({ provider: 'cpu', threads: 1 });
@@ -31,7 +32,7 @@ interface EncoderRef {
 }
 const ref = (dir: string) => (JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as { encoder: EncoderRef }).encoder;
 
-async function failure(run: () => Promise<unknown>): Promise<{ code: string; message: string }> {
+async function failure(run: () => unknown): Promise<{ code: string; message: string }> {
   try {
     await run();
   } catch (error) {
@@ -49,7 +50,7 @@ test('masked LM: the distribution at each [MASK] equals PyTorch within 1e-4', as
   assert.equal(r.maskedSelection, false);
   assert.deepEqual(r.masks?.map((m) => m.position), r0.masks.map((m) => m.position));
   for (const [i, want] of r0.masks.entries()) {
-    const got = r.masks![i].top;
+    const got: Candidate[] = r.masks![i].top;
     assert.deepEqual(got.map((c) => c.id), want.ids, `top-10 ids at position ${want.position}`);
     for (const [k, c] of got.entries()) assert.ok(Math.abs(c.prob - want.probs[k]) < 1e-4, `p of ${c.id} at ${want.position}: ${c.prob} vs ${want.probs[k]}`);
   }
@@ -108,7 +109,7 @@ test('token classifier: classes at every token equal PyTorch within 1e-4', async
 });
 
 test('lens, induction, generation and a classifier\'s surprisal refuse in one line with the reason', async () => {
-  const cases: [string, () => Promise<unknown>, RegExp][] = [
+  const cases: [string, () => unknown, RegExp][] = [
     ['lens', () => engine['lens/get']({ model: SST2, text: 'a great movie', topK: 5, maxTokens: 64 } as never, never), /^The logit lens does not apply to distilbert-sst2: it is a sequence classifier \(config\.json architectures DistilBertForSequenceClassification\); it predicts 2 classes \(NEGATIVE, POSITIVE\), not tokens/],
     ['induction', () => engine['induction/scan']({ model: SST2, seqLen: 8, batch: 1, seed: 0 } as never, never), /^The induction scan does not apply to distilbert-sst2: it is a sequence classifier/],
     ['induction on a masked LM', () => engine['induction/scan']({ model: MLM, seqLen: 8, batch: 1, seed: 0 } as never, never), /^The induction scan does not apply to bert-mlm: it is a masked language model .*not the next token/],
