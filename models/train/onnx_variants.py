@@ -164,10 +164,11 @@ def qdq_matmul(m, ranges):
                               numpy_helper.from_array(np.array(scale, np.float32), wn + '_scale'),
                               numpy_helper.from_array(np.array(zp), wn + '_zero_point')])
         wdq = helper.make_node('DequantizeLinear', [wn + '_quantized', wn + '_scale', wn + '_zero_point'], [wn + '_DequantizeLinear_Output'], name=wn + '_DequantizeLinear')
-        node.input[0] = a + '_DequantizeLinear_Output'
-        node.input[1] = wn + '_DequantizeLinear_Output'
+        # the graph's own node (rewriting g.node copies messages: `node` may be a stale copy)
         nodes = list(g.node)
-        i = nodes.index(node)
+        i = [k for k, n in enumerate(nodes) if n.name == node.name][0]
+        nodes[i].input[0] = a + '_DequantizeLinear_Output'
+        nodes[i].input[1] = wn + '_DequantizeLinear_Output'
         del g.node[:]
         g.node.extend(nodes[:i] + qdq + [wdq] + nodes[i:])
     _drop_unused_initializers(g)
