@@ -19,7 +19,7 @@ import { analogyCommand } from './commands/analogy';
 import { parseVariant } from '../engine/models/variants';
 
 const USAGE = `Usage:
-  tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
+  tensorloupe next-token  [--model DIR] [--variant V] [--top-k N] [--max-tokens N] [--json] "text"
   tensorloupe surprisal   [--model DIR] [--max-tokens N] [--json] <file | ->
   tensorloupe activations [--model DIR] [--names 'blocks.*.attn.hook_pattern'] --out FILE.safetensors "text"
   tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
