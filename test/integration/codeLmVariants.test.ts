@@ -4,7 +4,8 @@
 // folder lacks is a one-line error listing the ones it has.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { parseVariant, variantsPresent } from '../../src/engine/models/variants';
@@ -52,6 +53,11 @@ test('a missing variant is one line listing the variants present; names parse as
     return true;
   });
   // a folder with no variant file names (a bare export's own .onnx) still loads with the default
-  const bare = join(ROOT, 'test', 'fixtures', 'models', 'bert-mlm');
-  assert.equal((await engines.fp32['model/load']({ model: bare }, never)).name, 'bert-mlm');
+  const bare = mkdtempSync(join(tmpdir(), 'tl-bare-'));
+  const ner = join(ROOT, 'test', 'fixtures', 'models', 'bert-ner');
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(ner, f), join(bare, f));
+  mkdirSync(join(bare, 'onnx'));
+  copyFileSync(join(ner, 'onnx', 'model.onnx'), join(bare, 'onnx', 'ner.onnx'));
+  assert.equal((await engines.fp32['model/load']({ model: bare }, never)).kind, 'token-classifier');
+  await assert.rejects(async () => engines.fp16['model/load']({ model: bare }, never), /has no fp16 variant \(model_fp16\.onnx\); it has none of the transformers\.js variant files\./);
 });

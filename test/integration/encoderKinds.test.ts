@@ -80,6 +80,23 @@ test('masked LM: surprisal is the pseudo-log-likelihood, each token masked in tu
   assert.ok(Math.abs(r.meanBits - mean) < 1e-4);
 });
 
+test('fp16 variants (model_fp16.onnx): the masks and the classes equal PyTorch on the float16 weights within 1e-4', async () => {
+  const fp16 = createEngineHandlers({ provider: 'cpu', threads: 1, variant: 'fp16' });
+  const r0 = ref(MLM) as EncoderRef & { fp16: { masks: EncoderRef['masks'] } };
+  const r = await fp16['lm/nextToken']({ model: MLM, text: r0.mask_text, topK: 10, maxTokens: 512 }, never);
+  assert.equal(r.model.dtype, 'float16');
+  for (const [i, want] of r0.fp16.masks.entries()) {
+    // float16 logits tie: compare probabilities by rank, ids where the reference's neighbours differ
+    for (const [k, c] of r.masks![i].top.entries()) {
+      assert.ok(Math.abs(c.prob - want.probs[k]) < 1e-4, `fp16 p at rank ${k + 1}, position ${want.position}`);
+      if (k === 0) assert.equal(c.id, want.ids[0]);
+    }
+  }
+  const s0 = ref(SST2) as EncoderRef & { fp16: { probs: number[] } };
+  const s = await fp16['lm/nextToken']({ model: SST2, text: s0.text, topK: 2, maxTokens: 512 }, never);
+  for (const c of s.next) assert.ok(Math.abs(c.prob - s0.fp16.probs[c.id]) < 1e-4, `fp16 ${c.text}`);
+});
+
 test('sequence classifier: next-token shows the id2label classes with PyTorch probabilities, never tokens', async () => {
   const r0 = ref(SST2);
   const r = await engine['lm/nextToken']({ model: SST2, text: r0.text, topK: 10, maxTokens: 512 }, never);
