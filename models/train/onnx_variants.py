@@ -20,6 +20,13 @@ python here, so the patterns are written by hand; each function names the tool i
                            is_symmetric=False) -> com.microsoft MatMulNBits(bits=4): B uint8
                            [N, K/32, 16] (two 4-bit values a byte, low nibble first), scales [N*K/32],
                            zero_points uint8 [N*ceil(K/32/2)] packed the same way
+  bnb4_matmul(m, 64)       model_bnb4.onnx: matmul_bnb4_quantizer.MatMulBnb4Quantizer(quant_type=NF4,
+                           block_size=64) -> com.microsoft MatMulBnb4: B uint8 [(N*K+1)/2], the weight
+                           transposed to [N, K] and flattened, two 4-bit NF4 codes a byte, high nibble
+                           first; absmax [ceil(N*K/64)], one per block of 64 consecutive values
+  q4f16: nbits_matmul then float16_io (scales stored float16 and cast up at the boundary like every
+                           weight; the real q4f16 runs MatMulNBits in float16, which onnxruntime's CPU
+                           provider does by converting, so only the file's signature is mirrored)
 
 Every function returns the dequantised weight of each quantised initializer (name -> float array,
 the [K, N] matrix the MatMul now multiplies by), so a reference can run the same maths.
@@ -204,6 +211,45 @@ def nbits_matmul(m, block_size=32):
                               numpy_helper.from_array(zpacked, wn + '_zero_points')])
         new = helper.make_node('MatMulNBits', [node.input[0], wn + '_Q4', wn + '_scales', wn + '_zero_points'], [node.output[0]],
                                name=node.name + '_Q4', domain='com.microsoft', K=K, N=N, bits=4, block_size=block_size)
+        _replace_node(g, node, [new])
+    if not any(o.domain == 'com.microsoft' for o in m.opset_import):
+        m.opset_import.append(helper.make_opsetid('com.microsoft', 1))
+    _drop_unused_initializers(g)
+    del g.value_info[:]
+    return m, deq
+
+
+# bitsandbytes' NF4 code book (bitsandbytes/functional.py), as onnxruntime's MatMulBnb4 kernel holds it
+NF4 = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+                -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
+                0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+                0.7229568362236023, 1.0], np.float32)
+
+
+def bnb4_matmul(m, block_size=64):
+    g = m.graph
+    deq = {}
+    for node, init in list(_weight_matmuls(g)):
+        w = numpy_helper.to_array(init).astype(np.float32)  # [K, N]
+        K, N = w.shape
+        flat = w.T.reshape(-1)  # [N, K] row-major
+        nblocks = (flat.size + block_size - 1) // block_size
+        padded = np.zeros(nblocks * block_size, np.float32)
+        padded[:flat.size] = flat
+        blocks = padded.reshape(nblocks, block_size)
+        absmax = np.abs(blocks).max(-1).astype(np.float32)
+        absmax[absmax == 0] = 1.0
+        normed = blocks / absmax[:, None]
+        q = np.abs(normed[..., None] - NF4).argmin(-1).astype(np.uint8).reshape(-1)  # nearest code
+        if q.size % 2:
+            q = np.concatenate([q, np.zeros(1, np.uint8)])
+        packed = ((q[0::2] << 4) | q[1::2]).astype(np.uint8)[: (N * K + 1) // 2]
+        dq = (NF4[q[: nblocks * block_size].reshape(nblocks, block_size)].astype(np.float64) * absmax[:, None].astype(np.float64)).reshape(-1)[: N * K]
+        deq[init.name] = dq.reshape(N, K).T
+        wn = init.name
+        g.initializer.extend([numpy_helper.from_array(packed, wn + '_Bnb4'), numpy_helper.from_array(absmax, wn + '_absmax')])
+        new = helper.make_node('MatMulBnb4', [node.input[0], wn + '_Bnb4', wn + '_absmax'], [node.output[0]],
+                               name=node.name + '_Bnb4', domain='com.microsoft', K=K, N=N, block_size=block_size, quant_type=1)
         _replace_node(g, node, [new])
     if not any(o.domain == 'com.microsoft' for o in m.opset_import):
         m.opset_import.append(helper.make_opsetid('com.microsoft', 1))

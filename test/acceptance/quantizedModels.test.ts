@@ -1,7 +1,7 @@
 // Quantised and external-data layouts (test/fixtures/models/gpt-quantized, gpt-qdq-extdata, built
 // by models/train/fixtures/quantized.py in the op patterns of Optimum's fp16 export, onnxruntime's
 // quantize_dynamic (MatMulInteger + DynamicQuantizeLinear, int8 and uint8 weights),
-// quantize_static QDQ and matmul_4bits_quantizer (MatMulNBits)): each file, chosen by the variant
+// quantize_static QDQ, matmul_4bits_quantizer (MatMulNBits) and matmul_bnb4_quantizer (MatMulBnb4)): each file, chosen by the variant
 // setting, gives the top-10 next-token distribution at every position and the instrumented
 // activations of float64 PyTorch running the same dequantised maths, within 1e-4.
 import { test } from 'node:test';
@@ -30,6 +30,8 @@ const cases: [string, Variant, string][] = [
   ['gpt-quantized', 'int8', 'DynamicQuantizeLinear + MatMulInteger, int8 weights'],
   ['gpt-quantized', 'uint8', 'DynamicQuantizeLinear + MatMulInteger, uint8 weights'],
   ['gpt-quantized', 'q4', 'MatMulNBits 4-bit'],
+  ['gpt-quantized', 'q4f16', 'MatMulNBits 4-bit, float16 scales, weights, past and logits'],
+  ['gpt-quantized', 'bnb4', 'MatMulBnb4 NF4'],
   ['gpt-qdq-extdata', 'fp32', 'QDQ QuantizeLinear/DequantizeLinear, weights in model.onnx.data'],
 ];
 
