@@ -17,6 +17,7 @@ const FIX = join(ROOT, 'test', 'fixtures', 'models');
 const MLM = join(FIX, 'bert-mlm');
 const SST2 = join(FIX, 'distilbert-sst2');
 const NER = join(FIX, 'bert-ner');
+const ROBERTA = join(FIX, 'roberta-mlm');
 
 interface EncoderRef {
   mask_text: string;
@@ -78,6 +79,25 @@ test('masked LM: surprisal is the pseudo-log-likelihood, each token masked in tu
   }
   const mean = r0.pll.reduce((s, t) => s + t.bits, 0) / r0.pll.length;
   assert.ok(Math.abs(r.meanBits - mean) < 1e-4);
+});
+
+test('RoBERTa masked LM (<mask>, no token_type_ids, positions from the pad id): masks and pseudo-log-likelihood within 1e-4', async () => {
+  const r0 = ref(ROBERTA);
+  const r = await engine['lm/nextToken']({ model: ROBERTA, text: r0.mask_text, topK: 10, maxTokens: 64 }, never);
+  assert.equal(r.model.kind, 'masked-lm');
+  assert.deepEqual(r.tokens.map((t) => t.id), r0.mask_ids);
+  assert.deepEqual(r.masks?.map((m) => m.position), r0.masks.map((m) => m.position));
+  const first = r.tokens[r0.masks[0].position];
+  assert.equal(r0.mask_text.slice(first.start, first.end), ' <mask>', 'the lstrip <mask> covers its space in the text');
+  for (const [i, want] of r0.masks.entries()) {
+    for (const [k, c] of r.masks![i].top.entries()) {
+      assert.equal(c.id, want.ids[k]);
+      assert.ok(Math.abs(c.prob - want.probs[k]) < 1e-4);
+    }
+  }
+  const s = await engine['lm/surprisal']({ model: ROBERTA, text: r0.pll_text, maxTokens: 64, alternatives: 1 }, never);
+  assert.deepEqual(s.tokens.map((t) => t.id), r0.pll.map((t) => t.id));
+  for (const [i, t] of s.tokens.entries()) assert.ok(Math.abs(t.bits - r0.pll[i].bits) < 1e-4, `bits ${i}`);
 });
 
 test('fp16 variants (model_fp16.onnx): the masks and the classes equal PyTorch on the float16 weights within 1e-4', async () => {
