@@ -20,6 +20,7 @@ import type { FeatureContext } from '../context';
 import type { Matrix } from '../../analyses/matrix';
 import type { CancelSignal, Handlers } from '../../../protocol/rpc';
 import type { NeighbourToken, ProjectedPoint, ProjectorApi, ProjectParams, ProjectResult, TokenRef } from '../../../protocol/projector';
+import { requireKind } from '../../models/kindGuard';
 
 /** UMAP works on the first PCA_BEFORE_UMAP principal components, as TensorBoard's projector does (50): the k-NN search costs d per pair */
 const PCA_BEFORE_UMAP = 50;
@@ -66,6 +67,7 @@ export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
 async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSignal, embeddingOf: (m: LoadedLm) => Promise<{ matrix: Matrix }>): Promise<ProjectResult> {
   const t0 = performance.now();
   const m = await ctx.models.load(p.model);
+  if (p.source === 'unembedding') requireKind(m, 'The unembedding projection', ['decoder-lm', 'masked-lm'], "a classifier's output layer maps to classes, not tokens");
   const maxPoints = Math.min(p.maxPoints ?? MAX_PROJECTED_POINTS, MAX_PROJECTED_POINTS);
   let points: Omit<ProjectedPoint, 'x' | 'y'>[];
   let matrix: Matrix;
