@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { parseVariant, variantsPresent } from '../../src/engine/models/variants';
 import { CODE_LM, ROOT } from '../helpers/paths';
+import { runCli } from '../helpers/cli';
 
 const never = { cancelled: false, onCancel: () => undefined };
 const prompts = (JSON.parse(readFileSync(join(CODE_LM, 'reference.json'), 'utf8')) as { inputs: { text: string }[] }).inputs.map((i) => i.text);
@@ -60,4 +61,21 @@ test('a missing variant is one line listing the variants present; names parse as
   copyFileSync(join(ner, 'onnx', 'model.onnx'), join(bare, 'onnx', 'ner.onnx'));
   assert.equal((await engines.fp32['model/load']({ model: bare }, never)).kind, 'token-classifier');
   await assert.rejects(async () => engines.fp16['model/load']({ model: bare }, never), /has no fp16 variant \(model_fp16\.onnx\); it has none of the transformers\.js variant files\./);
+});
+
+test('the CLI: --variant reaches the engine on every model-taking command; a bad one is one line naming the flag', async () => {
+  const text = prompts[0];
+  const base = JSON.parse((await runCli(['next-token', '--json', '--top-k', '1', text])).stdout.toString()) as { next: { id: number; prob: number }[] };
+  const fp16 = await runCli(['next-token', '--variant', 'fp16', '--json', '--top-k', '1', text]);
+  assert.equal(fp16.code, 0, fp16.stderr);
+  const r = JSON.parse(fp16.stdout.toString()) as { objective: string; next: { id: number; prob: number }[] };
+  assert.equal(r.objective, 'causal');
+  assert.equal(r.next[0].id, base.next[0].id);
+  assert.notEqual(r.next[0].prob, base.next[0].prob, 'the fp16 file ran, not model.onnx');
+  const bad = await runCli(['surprisal', '--variant', 'int4', '-'], { stdin: 'x = 1\n' });
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, 'tensorloupe: InputError: --variant must be one of fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4 (got "int4").\n');
+  const missing = await runCli(['lens', '--variant', 'bnb4', 'x'], {});
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^tensorloupe: ModelLoadError: tensorloupe-code-lm has no bnb4 variant \(model_bnb4\.onnx\); it has fp32 \(onnx\/model\.onnx\), fp16 \(onnx\/model_fp16\.onnx\), int8 \(onnx\/model_int8\.onnx\)\. Choose one with tensorloupe\.variant or --variant\.\n$/);
 });

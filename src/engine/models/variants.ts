@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { existsOrLink } from '../../util/readBounded';
 import { join } from 'node:path';
 import { InputError, ModelLoadError } from '../errors';
 
@@ -34,7 +35,7 @@ export function variantFileName(variant: Variant, base = 'model'): string {
 export function findVariant(dir: string, variant: Variant): string | undefined {
   for (const place of PLACES) for (const base of BASES) {
     const path = join(dir, place, variantFileName(variant, base));
-    if (existsSync(path)) return path;
+    if (existsOrLink(path)) return path; // a dangling link (git lfs not pulled) is named by checkOnnxFile, not skipped
   }
   return undefined;
 }
