@@ -11,6 +11,7 @@ import { InstrumentedModels } from '../src/engine/instrumentedModels';
 import { textFeeds } from '../src/engine/instrument/textFeeds';
 import { outputsFor } from '../src/engine/instrument/fetchActivations';
 import { CODE_LM, ROOT } from '../test/helpers/paths';
+import type { DecoderLm } from '../src/engine/runners/decoderLm';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 40);
 const settings = { provider: 'cpu' as const, threads: 0 };
@@ -45,8 +46,8 @@ async function forwardRatios(): Promise<Record<string, number | string>[]> {
     const ids = all.slice(0, n);
     const feeds = textFeeds(m.result.inputs, ids);
     const variants = {
-      plain: ['plain forward, logits only (next token, surprisal, induction loss)', () => m.base.lm.forward(ids)],
-      plainWithCache: ['plain forward, logits + KV cache (first step of generation)', () => m.base.lm.forwardCached(ids)],
+      plain: ['plain forward, logits only (next token, surprisal, induction loss)', () => (m.base.lm as DecoderLm).forward(ids)],
+      plainWithCache: ['plain forward, logits + KV cache (first step of generation)', () => (m.base.lm as DecoderLm).forwardCached(ids)],
       logitsOnly: ['instrumented graph exposing no hook, logits', () => lean.run(feeds, ['logits'])],
       hooksInside: ['instrumented graph with every hook, only logits fetched', () => full.run(feeds, ['logits'])],
       patterns: ['attention panel: every layer\'s pattern fetched', () => patterns.run(feeds, patternOutputs)],

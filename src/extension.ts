@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerPanelSerializers(context, engine),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tensorloupe.model')) modelStatus.refresh();
-      if (e.affectsConfiguration('tensorloupe.executionProvider') || e.affectsConfiguration('tensorloupe.threads')) {
+      if (e.affectsConfiguration('tensorloupe.executionProvider') || e.affectsConfiguration('tensorloupe.threads') || e.affectsConfiguration('tensorloupe.variant')) {
         engine.configure({ ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') });
       }
     }),

@@ -8,3 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash build_text.sh
 bash build_media.sh
+# variants: onnx/model_fp16.onnx and onnx/model_int8.onnx of the code LM (transformers.js names), see build_variants.py
+/usr/bin/python3 build_variants.py

@@ -17,6 +17,7 @@ export interface CliOptions {
   'top-k': string;
   'max-tokens': string;
   threads: string;
+  variant?: string;
   json: boolean;
   names?: string;
   out?: string;

@@ -18,9 +18,10 @@ import { projectCommand } from './commands/project';
 import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
+import { parseVariant } from '../engine/models/variants';
 
 const USAGE = `Usage:
-  tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
+  tensorloupe next-token  [--model DIR] [--variant V] [--top-k N] [--max-tokens N] [--json] "text"
   tensorloupe surprisal   [--model DIR] [--max-tokens N] [--json] <file | ->
   tensorloupe activations [--model DIR] [--names 'blocks.*.attn.hook_pattern'] --out FILE.safetensors "text"
   tensorloupe lens        [--model DIR] [--top-k N] [--position P --target TOKEN|#ID] [--json] "text"
@@ -34,6 +35,7 @@ const USAGE = `Usage:
 
 Options:
   --model DIR       model folder in Hugging Face layout (default: the bundled tensorloupe-code-lm)
+  --variant V       which transformers.js file of the folder: fp32 (onnx/model.onnx), fp16, q8 (model_quantized), int8, uint8, q4, q4f16, bnb4
   --top-k N         candidates to print (default 10)
   --max-tokens N    longest input read (default 2048, at most 32768)
   --json            machine-readable output
@@ -77,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       model: options.model ?? defaultModelDir(),
       options,
       args,
-      engine: createEngineHandlers({ provider: providerOption(options.provider), threads }),
+      engine: createEngineHandlers({ provider: providerOption(options.provider), threads, ...(options.variant === undefined ? {} : { variant: parseVariant(options.variant, '--variant') }) }),
       signal: { cancelled: false, onCancel: () => undefined, progress: progress.report },
       // model and token names reach the terminal escaped (a crafted vocabulary cannot clear the screen)
       out: (text) => {

@@ -7,6 +7,7 @@ import type { CliOptions } from './context';
 
 const OPTIONS = {
   model: { type: 'string' },
+  variant: { type: 'string' },
   'top-k': { type: 'string', default: '10' },
   'max-tokens': { type: 'string', default: '2048' },
   threads: { type: 'string', default: '0' },

@@ -2,16 +2,19 @@ import { performance } from 'node:perf_hooks';
 import { contextLengthOf, resolveModelFolder, type ModelFolder } from './modelFolder';
 import { positionTableRows } from './models/graphContext';
 import { createSession, SessionCache, type EngineOptions } from './sessions';
+import { createTextRunner, type TextRunner } from './runners/textRunner';
 import { DecoderLm } from './runners/decoderLm';
 import { TextTokenizer } from './preprocess/textTokenizer';
 import { ModelLoadError } from './errors';
-import { nonTextKind, notATextModelError } from './models/modelKind';
+import { nonTextKind, notATextModelError, type TextKind } from './models/modelKind';
 import type { ModelInfo } from '../protocol/engine';
 
-/** A decoder LM ready to run: its session, tokenizer and what the UI shows about it. */
+/** A text model ready to run: its session, tokenizer and what the UI shows about it. */
 export interface LoadedLm {
   folder: ModelFolder;
-  lm: DecoderLm;
+  /** the runner of its kind (decoder LM, masked LM, classifier): features switch on lm.kind */
+  lm: TextRunner;
+  kind: TextKind;
   tokenizer: TextTokenizer;
   info: ModelInfo;
   /** token text per id, filled lazily (decoding is not free and panels ask for the same ids) */
@@ -47,15 +50,15 @@ export class LanguageModels {
   }
 
   load(model: string): Promise<LoadedLm> {
-    const folder = resolveModelFolder(model);
+    const folder = resolveModelFolder(model, this.options.variant);
     const key = `${folder.onnxPath}|${this.options.provider}|${this.options.threads}`;
     return this.cache.get(key, () => this.create(folder));
   }
 
   private async create(folder: ModelFolder): Promise<LoadedLm> {
     // a vision or audio model would fail below for a missing tokenizer.json: say what it is instead
-    const kind = nonTextKind(folder);
-    if (kind) throw notATextModelError(folder.name, kind);
+    const media = nonTextKind(folder);
+    if (media) throw notATextModelError(folder.name, media);
     if (!folder.tokenizerPath) {
       throw new ModelLoadError(`${folder.name} has no tokenizer.json (looked in ${folder.dir}); text models need one.`);
     }
@@ -65,8 +68,8 @@ export class LanguageModels {
     // no config.json context (a bare .onnx): the graph's position table, when it has one, bounds the input
     const contextLength = contextLengthOf(folder.config) === undefined ? await positionTableRows(folder.onnxPath) : undefined;
     const lmOptions = { tokenizerVocab: tokenizer.vocabSize, cacheNames: folder.cacheNames, contextLength };
-    const lm = new DecoderLm(loaded.session, folder, lmOptions);
-    if (folder.withPastPath) {
+    const { runner: lm, kind } = createTextRunner(loaded.session, folder, tokenizer, lmOptions);
+    if (folder.withPastPath && lm.kind === 'decoder-lm') {
       // Optimum's older pair: full-sequence features run decoder_model.onnx, generation steps its with-past twin
       const twin = await createSession(folder, this.options, folder.withPastPath);
       lm.attachWithPast(new DecoderLm(twin.session, folder, lmOptions));
@@ -76,6 +79,7 @@ export class LanguageModels {
       dir: folder.dir,
       name: folder.name,
       modelType: folder.config.model_type ?? 'unknown',
+      kind: kind.kind,
       // config.json, else the logits' shape, else the tokenizer: induction draws its tokens from it
       vocabSize: lm.vocab ?? 0,
       contextLength: lm.contextLength,
@@ -86,7 +90,7 @@ export class LanguageModels {
       dtype: lm.dtype,
       loadMs: performance.now() - t0,
     };
-    return { folder, lm, tokenizer, info, tokenTextCache: new Map() };
+    return { folder, lm, kind, tokenizer, info, tokenTextCache: new Map() };
   }
 }
 

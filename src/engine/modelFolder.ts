@@ -8,6 +8,7 @@ import { gitLfsPointerMessage, isGitLfsPointer } from '../util/gitLfs';
 import { EXTERNAL_DATA_FILE } from './instrument/modelFile';
 import { hasGenaiConfig, readGenaiConfig, type GenaiFolder } from './models/genaiConfig';
 import type { CacheNames } from './runners/decoderFeeds';
+import { pickVariant, type Variant } from './models/variants';
 
 /** The files of a model in the Hugging Face layout (transformers.js / Optimum). */
 export interface ModelFolder {
@@ -50,7 +51,7 @@ const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model_me
  * Resolves a model argument (a folder in HF layout, or a bare .onnx file with tokenizer.json
  * beside it) into its files, with errors that say what is missing and where.
  */
-export function resolveModelFolder(model: string): ModelFolder {
+export function resolveModelFolder(model: string, variant?: Variant): ModelFolder {
   const target = resolve(model);
   let stat: Stats;
   try {
@@ -73,6 +74,8 @@ export function resolveModelFolder(model: string): ModelFolder {
     dir = target;
     genai = hasGenaiConfig(dir) ? readGenaiConfig(dir) : undefined;
     onnxPath = genai?.onnxPath;
+    // tensorloupe.variant / --variant: model_fp16.onnx, model_quantized.onnx, … (models/variants.ts); a genai folder names its own file
+    if (variant && !genai) onnxPath = pickVariant(dir, basename(dir), variant);
     // a dangling link or a folder in a candidate's place is reported by checkOnnxFile, not skipped
     onnxPath ??= ONNX_CANDIDATES.map((c) => join(dir, c)).find((p) => existsOrLink(p));
     if (!onnxPath) {

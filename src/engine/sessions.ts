@@ -10,6 +10,8 @@ export interface EngineOptions {
   provider: ProviderSetting;
   /** intra-op threads; 0 lets onnxruntime decide */
   threads: number;
+  /** which transformers.js variant file of a folder to read (models/variants.ts) */
+  variant?: import('./models/variants').Variant;
 }
 
 export interface LoadedSession {

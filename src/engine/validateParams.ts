@@ -5,6 +5,7 @@ import type { EngineApi } from '../protocol/engine';
 import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
+import { VARIANTS } from './models/variants';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -50,6 +51,7 @@ export const validators: Validators = {
       provider: oneOf(o.provider, ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const, `${m}: provider`),
       threads: intIn(o.threads, 0, MAX_THREADS, `${m}: threads`),
       ...(cacheDir === undefined ? {} : { cacheDir }),
+      ...(o.variant === undefined ? {} : { variant: oneOf(o.variant, VARIANTS, `${m}: variant`) }),
     };
   },
   'model/load': (raw) => ({ model: model(paramsOf(raw, 'model/load'), 'model/load') }),

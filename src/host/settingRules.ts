@@ -1,3 +1,4 @@
+import { VARIANTS, type Variant } from '../engine/models/variants';
 import { join } from 'node:path';
 
 export interface ModelSettingContext {
@@ -33,4 +34,9 @@ export function resolveModelSetting(c: ModelSettingContext): string {
 export function clampSetting(value: unknown, min: number, max: number, fallback: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
   return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/** tensorloupe.variant: one of the transformers.js variant names; anything else (a hand-edited settings.json) is fp32, the default. */
+export function variantSetting(value: unknown): Variant {
+  return typeof value === 'string' && (VARIANTS as readonly string[]).includes(value) ? (value as Variant) : 'fp32';
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_NAME } from '../util/paths';
-import { clampSetting, resolveModelSetting } from './settingRules';
+import { clampSetting, resolveModelSetting, variantSetting } from './settingRules';
 import type { EngineSettings } from '../protocol/engine';
 
 export interface Settings {
@@ -32,6 +32,7 @@ export function readSettings(extensionPath: string): Settings {
     engine: {
       provider: c.get<EngineSettings['provider']>('executionProvider') ?? 'auto',
       threads: clampSetting(c.get<unknown>('threads'), 0, 64, 0),
+      variant: variantSetting(c.get<unknown>('variant')),
     },
   };
 }

@@ -12,6 +12,8 @@ export interface ModelInfo {
   /** folder name, e.g. "tensorloupe-code-lm" */
   name: string;
   modelType: string;
+  /** what it predicts: 'decoder-lm' | 'masked-lm' | 'sequence-classifier' | 'token-classifier' */
+  kind?: 'decoder-lm' | 'masked-lm' | 'sequence-classifier' | 'token-classifier';
   vocabSize: number;
   /** longest sequence the model's positions cover */
   contextLength: number;
@@ -102,12 +104,30 @@ export interface NextTokenResult {
   stats: PositionStats;
   /** per-position candidates, only when the request asked for positionTopK > 0 (CLI, tests) */
   positions?: PositionPrediction[];
+  /**
+   * What `next` is: 'causal' (the token after the text; absent means this too), 'masked' (a
+   * masked LM's distribution at the last mask), 'sequence-classification' or
+   * 'token-classification' (classes: Candidate.id indexes `labels`, Candidate.text is the label).
+   * For the last three `stats` holds only entropies: entropyBits[i] of the distribution at
+   * position i (classifiers: of the classes), the next* columns NaN.
+   */
+  objective?: PredictionObjective;
+  /** masked LMs: the candidates at every masked position (positions index `tokens`) */
+  masks?: { position: number; top: Candidate[] }[];
+  /** masked LMs: the text had no mask, so its last token was masked (the one `masks` names) */
+  maskedSelection?: boolean;
+  /** classifiers: the class names from config.json id2label */
+  labels?: string[];
+  /** token classifiers: the classes at every token */
+  tokenClasses?: { position: number; top: Candidate[] }[];
   /** key for later "lm/position" and "lm/generate" calls on the same input */
   runId: string;
   forwardMs: number;
   /** time inside the engine for the whole request (tokenise, forward, statistics) */
   engineMs: number;
 }
+
+export type PredictionObjective = 'causal' | 'masked' | 'sequence-classification' | 'token-classification';
 
 export interface PositionParams {
   runId: string;
@@ -184,6 +204,9 @@ export interface SurprisalResult {
   /** when the text is longer than the context, windows of this size overlap by half */
   window: { size: number; stride: number; count: number } | null;
   meanBits: number;
+  /** 'causal' (−log₂ p(token | the tokens before); absent means this too) or, for masked LMs,
+   *  'pseudo-log-likelihood' (−log₂ p(token | every other token), each token masked in turn) */
+  objective?: 'causal' | 'pseudo-log-likelihood';
   ms: number;
 }
 
@@ -201,6 +224,8 @@ export interface EngineSettings {
   threads: number;
   /** where instrumented model copies are cached (the extension's global storage) */
   cacheDir?: string;
+  /** which transformers.js variant file a model folder is read from (tensorloupe.variant; absent: model.onnx, else the folder's own file) */
+  variant?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 }
 
 export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi;

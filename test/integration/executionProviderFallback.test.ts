@@ -8,6 +8,7 @@ import { LanguageModels } from '../../src/engine/languageModels';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
 import { bindingDir, findCudaLibraries } from '../../src/engine/executionProviders';
 import { CODE_LM } from '../helpers/paths';
+import type { DecoderLm } from '../../src/engine/runners/decoderLm';
 
 const here = `${process.platform}-${process.arch}`;
 const cudaMissing = `CUDA libraries not found at ${bindingDir()} (libonnxruntime_providers_cuda.so, libonnxruntime_providers_shared.so missing; onnxruntime-node's CUDA 12 binaries are a separate install: see the README, "Execution providers")`;
@@ -40,7 +41,7 @@ test("'cpu' has no note, and 'auto' (on the CPU here) gives the same logits", { 
   assert.equal(cpu.info.provider, 'cpu');
   assert.equal(cpu.info.providerNote, undefined);
   const ids = [0, 312, 1000, 42];
-  const [a, c] = [await auto.lm.forward(ids), await cpu.lm.forward(ids)];
+  const [a, c] = [await (auto.lm as DecoderLm).forward(ids), await (cpu.lm as DecoderLm).forward(ids)];
   assert.deepEqual(Array.from(a.logits), Array.from(c.logits));
 });
 

@@ -9,6 +9,7 @@ import { LanguageModels } from '../../src/engine/languageModels';
 import { topKIndices } from '../../src/util/distribution';
 import { ROOT } from '../helpers/paths';
 import { readReference, type NextTokenReference } from '../helpers/references';
+import type { DecoderLm } from '../../src/engine/runners/decoderLm';
 
 interface Reference {
   inputs: { text: string; ids: number[]; tokens: string[]; top10: { ids: number[]; probs: number[] }[] }[];
@@ -60,7 +61,7 @@ for (const name of ['tensorloupe-code-lm', 'tensorloupe-attn2']) {
   test(`${name}: greedy continuation with the KV cache equals full forwards without it`, { skip: !existsSync(refPath) && `${name} not built` }, async () => {
     const r = await engine['lm/nextToken']({ model: dir, text: 'def add(a, b):\n    return', topK: 5, maxTokens: 4096 }, never);
     const g = await engine['lm/generate']({ runId: r.runId, mode: 'greedy', count: 1, maxNewTokens: 6, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
-    const { lm } = await models.load(dir);
+    const lm = (await models.load(dir)).lm as DecoderLm;
     const ids = r.tokens.map((t) => t.id);
     for (const tok of g.continuations[0].tokens) {
       const { logits, vocab } = await lm.forward(ids); // no cache: the whole prefix again

@@ -37,6 +37,7 @@ function fakeContext(calls: number[][]): FeatureContext {
       tokenizer: { bosId: 0, isSpecial: (id: number) => id === 0 },
       info: { name: 'fake', vocabSize: VOCAB },
       lm: {
+        kind: 'decoder-lm', // the scan refuses other kinds before instrumenting (models/kindGuard.ts)
         contextLength: 512,
         // a copying model: after a token seen before, predict what followed it; else uniform
         forward: async (ids: number[]) => {
@@ -53,7 +54,7 @@ function fakeContext(calls: number[][]): FeatureContext {
     result: { hooks: [{ name: 'blocks.0.attn.hook_pattern', kind: 'pattern' }], unavailable: [] },
   } as unknown as InstrumentedLm;
   return {
-    models: undefined as unknown as FeatureContext['models'],
+    models: { load: async () => model.base } as unknown as FeatureContext['models'],
     instrumented: {
       load: async () => model,
       run: async (_m: InstrumentedLm, ids: number[]): Promise<Activations> => {

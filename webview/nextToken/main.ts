@@ -12,6 +12,7 @@ import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } fr
 import { renderChips, renderContinuations, renderTable, samplingLabel, type Row } from './dom';
 import { filterDistribution } from '../../src/util/distribution';
 import { panelToken } from '../shared/tokenGlyphs';
+import { firstPosition, highlightedId, isCausal, positionInfo, tableTitle } from './objective';
 import type { NextTokenHostApi, NextTokenPanelApi, NextTokenView } from '../../src/protocol/nextTokenPanel';
 import type { Candidate, GenerateParams } from '../../src/protocol/engine';
 
@@ -98,8 +99,11 @@ function renderView(): void {
   renderChips(document.getElementById('chips')!, r, (i) => void selectPosition(i));
   document.getElementById('continuations')!.replaceChildren();
   document.getElementById('continuations-note')!.textContent = '';
+  // masked LMs and classifiers: their own title, no continuations (objective.ts)
+  document.getElementById('topk-title')!.firstChild!.textContent = tableTitle(r);
+  document.getElementById('generate')!.hidden = !isCausal(r);
   setPanelState('drawn', content);
-  void selectPosition(r.tokens.length - 1);
+  void selectPosition(firstPosition(r));
 }
 
 async function selectPosition(i: number): Promise<void> {
@@ -112,7 +116,7 @@ async function selectPosition(i: number): Promise<void> {
     chip.classList.toggle('selected', selected);
     chip.setAttribute('aria-selected', String(selected));
   }
-  if (i === r.tokens.length - 1) {
+  if (i === firstPosition(r) && r.objective !== 'token-classification') {
     logits = r.lastLogits;
     candidates = r.next;
   } else {
@@ -127,8 +131,9 @@ async function selectPosition(i: number): Promise<void> {
     }
   }
   const info = document.getElementById('position-info')!;
-  info.textContent =
-    i + 1 < r.tokens.length
+  info.textContent = !isCausal(r)
+    ? positionInfo(r, i)
+    : i + 1 < r.tokens.length
     ? `After “${panelToken(r.tokens[i].text)}” the text continues with “${panelToken(r.tokens[i + 1].text)}”: rank ${r.stats.nextRank[i]}, p = ${r.stats.nextProb[i].toFixed(4)}, ${r.stats.nextBits[i].toFixed(2)} bits.`
     : `Distribution after the last token “${panelToken(r.tokens[i].text)}”, i.e. the next token of the selection.`;
   redraw();
@@ -138,7 +143,7 @@ function redraw(): void {
   if (!view || !logits) return;
   const dist = filterDistribution(logits, { temperature: state.temperature, topK: state.topK, topP: state.topP });
   const shown = Math.min(view.topK, dist.nucleusSize, candidates.length);
-  const actualId = view.result.tokens[position + 1]?.id;
+  const actualId = highlightedId(view.result, position);
   const rows: Row[] = candidates.slice(0, shown).map((c) => ({ ...c, prob: dist.probs[c.id], highlighted: c.id === actualId }));
   renderTable(document.querySelector('#topk tbody')!, rows);
   document.getElementById('topk-count')!.textContent = `(top ${rows.length}: setting tensorloupe.topK = ${view.topK}${shown < view.topK ? `, and the sampling distribution keeps ${dist.nucleusSize}` : ''})`;

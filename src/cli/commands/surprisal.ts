@@ -25,13 +25,15 @@ export const surprisalCommand: CliCommand = async (ctx) => {
     ctx.out(
       JSON.stringify({
         model: r.model.name,
+        objective: r.objective ?? 'causal',
         meanBits: r.meanBits,
         tokens: r.tokens.map((t) => ({ id: t.id, text: t.text, start: t.start, end: t.end, bits: t.bits, prob: t.prob, rank: t.rank })),
       }),
     );
     return 0;
   }
-  // rank 1: the model's top guess; bits = −log₂ p(token | everything before it)
+  // rank 1: the model's top guess; bits = −log₂ p(token | everything before it), or for a masked LM | everything else
+  if (r.objective === 'pseudo-log-likelihood') ctx.note('masked LM: pseudo-log-likelihood, each token masked in turn and scored from both sides');
   ctx.out(`${'bits'.padStart(8)}  ${'rank'.padStart(5)}  token`);
   for (const t of r.tokens) ctx.out(`${t.bits.toFixed(3).padStart(8)}  ${String(t.rank).padStart(5)}  ${visibleToken(t.text)}`);
   ctx.out(`mean ${r.meanBits.toFixed(3)} bits/token over ${r.tokens.length} tokens`);

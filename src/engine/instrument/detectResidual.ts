@@ -6,7 +6,7 @@ import { nodesBetween, opOf } from './graphIndex.js';
 import { findNormRegion } from './normRegion.js';
 import type { NormRegion } from './normRegion.js';
 
-const WEIGHTED = new Set(['MatMul', 'Gemm', 'Einsum', 'Conv', 'FusedMatMul', 'MatMulNBits', 'MatMulInteger', 'QAttention']);
+const WEIGHTED = new Set(['MatMul', 'Gemm', 'Einsum', 'Conv', 'FusedMatMul', 'MatMulNBits', 'MatMulBnb4', 'MatMulInteger', 'QAttention']);
 
 export interface ResidualAdd {
   node: number;

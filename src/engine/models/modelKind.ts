@@ -79,3 +79,67 @@ function architectureOf(config: ModelConfig & { architectures?: unknown }): stri
   const archs = config.architectures;
   return Array.isArray(archs) && typeof archs[0] === 'string' ? archs[0] : '';
 }
+
+/** What a text model predicts, which decides what "the prediction" means in every feature. */
+export type TextKindName = 'decoder-lm' | 'masked-lm' | 'sequence-classifier' | 'token-classifier';
+
+export interface TextKind {
+  kind: TextKindName;
+  /** why: "config.json architectures BertForMaskedLM", "logits are [batch, 2]" */
+  evidence: string;
+}
+
+/** The graph facts the kind is read from when config.json does not say. */
+export interface GraphSignature {
+  inputs: string[];
+  /** the logits output's rank and last dimension (undefined when symbolic or absent) */
+  logitsRank?: number;
+  logitsLast?: number;
+}
+
+/** model_type values of encoder-only families (transformers' names): no causal mask, a [MASK] objective. */
+const ENCODER_MODEL_TYPES = new Set([
+  'bert', 'distilbert', 'roberta', 'xlm-roberta', 'camembert', 'albert', 'electra', 'deberta', 'deberta-v2', 'mpnet',
+  'ernie', 'modernbert', 'mobilebert', 'squeezebert', 'xlm', 'flaubert', 'nomic_bert', 'megatron-bert', 'rembert', 'esm',
+]);
+
+/**
+ * Chooses a text model's kind from config.json's architectures (what transformers.js and Optimum
+ * read: BertForMaskedLM, DistilBertForSequenceClassification, …), else from model_type plus the
+ * graph, else from the graph's own signature: logits [batch, classes] is a sequence classifier,
+ * past_key_values.* inputs a decoder, logits as wide as id2label a token classifier. A graph that
+ * says nothing stays a decoder LM (what every earlier Tensorloupe version assumed).
+ */
+export function textKindOf(config: ModelConfig & { architectures?: unknown }, graph: GraphSignature): TextKind {
+  const arch = architectureOf(config);
+  if (/ForMaskedLM$/.test(arch)) return { kind: 'masked-lm', evidence: `config.json architectures ${arch}` };
+  if (/ForSequenceClassification$/.test(arch)) return { kind: 'sequence-classifier', evidence: `config.json architectures ${arch}` };
+  if (/ForTokenClassification$/.test(arch)) return { kind: 'token-classifier', evidence: `config.json architectures ${arch}` };
+  if (/(ForCausalLM|LMHeadModel)$/.test(arch)) return { kind: 'decoder-lm', evidence: `config.json architectures ${arch}` };
+  const labels = config.id2label ? Object.keys(config.id2label).length : 0;
+  const shape = graph.logitsRank === undefined ? '' : `logits of rank ${graph.logitsRank}${graph.logitsLast ? `, last dimension ${graph.logitsLast}` : ''}`;
+  if (graph.logitsRank === 2) return { kind: 'sequence-classifier', evidence: `logits are [batch, ${graph.logitsLast ?? 'classes'}]` };
+  const perTokenLabels = labels > 0 && graph.logitsLast === labels && graph.logitsLast !== config.vocab_size;
+  if (perTokenLabels && !graph.inputs.some((n) => n.startsWith('past_key_values'))) {
+    return { kind: 'token-classifier', evidence: `${shape} = the ${labels} labels of config.json id2label` };
+  }
+  if (config.model_type && ENCODER_MODEL_TYPES.has(config.model_type)) {
+    return { kind: 'masked-lm', evidence: `config.json model_type ${config.model_type} (an encoder) with per-token logits` };
+  }
+  if (graph.inputs.some((n) => /^past(_key_values)?[._]/.test(n))) return { kind: 'decoder-lm', evidence: 'the graph takes a KV cache (past_* inputs)' };
+  return { kind: 'decoder-lm', evidence: shape ? `${shape}, no encoder named in config.json` : 'nothing in config.json names another kind' };
+}
+
+/** "a masked language model" … for messages */
+export function describeKind(kind: TextKindName): string {
+  switch (kind) {
+    case 'decoder-lm':
+      return 'a decoder language model';
+    case 'masked-lm':
+      return 'a masked language model';
+    case 'sequence-classifier':
+      return 'a sequence classifier';
+    case 'token-classifier':
+      return 'a token classifier';
+  }
+}

@@ -81,6 +81,11 @@ export class TextTokenizer {
     return this.tokenizer.decode(ids, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
   }
 
+  /** the id of a token by its text ("[MASK]"), or undefined when the vocabulary lacks it */
+  tokenId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
   isSpecial(id: number): boolean {
     return this.specialIds.has(id);
   }
@@ -96,10 +101,17 @@ export class TextTokenizer {
       let tokenBytes: Buffer;
       if (added !== undefined) {
         tokenBytes = Buffer.from(added, 'utf8');
-        if (!bytes.subarray(cursor, cursor + tokenBytes.length).equals(tokenBytes)) {
+        // an lstrip token (RoBERTa's <mask>) takes the spaces before it
+        let at = cursor;
+        while (at < bytes.length && isSpaceByte(bytes[at]) && !bytes.subarray(at, at + tokenBytes.length).equals(tokenBytes)) at++;
+        if (!bytes.subarray(at, at + tokenBytes.length).equals(tokenBytes)) {
           out.push([-1, -1]); // added by the post-processor (BOS/EOS), not in the text
           continue;
         }
+        const end = at + tokenBytes.length;
+        out.push([startOf(cursor), endOf(end)]);
+        cursor = end;
+        continue;
       } else {
         tokenBytes = byteLevelSymbolsToBytes(tokens[i]);
       }
@@ -126,6 +138,10 @@ export class TextTokenizer {
     }
     return out;
   }
+}
+
+function isSpaceByte(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 }
 
 /** A JSON file that must hold an object, read with a size bound; errors name the file. */

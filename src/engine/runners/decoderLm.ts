@@ -37,6 +37,7 @@ export interface DecoderLmOptions {
  * first step) in its own layout and float type.
  */
 export class DecoderLm {
+  readonly kind = 'decoder-lm' as const;
   readonly contextLength: number;
   readonly dtype: FloatType;
   private readonly inputs: FeedInput[];

@@ -3,6 +3,7 @@ import { InputError } from '../../errors';
 import { inductionInput, lossPerHalf } from '../../analyses/induction';
 import { CancelledError } from '../../../protocol/rpc';
 import { inductionAccumulator } from './inductionScores';
+import { requireDecoder } from '../../models/kindGuard';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { InductionParams, InductionResult } from '../../../protocol/internals';
 
@@ -29,6 +30,7 @@ export function inductionHandlers(ctx: FeatureContext): FeatureHandlers<'inducti
   return {
     'induction/scan': async (p: InductionParams, signal): Promise<InductionResult> => {
       const t0 = performance.now();
+      const lm = requireDecoder(await ctx.models.load(p.model), 'The induction scan', 'its loss is the next-token loss on repeated random tokens');
       const m = await ctx.instrumented.load(p.model);
       const { nLayers } = m.info;
       const context = m.base.lm.contextLength;
@@ -62,7 +64,7 @@ export function inductionHandlers(ctx: FeatureContext): FeatureHandlers<'inducti
           acc.add(l, a.dims, a.data, b === 0);
         }
         acts.clear();
-        const { logits, vocab } = await m.base.lm.forward(ids); // [pos, vocab]
+        const { logits, vocab } = await lm.forward(ids); // [pos, vocab]
         const loss = lossPerHalf(logits, vocab, ids);
         // Both halves skip their copy's first token, which nothing can predict: lossPerHalf's
         // secondHalf counts it, so a perfect copier would still show ln(vocab) / n there.

@@ -15,6 +15,7 @@ import type { LensHead } from './lensUnembed';
 import type { InstrumentedLm } from '../../instrumentedModels';
 import type { LensParams as LensGraphParams } from '../../instrument/lensParams';
 import type { LensResult, LensTargetResult } from '../../../protocol/internals';
+import { requireDecoder } from '../../models/kindGuard';
 
 const MAX_TOP_K = 20;
 
@@ -45,6 +46,8 @@ export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 
       if (typeof p.text !== 'string' || p.text.length === 0) throw new InputError('Select some text first: the selection is empty.');
       if (p.text.length > MAX_TEXT_CHARS) throw new InputError(`The selection has ${p.text.length.toLocaleString('en-US')} characters; Tensorloupe reads at most ${MAX_TEXT_CHARS.toLocaleString('en-US')}.`);
       const topK = Math.max(1, Math.min(MAX_TOP_K, Math.round(p.topK) || 1));
+      // refused before instrumenting: a classifier's graph would be instrumented for nothing
+      requireDecoder(await ctx.models.load(p.model), 'The logit lens', 'the lens reads every layer through the next-token unembedding');
       const m = await ctx.instrumented.load(p.model);
       const params = await lensParamsFor(m);
       const head = await lensHeadFor(m);

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { InputError } from '../../errors';
 import { tokenText, type LoadedLm } from '../../languageModels';
 import type { KvCache } from '../../runners/decoderLm';
+import { requireDecoder } from '../../models/kindGuard';
 import { checkpoint } from '../../cancellation';
 import { filterDistribution, logSumExp, sampleIndex, seededRandom, topKIndices } from '../../../util/distribution';
 import type { CancelSignal } from '../../../protocol/rpc';
@@ -10,7 +11,7 @@ import type { Continuation, GenerateParams, GenerateResult, SamplingDistribution
 /** Greedy or seeded sampled continuations of a kept run's tokens, reusing the prompt's KV cache for every one. */
 export async function generate(model: LoadedLm, promptIds: number[], p: GenerateParams, signal?: CancelSignal): Promise<GenerateResult> {
   const t0 = performance.now();
-  const { lm } = model;
+  const lm = requireDecoder(model, 'Generation', 'a continuation is drawn one next token at a time');
   const room = lm.contextLength - promptIds.length;
   const maxNew = Math.max(0, Math.min(p.maxNewTokens, room));
   if (maxNew === 0) throw new InputError(`The selection already fills the model's context of ${lm.contextLength} tokens.`);

@@ -8,6 +8,8 @@ import { fitToContext } from '../../contextWindows';
 import { RunStore } from '../../runStore';
 import { candidates, checkText } from '../lmShared';
 import { generate } from './generate';
+import { classCandidates, encoderPrediction } from './encoderPrediction';
+import type { DecoderLm } from '../../runners/decoderLm';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { PositionPrediction, PositionStats } from '../../../protocol/engine';
 
@@ -44,12 +46,21 @@ export function nextTokenHandlers(ctx: FeatureContext): FeatureHandlers<'lm/next
       checkText(p.text);
       const model = await ctx.models.load(p.model);
       throwIfCancelled(signal);
+      if (model.lm.kind !== 'decoder-lm') {
+        // a masked LM's mask distribution or a classifier's classes (encoderPrediction.ts)
+        const e = await encoderPrediction(model, p, signal);
+        const runId = randomUUID();
+        const kept = e.run.logits.length <= MAX_CACHED_LOGITS ? e.run.logits : undefined;
+        runs.put(runId, { model, ids: e.run.ids, logits: kept, vocab: e.run.width }, kept?.byteLength ?? 0);
+        return { ...e.result, runId, forwardMs: e.forwardMs, engineMs: performance.now() - started };
+      }
+      const lm: DecoderLm = model.lm;
       const all = model.tokenizer.encode(p.text);
       const limit = Math.min(model.lm.contextLength, Math.max(1, p.maxTokens));
       const { tokens, truncation } = fitToContext(all, limit, model.tokenizer.bosId);
       await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
       const t0 = performance.now();
-      const { logits, vocab } = await model.lm.forward(tokens.map((t) => t.id));
+      const { logits, vocab } = await lm.forward(tokens.map((t) => t.id));
       const forwardMs = performance.now() - t0;
       const seq = tokens.length;
       const ids = tokens.map((t) => t.id);
@@ -87,12 +98,21 @@ export function nextTokenHandlers(ctx: FeatureContext): FeatureHandlers<'lm/next
       if (!Number.isInteger(p.position) || p.position < 0 || p.position >= run.ids.length) {
         throw new InputError(`Position ${p.position} is outside the selection's ${run.ids.length} tokens.`);
       }
+      const lm = run.model.lm;
+      if (lm.kind !== 'decoder-lm') {
+        // encoders: row i is the distribution AT position i (a sequence classifier has one row)
+        const at = lm.kind === 'sequence-classifier' ? 0 : p.position;
+        const logits = run.logits ?? (lm.kind === 'masked-lm' ? (await lm.forward(run.ids)).logits : (await lm.classify(run.ids)).logits);
+        const row = logits.slice(at * run.vocab, (at + 1) * run.vocab);
+        const top = lm.kind === 'masked-lm' ? candidates(run.model, row, p.topK) : classCandidates(row, lm.labels, p.topK);
+        return { position: p.position, logits: row, top };
+      }
       let row: Float32Array;
       if (run.logits) {
         row = run.logits.slice(p.position * run.vocab, (p.position + 1) * run.vocab);
       } else {
         throwIfCancelled(signal);
-        const { logits, vocab } = await run.model.lm.forward(run.ids.slice(0, p.position + 1));
+        const { logits, vocab } = await lm.forward(run.ids.slice(0, p.position + 1));
         row = logits.slice(p.position * vocab, (p.position + 1) * vocab);
       }
       return { position: p.position, logits: row, top: candidates(run.model, row, p.topK) };

@@ -21,6 +21,7 @@ import type { FeatureContext } from '../context';
 import type { Matrix } from '../../analyses/matrix';
 import type { CancelSignal, Handlers } from '../../../protocol/rpc';
 import type { NeighbourToken, ProjectedPoint, ProjectorApi, ProjectParams, ProjectResult, TokenRef } from '../../../protocol/projector';
+import { requireKind } from '../../models/kindGuard';
 
 /** UMAP works on the first PCA_BEFORE_UMAP principal components, as TensorBoard's projector does (50): the k-NN search costs d per pair */
 const PCA_BEFORE_UMAP = 50;
@@ -69,6 +70,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
   // shares of the bar: PCA itself is quick (≤ 1 s at 50,000 × 256); UMAP's epochs are most of a UMAP
   const progress = new RequestProgress(signal, p.method === 'umap' ? { points: 20, pca: 10, umap: 70 } : { points: 60, pca: 40, umap: 0 });
   const m = await ctx.models.load(p.model);
+  if (p.source === 'unembedding') requireKind(m, 'The unembedding projection', ['decoder-lm', 'masked-lm'], "a classifier's output layer maps to classes, not tokens");
   const maxPoints = Math.min(p.maxPoints ?? MAX_PROJECTED_POINTS, MAX_PROJECTED_POINTS);
   let points: Omit<ProjectedPoint, 'x' | 'y'>[];
   let matrix: Matrix;

@@ -4,6 +4,9 @@ import { checkpoint, ROWS_PER_CHECKPOINT, throwIfCancelled } from '../../cancell
 import { logitStats, targetOf, type LogitStats } from '../../smallGraphs/logitStats';
 import { slidingWindows } from '../../contextWindows';
 import { candidates, checkText } from '../lmShared';
+import { pseudoLogLikelihood } from './pseudoLogLikelihood';
+import { requireKind } from '../../models/kindGuard';
+import type { DecoderLm } from '../../runners/decoderLm';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { SurprisalToken, TokenInfo, Truncation } from '../../../protocol/engine';
 
@@ -14,6 +17,9 @@ export function surprisalHandlers(ctx: FeatureContext): FeatureHandlers<'lm/surp
       checkText(p.text);
       const t0 = performance.now();
       const model = await ctx.models.load(p.model);
+      requireKind(model, 'Surprisal', ['decoder-lm', 'masked-lm'], 'surprisal scores tokens by the probability the model gives them');
+      if (model.lm.kind === 'masked-lm') return pseudoLogLikelihood(model, p, signal, t0);
+      const lm = model.lm as DecoderLm; // requireKind let only decoders and masked LMs through
       const all = model.tokenizer.encode(p.text);
       await checkpoint(signal);
       let tokens = all;
@@ -32,7 +38,7 @@ export function surprisalHandlers(ctx: FeatureContext): FeatureHandlers<'lm/surp
         throwIfCancelled(signal);
         const ids = [...(w.withBos ? [tokens[0].id] : []), ...tokens.slice(w.start, w.end).map((t) => t.id)];
         const offset = w.withBos ? 1 : 0; // index in `ids` of tokens[w.start]
-        const { logits, vocab } = await model.lm.forward(ids);
+        const { logits, vocab } = await lm.forward(ids);
         const stats = await logitStats(logits, vocab, ids.slice(1), ctx.models.threads); // row k − 1 predicts ids[k]
         for (let i = w.scoreFrom; i < w.end; i++) {
           if ((i - w.scoreFrom) % ROWS_PER_CHECKPOINT === 0) await checkpoint(signal); // alternatives: top-k over the vocabulary per token
@@ -50,6 +56,7 @@ export function surprisalHandlers(ctx: FeatureContext): FeatureHandlers<'lm/surp
         truncation,
         window: plan.windows.length > 1 ? { size: plan.size, stride: plan.stride, count: plan.windows.length } : null,
         meanBits,
+        objective: 'causal',
         ms: performance.now() - t0,
       };
     },
