@@ -33,6 +33,10 @@ export interface CliOptions {
   text?: string;
   method?: string;
   k: string;
+  /** download / a repo id --model: branch, tag or commit */
+  revision?: string;
+  /** download / a repo id --model: transformers.js variant (fp32, fp16, quantized, …) */
+  variant?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

@@ -16,6 +16,9 @@ import { probeCommand } from './commands/probe';
 import { projectCommand } from './commands/project';
 import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
+import { downloadCommand } from './commands/download';
+import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
+import { stderrProgress } from './hubProgress';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--top-k N] [--max-tokens N] [--json] "text"
@@ -27,10 +30,12 @@ const USAGE = `Usage:
   tensorloupe project     [--model DIR] --source embeddings|unembedding|resid [--layer L] [--files GLOB] [--text FILE] --method pca|umap [--seed N] --out points.json
   tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
+  tensorloupe download    <org/name> [--revision R] [--variant fp32|fp16|quantized|int8|uint8|q4|q4f16|bnb4]
   tensorloupe --version
 
 Options:
-  --model DIR       model folder in Hugging Face layout (default: the bundled tensorloupe-code-lm)
+  --model DIR       model folder in Hugging Face layout, or a Hub repo id org/name (from the HF cache,
+                    downloaded when missing; --revision/--variant choose it) (default: the bundled tensorloupe-code-lm)
   --top-k N         candidates to print (default 10)
   --max-tokens N    longest input read (default 2048, at most 32768)
   --json            machine-readable output
@@ -50,6 +55,7 @@ const COMMANDS: Record<string, CliCommand> = {
   project: projectCommand,
   neighbours: neighboursCommand,
   analogy: analogyCommand,
+  download: downloadCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -67,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
   if (!run) throw new InputError(`Unknown command "${command.slice(0, 40)}"; commands: ${Object.keys(COMMANDS).join(', ')} (see tensorloupe --help).`);
   const threads = intOption(options.threads, '--threads', LIMITS['--threads'].min, LIMITS['--threads'].max);
   return run({
-    model: options.model ?? defaultModelDir(),
+    // a Hub repo id becomes its cache snapshot here, the one place --model is read
+    model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : defaultModelDir(),
     options,
     args,
     engine: createEngineHandlers({ provider: 'cpu', threads }),

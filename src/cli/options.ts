@@ -26,6 +26,8 @@ const OPTIONS = {
   text: { type: 'string' },
   method: { type: 'string' },
   k: { type: 'string', default: '10' },
+  revision: { type: 'string' },
+  variant: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

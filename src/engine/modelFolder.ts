@@ -4,6 +4,7 @@ import { ModelLoadError } from './errors';
 import { formatBytes } from '../util/format';
 import { existsOrLink, openFailure } from '../util/readBounded';
 import { readModelConfig } from './modelConfig';
+import { repoIdOfSnapshot } from './hub/resolveModelArgument';
 
 /** The files of a model in the Hugging Face layout (transformers.js / Optimum). */
 export interface ModelFolder {
@@ -75,7 +76,8 @@ export function resolveModelFolder(model: string): ModelFolder {
   const config = readConfig(dir);
   const tokenizerPath = [join(dir, 'tokenizer.json'), join(dirname(onnxPath), 'tokenizer.json')].find((p) => existsOrLink(p));
   const tokenizerConfigPath = [join(dir, 'tokenizer_config.json')].find((p) => existsOrLink(p));
-  return { dir, name: basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath };
+  // a Hugging Face cache snapshot is named by its repo id, not by its commit hash
+  return { dir, name: repoIdOfSnapshot(dir) ?? basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath };
 }
 
 function readConfig(dir: string): ModelConfig {

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { hubEnv, type HubEnv } from './hubEnv';
+import { isRepoId } from './hubNames';
+import { repoCacheDir } from './hubCache';
+import { cachedSnapshot, downloadModel, type DownloadProgress } from './downloadModel';
+import { checkHubVariant } from './hubVariants';
+
+export interface ModelArgumentOptions {
+  env?: HubEnv;
+  variant?: string;
+  revision?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: DownloadProgress) => void;
+}
+
+/**
+ * A `--model` value as a folder: a path that exists stays as it is; `org/name` that is not a path
+ * becomes its Hugging Face cache snapshot (downloaded first when it is not cached); anything else
+ * is returned for the model resolver to report.
+ */
+export async function resolveModelArgument(model: string, opts: ModelArgumentOptions = {}): Promise<string> {
+  if (existsSync(model) || !isRepoId(model)) return model;
+  const result = await downloadModel({ repo: model, revision: opts.revision, variant: opts.variant, env: opts.env, signal: opts.signal, onProgress: opts.onProgress });
+  return result.snapshot;
+}
+
+/** The cached snapshot of a repo id, without any request (the editor's setting reads it synchronously). */
+export function cachedModelFolder(repo: string, opts: { env?: HubEnv; revision?: string; variant?: string } = {}): string | undefined {
+  if (!isRepoId(repo)) return undefined;
+  const env = opts.env ?? hubEnv();
+  return cachedSnapshot(repoCacheDir(env.cacheDir, repo), opts.revision ?? 'main', checkHubVariant(opts.variant))?.snapshot;
+}
+
+/** "org/name" for a folder inside the Hugging Face cache (models--org--name/snapshots/<commit>), else undefined. */
+export function repoIdOfSnapshot(dir: string): string | undefined {
+  const m = /(?:^|[\\/])models--([^\\/]+?)--([^\\/]+)[\\/]snapshots[\\/][0-9a-f]{40}(?:[\\/]|$)/.exec(dir);
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
