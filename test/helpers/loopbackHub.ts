@@ -41,6 +41,8 @@ export interface HubSwitches {
   extraTreeEntries: object[];
   /** ignore Range and always answer 200 with the whole body */
   ignoreRange: boolean;
+  /** send LFS redirects to this host name on the same port (localhost: another origin, as a real CDN is) */
+  cdnHost?: string;
 }
 
 export class LoopbackHub {
@@ -139,7 +141,7 @@ export class LoopbackHub {
     const headers = { 'x-repo-commit': r.commit, etag: `"${f.lfs ? f.sha256 : f.gitSha1}"` };
     if (f.lfs) {
       // the real Hub answers LFS files with a redirect to its CDN; keep the path name in the query as it does
-      res.writeHead(302, { ...headers, 'x-linked-etag': `"${f.sha256}"`, location: `/cdn/${f.sha256}?name=${encodeURIComponent(path)}` });
+      res.writeHead(302, { ...headers, 'x-linked-etag': `"${f.sha256}"`, location: `${this.switches.cdnHost ? `http://${this.switches.cdnHost}:${new URL(this.url).port}` : ''}/cdn/${f.sha256}?name=${encodeURIComponent(path)}` });
       res.end();
       return;
     }
