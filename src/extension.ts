@@ -20,6 +20,8 @@ import { applyProbe } from './host/commands/applyProbe';
 import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
 import { registerPanelSerializers } from './host/panels/serializers';
+import { createModelGate } from './host/modelGate';
+import { clearHubToken, setHubToken } from './host/commands/hubToken';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
@@ -28,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     enginePath: join(context.extensionPath, 'dist', 'engine.js'),
     settings: { ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') },
     onLog: (line) => log.info(line),
+    prepareModel: createModelGate(context),
     onResult: (method, result) => {
       if (method === 'model/load') modelStatus.loaded(result as ModelInfo);
       else if (typeof result === 'object' && result !== null && 'model' in result) modelStatus.loaded((result as { model: ModelInfo }).model);
@@ -54,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),
     vscode.commands.registerCommand('tensorloupe.applyProbe', () => applyProbe(context, engine, probeView)),
     vscode.commands.registerCommand('tensorloupe.clearProbe', () => probeView.clear()),
+    vscode.commands.registerCommand('tensorloupe.setHubToken', () => setHubToken(context)),
+    vscode.commands.registerCommand('tensorloupe.clearHubToken', () => clearHubToken(context)),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

@@ -13,8 +13,9 @@ export interface Settings {
 }
 
 /**
- * Reads the tensorloupe.* settings. In an untrusted workspace the model setting is ignored
- * (loading a model runs native code on a file the workspace chose), so the bundled one is used.
+ * Reads the tensorloupe.* settings. In an untrusted workspace VS Code drops the workspace's own
+ * tensorloupe.model (a restricted setting); models in the workspace or from the Hub then wait for
+ * the user's consent (modelGate.ts).
  */
 export function readSettings(extensionPath: string): Settings {
   const c = vscode.workspace.getConfiguration('tensorloupe');
