@@ -41,6 +41,8 @@ export interface HubSwitches {
   extraTreeEntries: object[];
   /** ignore Range and always answer 200 with the whole body */
   ignoreRange: boolean;
+  /** bodies sent 64 KiB at a time with this many ms between (a transfer slow enough to watch its progress) */
+  chunkDelayMs?: number;
   /** send LFS redirects to this host name on the same port (localhost: another origin, as a real CDN is) */
   cdnHost?: string;
 }
@@ -182,7 +184,17 @@ export class LoopbackHub {
       res.write(part.subarray(0, part.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
       return;
     }
-    res.end(part);
+    const delay = this.switches.chunkDelayMs;
+    if (!delay) return void res.end(part);
+    let at = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      const piece = part.subarray(at, at + 65536);
+      at += piece.length;
+      if (at >= part.length) return void res.end(piece);
+      res.write(piece, () => setTimeout(next, delay));
+    };
+    next();
   }
 }
 
