@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopbackHub } from '../helpers/loopbackHub';
@@ -201,4 +201,34 @@ test('a pinned commit is fetched by its hash and needs no ref', async () => {
   hub.requests.length = 0;
   assert.equal((await downloadModel({ repo: REPO, revision: commit, env })).fromCache, true);
   assert.equal(hub.requests.length, 0);
+});
+
+test('a snapshot huggingface_hub left in the cache (refs/main, links into blobs, .no_exist) is used with no request', async () => {
+  // the layout `huggingface_hub.snapshot_download("org/name", allow_patterns=[...])` writes
+  const repoDir = repoCacheDir(env.cacheDir, 'someone/python-fetched');
+  const commit = '1234567890abcdef1234567890abcdef12345678';
+  const snapshot = join(repoDir, 'snapshots', commit);
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', ONNX]) {
+    const bytes = readFileSync(join(CODE_LM, f));
+    const blob = join(repoDir, 'blobs', sha256(bytes));
+    mkdirSync(join(repoDir, 'blobs'), { recursive: true });
+    writeFileSync(blob, bytes);
+    mkdirSync(join(snapshot, f, '..'), { recursive: true });
+    symlinkSync(`${'../'.repeat(f.split('/').length + 1)}blobs/${sha256(bytes)}`, join(snapshot, f));
+  }
+  mkdirSync(join(repoDir, '.no_exist', commit), { recursive: true });
+  writeFileSync(join(repoDir, '.no_exist', commit, 'generation_config.json'), '');
+  mkdirSync(join(repoDir, 'refs'), { recursive: true });
+  writeFileSync(join(repoDir, 'refs', 'main'), commit);
+  const offline = { ...env, offline: true };
+  assert.equal(await resolveModelArgument('someone/python-fetched', { env: offline }), snapshot);
+  const r = await downloadModel({ repo: 'someone/python-fetched', env });
+  assert.equal(r.fromCache, true);
+  assert.equal(hub.requests.length, 0);
+});
+
+test('two downloads of one model at once share one transfer', async () => {
+  const [a, b] = await Promise.all([downloadModel({ repo: REPO, env }), downloadModel({ repo: REPO, env })]);
+  assert.equal(a.snapshot, b.snapshot);
+  assert.equal(hub.requestsTo('/cdn/').length, 1);
 });

@@ -56,6 +56,19 @@ interface TreeEntry {
  * thing HF_HUB_OFFLINE=1 allows).
  */
 export async function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
+  // two requests for the same model at once (a panel's rerun while Select Model downloads) share
+  // one transfer: two writers of one .incomplete file would corrupt it
+  const key = JSON.stringify([(opts.env ?? hubEnv()).cacheDir, opts.repo, opts.revision ?? 'main', opts.variant ?? 'fp32']);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const started = fetchModel(opts).finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
+}
+
+const inFlight = new Map<string, Promise<DownloadResult>>();
+
+async function fetchModel(opts: DownloadOptions): Promise<DownloadResult> {
   const env = opts.env ?? hubEnv();
   const repo = checkRepoId(opts.repo);
   const revision = checkRevision(opts.revision ?? 'main');
