@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ModelLoadError } from '../engine/errors';
 import { hubEnv } from '../engine/hub/hubEnv';
 import { isRepoId } from '../engine/hub/hubNames';
-import { repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
+import { isHubModelArgument, repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
 import { needsConsent } from './trustRules';
 import { downloadWithProgress } from './hubDownloadProgress';
 import { HUB_TOKEN_SECRET } from './commands/hubToken';
@@ -19,7 +18,7 @@ export function createModelGate(context: vscode.ExtensionContext): (model: strin
   const consented = new Set<string>();
   return async (model) => {
     let path = model;
-    if (isRepoId(model) && !existsSync(model)) {
+    if (isHubModelArgument(model)) {
       await askConsent(model, consented);
       const token = await context.secrets.get(HUB_TOKEN_SECRET);
       path = (await downloadWithProgress({ repo: model, env: hubEnv(process.env, token) })).snapshot;

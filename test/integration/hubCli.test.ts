@@ -53,3 +53,11 @@ test('a repo id not cached, offline, is one line saying how to get it; a bad var
   assert.equal(v.code, 1);
   assert.match(v.stderr, /--variant must be one of fp32, fp16, quantized, int8, uint8, q4, q4f16, bnb4/);
 });
+
+test('a mistyped local path of two parts is reported missing, never looked up on the Hub', async () => {
+  hub.requests.length = 0;
+  const r = await runCli(['next-token', '--model', 'models/tensorloupe-code-lmx', 'x'], { env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Model not found: .*tensorloupe-code-lmx/);
+  assert.equal(hub.requests.length, 0);
+});

@@ -14,12 +14,20 @@ export interface ModelArgumentOptions {
 }
 
 /**
+ * `org/name` that is not a path here: neither it nor its first part exists, so a mistyped local
+ * path (`models/my-modle`) is reported as missing instead of being looked up on the Hub.
+ */
+export function isHubModelArgument(model: string): boolean {
+  return isRepoId(model) && !existsSync(model) && !existsSync(model.split('/')[0]);
+}
+
+/**
  * A `--model` value as a folder: a path that exists stays as it is; `org/name` that is not a path
  * becomes its Hugging Face cache snapshot (downloaded first when it is not cached); anything else
  * is returned for the model resolver to report.
  */
 export async function resolveModelArgument(model: string, opts: ModelArgumentOptions = {}): Promise<string> {
-  if (existsSync(model) || !isRepoId(model)) return model;
+  if (!isHubModelArgument(model)) return model;
   const result = await downloadModel({ repo: model, revision: opts.revision, variant: opts.variant, env: opts.env, signal: opts.signal, onProgress: opts.onProgress });
   return result.snapshot;
 }
