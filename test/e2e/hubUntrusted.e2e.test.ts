@@ -2,7 +2,7 @@
 // loaded only after the user says yes in a modal; "no" leaves the model setting as it was, and a
 // yes is remembered for the session (the next run asks nothing).
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,12 +16,13 @@ import { LoopbackHub } from '../helpers/loopbackHub';
 const REPO = 'tensorloupe/code-lm';
 const hub = new LoopbackHub();
 let session: Session;
+const hfHome = mkdtempSync(join(tmpdir(), 'tl-e2e-untrusted-'));
 
 before(async () => {
   await hub.start();
   hub.addRepo(REPO, join(repoRoot, 'models', 'tensorloupe-code-lm'), (p) => !p.endsWith('reference.json'));
   session = await openSession({
-    env: { HF_ENDPOINT: hub.url, HF_HOME: mkdtempSync(join(tmpdir(), 'tl-e2e-untrusted-')), HF_HUB_OFFLINE: '', HF_TOKEN: '' },
+    env: { HF_ENDPOINT: hub.url, HF_HOME: hfHome, HF_HUB_OFFLINE: '', HF_TOKEN: '' },
     // restricted mode: trust on, never prompted, so the workspace stays untrusted
     workspaceTrust: true,
     settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
@@ -30,6 +31,7 @@ before(async () => {
 after(async () => {
   await session?.close();
   await hub.stop();
+  rmSync(hfHome, { recursive: true, force: true });
 });
 
 async function selectHubModel(): Promise<void> {

@@ -3,7 +3,7 @@
 // accepted by every --model, offline from the cache.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopbackHub } from '../helpers/loopbackHub';
@@ -19,7 +19,10 @@ before(async () => {
   hub.addRepo('tensorloupe/code-lm', CODE_LM, (p) => !p.endsWith('reference.json'));
   env = { HF_HOME: mkdtempSync(join(tmpdir(), 'tl-hubcli-')), HF_ENDPOINT: hub.url, HF_HUB_OFFLINE: '', HF_TOKEN: '' };
 });
-after(() => hub.stop());
+after(async () => {
+  await hub.stop();
+  rmSync(env.HF_HOME as string, { recursive: true, force: true });
+});
 
 test('download prints progress on stderr and the snapshot folder on stdout; next-token --model org/name runs on it', async () => {
   const r = await runCli(['download', 'tensorloupe/code-lm'], { env });

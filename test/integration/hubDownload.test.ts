@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, rmSync, readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopbackHub } from '../helpers/loopbackHub';
@@ -18,6 +18,7 @@ const REPO = 'tensorloupe/code-lm';
 const ONNX = 'onnx/model.onnx';
 const hub = new LoopbackHub();
 let env: HubEnv;
+const homes: string[] = [];
 
 // the repo as the Hub would hold it: the model files plus things a download must leave on the Hub
 const inRepo = (p: string) => !p.endsWith('reference.json');
@@ -31,10 +32,14 @@ before(async () => {
   repo.files.set('onnx/model_fp16.onnx', { ...graph, bytes: Buffer.from('not fetched'), sha256: 'f'.repeat(64) });
   repo.files.set('pytorch_model.bin', { ...graph, lfs: true, sha256: 'e'.repeat(64) });
 });
-after(() => hub.stop());
+after(async () => {
+  await hub.stop();
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
 
 beforeEach(() => {
   const home = mkdtempSync(join(tmpdir(), 'tl-hub-'));
+  homes.push(home);
   env = hubEnv({ HF_HOME: home, HF_ENDPOINT: hub.url });
   hub.requests.length = 0;
   Object.assign(hub.switches, { cutOnce: new Set(), corrupt: new Set(), requireToken: undefined, failWith: undefined, extraTreeEntries: [], ignoreRange: false, cdnHost: undefined });

@@ -1,8 +1,8 @@
 // Workspace trust: which models wait for the user's consent in an untrusted workspace, and that no
 // setting can make a session load a custom-op library.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { needsConsent } from '../../src/host/trustRules';
@@ -14,6 +14,7 @@ const workspace = join(root, 'ws');
 const cache = join(root, 'hf', 'hub');
 const elsewhere = join(root, 'mine', 'gpt2');
 for (const d of [join(workspace, 'models', 'x'), join(cache, 'models--a--b', 'snapshots', 'c'), elsewhere]) mkdirSync(d, { recursive: true });
+after(() => rmSync(root, { recursive: true, force: true }));
 const c = { trusted: false, workspaceFolders: [workspace], hubCacheDir: cache };
 
 test('untrusted: models in the workspace, from the Hub cache, repo ids and relative paths need consent', () => {
