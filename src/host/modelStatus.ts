@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { readSettings } from './settings';
-import { repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
+import { isHubModelArgument, repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
 import type { ModelInfo } from '../protocol/engine';
 
 /**
@@ -28,7 +28,7 @@ export class ModelStatus implements vscode.Disposable {
   refresh(): void {
     const model = readSettings(this.extensionPath).model;
     const current = this.info && this.info.dir === model ? this.info : undefined;
-    this.item.text = `$(telescope) ${repoIdOfSnapshot(model) ?? basename(model)}${current ? ` · ${current.provider}` : ''}`;
+    this.item.text = `$(telescope) ${repoIdOfSnapshot(model) ?? (isHubModelArgument(model) ? model : basename(model))}${current ? ` · ${current.provider}` : ''}`;
     const tip = new vscode.MarkdownString(`**Tensorloupe model**\n\n\`${model}\``);
     if (current) {
       tip.appendMarkdown(`\n\n${current.modelType}, ${current.nLayers} layers, context ${current.contextLength}, vocab ${current.vocabSize}, ${current.dtype}, on ${current.provider}`);
