@@ -43,6 +43,8 @@ export interface HubSwitches {
   ignoreRange: boolean;
   /** bodies sent 64 KiB at a time with this many ms between (a transfer slow enough to watch its progress) */
   chunkDelayMs?: number;
+  /** paths whose resolve answer carries a wrong ETag */
+  wrongEtag: Set<string>;
   /** send LFS redirects to this host name on the same port (localhost: another origin, as a real CDN is) */
   cdnHost?: string;
 }
@@ -50,7 +52,7 @@ export interface HubSwitches {
 export class LoopbackHub {
   readonly repos = new Map<string, HubRepo>();
   readonly requests: LoggedRequest[] = [];
-  readonly switches: HubSwitches = { cutOnce: new Set(), corrupt: new Set(), extraTreeEntries: [], ignoreRange: false };
+  readonly switches: HubSwitches = { cutOnce: new Set(), corrupt: new Set(), wrongEtag: new Set(), extraTreeEntries: [], ignoreRange: false };
   private server: Server | undefined;
   url = '';
 
@@ -140,10 +142,11 @@ export class LoopbackHub {
     const r = this.repoAt(repo, rev);
     const f = r?.files.get(path);
     if (!r || !f) return json(res, 404, { error: 'Entry not found' });
-    const headers = { 'x-repo-commit': r.commit, etag: `"${f.lfs ? f.sha256 : f.gitSha1}"` };
+    const tag = this.switches.wrongEtag.has(path) ? (f.lfs ? 'a'.repeat(64) : 'a'.repeat(40)) : f.lfs ? f.sha256 : f.gitSha1;
+    const headers = { 'x-repo-commit': r.commit, etag: `"${tag}"` };
     if (f.lfs) {
       // the real Hub answers LFS files with a redirect to its CDN; keep the path name in the query as it does
-      res.writeHead(302, { ...headers, 'x-linked-etag': `"${f.sha256}"`, location: `${this.switches.cdnHost ? `http://${this.switches.cdnHost}:${new URL(this.url).port}` : ''}/cdn/${f.sha256}?name=${encodeURIComponent(path)}` });
+      res.writeHead(302, { ...headers, 'x-linked-etag': `"${tag}"`, location: `${this.switches.cdnHost ? `http://${this.switches.cdnHost}:${new URL(this.url).port}` : ''}/cdn/${f.sha256}?name=${encodeURIComponent(path)}` });
       res.end();
       return;
     }

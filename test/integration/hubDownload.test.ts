@@ -42,7 +42,7 @@ beforeEach(() => {
   homes.push(home);
   env = hubEnv({ HF_HOME: home, HF_ENDPOINT: hub.url });
   hub.requests.length = 0;
-  Object.assign(hub.switches, { cutOnce: new Set(), corrupt: new Set(), requireToken: undefined, failWith: undefined, extraTreeEntries: [], ignoreRange: false, cdnHost: undefined });
+  Object.assign(hub.switches, { cutOnce: new Set(), corrupt: new Set(), wrongEtag: new Set(), requireToken: undefined, failWith: undefined, extraTreeEntries: [], ignoreRange: false, cdnHost: undefined });
 });
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -130,6 +130,12 @@ test('bytes that do not match the Hub’s sha256 are rejected in one line and no
   const snap = join(repoDir, 'snapshots');
   assert.ok(!existsSync(snap) || !readdirSync(snap).some((c) => existsSync(join(snap, c, ONNX))), 'the graph is not in any snapshot');
   assert.ok(readdirSync(join(repoDir, 'blobs')).every((b) => !b.endsWith('.incomplete')), 'the bad bytes were deleted');
+});
+
+test('a resolve answer whose ETag is not the listed hash is refused before its body is read', async () => {
+  hub.switches.wrongEtag.add(ONNX);
+  await assert.rejects(downloadModel({ repo: REPO, env }), /the Hub's ETag for onnx\/model\.onnx \(aaaaaaaaaaaa…\) is not the hash its file list gave/);
+  assert.equal(hub.requestsTo('/cdn/').length, 0, 'the CDN was never asked');
 });
 
 test('a non-LFS file is checked against its git blob sha1', async () => {

@@ -79,7 +79,14 @@ export async function downloadBlob(req: BlobRequest): Promise<string> {
 
 async function transfer(req: BlobRequest, partial: string, have: number): Promise<void> {
   const url = `${req.env.endpoint}/${req.repo}/resolve/${req.commit}/${encodePath(req.file.path)}`;
-  const res = await hubGet(url, { env: req.env, repo: req.repo, what: req.file.path, signal: req.signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
+  const res = await hubGet(url, {
+    env: req.env,
+    repo: req.repo,
+    what: req.file.path,
+    signal: req.signal,
+    onHeaders: (headers, hop) => hop === 0 && checkResolveHeaders(req, headers),
+    headers: have > 0 ? { range: `bytes=${have}-` } : {},
+  });
   // 206 continues the partial file; a 200 (a server that ignores Range) starts it again
   const resumed = res.status === 206 && have > 0 && contentRangeStart(res.headers.get('content-range')) === have;
   const handle = await open(partial, resumed ? 'a' : 'w');
@@ -95,6 +102,21 @@ async function transfer(req: BlobRequest, partial: string, have: number): Promis
     }
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The resolve endpoint's own word on the file, before a byte is read: X-Repo-Commit must be the
+ * commit asked for, and its ETag (X-Linked-Etag for LFS files) the hash the file list gave.
+ */
+function checkResolveHeaders(req: BlobRequest, headers: Headers): void {
+  const commit = headers.get('x-repo-commit');
+  if (commit && commit !== req.commit) {
+    throw new HubError(`${req.repo}: ${req.file.path} came from commit ${commit.slice(0, 12)}, not ${req.commit.slice(0, 12)} as asked; try again.`);
+  }
+  const etag = (headers.get('x-linked-etag') ?? headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
+  if (/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(etag) && etag !== blobName(req.file)) {
+    throw new HubIntegrityError(`${req.repo}: the Hub's ETag for ${req.file.path} (${etag.slice(0, 12)}…) is not the hash its file list gave (${blobName(req.file).slice(0, 12)}…); nothing was downloaded.`);
   }
 }
 

@@ -11,6 +11,11 @@ export interface HubRequest {
   what: string;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /**
+   * Sees each answer's headers before a redirect is followed or a body read (the resolve
+   * endpoint's X-Repo-Commit and ETag are on its redirect); throwing stops the request there.
+   */
+  onHeaders?: (headers: Headers, hop: number) => void;
 }
 
 /**
@@ -30,6 +35,12 @@ export async function hubGet(url: string, req: HubRequest): Promise<Response> {
     } catch (error) {
       if (req.signal?.aborted) throw error;
       throw new HubError(`${req.repo}: cannot reach ${req.env.endpoint} for ${req.what} (${reason(error)}); set HF_HUB_OFFLINE=1 to use the cache only.`);
+    }
+    try {
+      req.onHeaders?.(res.headers, hop);
+    } catch (error) {
+      await res.body?.cancel();
+      throw error;
     }
     if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
       await res.body?.cancel();
