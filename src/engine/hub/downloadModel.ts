@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CancelledError } from '../../protocol/rpc';
 import { HubError } from './hubErrors';
 import { hubEnv, type HubEnv } from './hubEnv';
 import { hubJson, hubGet, repoUrl } from './hubHttp';
 import { checkBlobName, checkRepoFilePath, checkRepoId, checkRevision, isCommitHash } from './hubNames';
-import { cachedCommit, linkIntoSnapshot, repoCacheDir, snapshotDir, snapshotHas, writeRef } from './hubCache';
+import { cachedCommit, hardenExternalData, linkIntoSnapshot, repoCacheDir, snapshotDir, snapshotHas, writeRef } from './hubCache';
 import { checkHubVariant, filesForVariant, SIDE_FILES, variantOnnxCandidates, type HubVariant } from './hubVariants';
 import { blobName, downloadBlob, type HubFile } from './downloadBlob';
 
@@ -129,6 +130,7 @@ export function cachedSnapshot(repoDir: string, revision: string, variant: HubVa
   const onnx = variantOnnxCandidates(variant).find((p) => snapshotHas(snapshot, p));
   const side = SIDE_FILES.filter((p) => snapshotHas(snapshot, p));
   if (!onnx || side.length === 0) return undefined;
+  hardenExternalData(join(snapshot, ...onnx.split('/').slice(0, -1)));
   return { commit, snapshot, files: [onnx, ...side] };
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { checkRepoFilePath, isCommitHash } from './hubNames';
 
@@ -46,10 +46,18 @@ export function snapshotHas(snapshot: string, path: string): boolean {
   return existsSync(join(snapshot, ...path.split('/')));
 }
 
+/** model.onnx_data, model.onnx.data, model.onnx_data_1: an ONNX graph's external data. */
+export function isOnnxExternalData(path: string): boolean {
+  return /\.onnx[._]data/.test(path.slice(path.lastIndexOf('/') + 1));
+}
+
 /**
  * Puts a verified blob at its path in the snapshot: a relative symlink like huggingface_hub's
  * (`../../blobs/<sha>` from the snapshot's depth), or a copy where the file system refuses links
  * (Windows without developer mode, some network drives). Replaces whatever was there.
+ * External data is hard-linked instead: onnxruntime 1.30 resolves an external-data path through
+ * links and refuses one that lands outside the graph's folder (blobs/ is outside), while a hard
+ * link is the same bytes inside it; huggingface_hub reads either.
  */
 export function linkIntoSnapshot(repoDir: string, commit: string, path: string, blob: string): string {
   checkRepoFilePath(path, repoDir);
@@ -59,11 +67,38 @@ export function linkIntoSnapshot(repoDir: string, commit: string, path: string, 
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   rmSync(tmp, { force: true });
-  try {
-    symlinkSync(relative(dirname(target), blobFile).split(sep).join('/'), tmp);
-  } catch {
-    copyFileSync(blobFile, tmp);
-  }
+  placeBlob(blobFile, tmp, isOnnxExternalData(path) ? 'hard' : 'symbolic');
   renameSync(tmp, target);
   return target;
+}
+
+function placeBlob(blobFile: string, at: string, kind: 'hard' | 'symbolic'): void {
+  try {
+    if (kind === 'hard') linkSync(blobFile, at);
+    else symlinkSync(relative(dirname(at), blobFile).split(sep).join('/'), at);
+  } catch {
+    copyFileSync(blobFile, at);
+  }
+}
+
+/**
+ * A snapshot huggingface_hub wrote has its external data as symlinks into blobs/, which
+ * onnxruntime refuses (see linkIntoSnapshot): each such link in the graph's folder becomes a hard
+ * link to the same blob (a copy across file systems). The bytes and the layout stay the same.
+ */
+export function hardenExternalData(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(folder, name);
+    if (!isOnnxExternalData(name) || !lstatSync(path).isSymbolicLink() || !existsSync(path)) continue;
+    const tmp = `${path}.${process.pid}.tmp`;
+    rmSync(tmp, { force: true });
+    placeBlob(realpathSync(path), tmp, 'hard');
+    renameSync(tmp, path);
+  }
 }
