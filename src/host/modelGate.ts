@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { ModelLoadError } from '../engine/errors';
 import { hubEnv } from '../engine/hub/hubEnv';
 import { isRepoId } from '../engine/hub/hubNames';
-import { isHubModelArgument, repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
+import { isHubModelArgument, prepareSnapshotPath, repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
 import { needsConsent } from './trustRules';
 import { downloadWithProgress } from './hubDownloadProgress';
 import { HUB_TOKEN_SECRET } from './commands/hubToken';
@@ -24,6 +24,7 @@ export function createModelGate(context: vscode.ExtensionContext): (model: strin
       path = (await downloadWithProgress({ repo: model, env: hubEnv(process.env, token) })).snapshot;
     }
     await askConsent(path, consented);
+    prepareSnapshotPath(path);
     return path;
   };
 }

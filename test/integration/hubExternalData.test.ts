@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { LoopbackHub } from '../helpers/loopbackHub';
 import { ROOT } from '../helpers/paths';
 import { downloadModel } from '../../src/engine/hub/downloadModel';
+import { resolveModelArgument } from '../../src/engine/hub/resolveModelArgument';
 import { hubEnv } from '../../src/engine/hub/hubEnv';
 import { instrumentModel } from '../../src/engine/instrument/instrumentModel';
 import { createInstrumentedSession, fetchActivations } from '../../src/engine/instrument/fetchActivations';
@@ -74,6 +75,11 @@ test('a huggingface_hub snapshot whose external data is a symlink into blobs/ is
   rmSync(data);
   symlinkSync(`${blob}${sha}`, data); // what huggingface_hub leaves
   assert.ok(lstatSync(data).isSymbolicLink());
+  // given as a path into the snapshot (--model ~/.cache/huggingface/hub/models--…/snapshots/<commit>)
+  assert.equal(await resolveModelArgument(first.snapshot), first.snapshot);
+  assert.ok(!lstatSync(data).isSymbolicLink(), 'a snapshot path is prepared too');
+  rmSync(data);
+  symlinkSync(`${blob}${sha}`, data);
   hub.requests.length = 0;
   const again = await downloadModel({ repo: 'fixtures/llama-gqa-extdata', env: env() });
   assert.equal(again.fromCache, true);

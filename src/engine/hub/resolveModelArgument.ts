@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { hubEnv, type HubEnv } from './hubEnv';
 import { isRepoId } from './hubNames';
-import { repoCacheDir } from './hubCache';
+import { hardenExternalData, repoCacheDir } from './hubCache';
 import { cachedSnapshot, downloadModel, type DownloadProgress } from './downloadModel';
 import { checkHubVariant } from './hubVariants';
 
@@ -27,7 +28,10 @@ export function isHubModelArgument(model: string): boolean {
  * is returned for the model resolver to report.
  */
 export async function resolveModelArgument(model: string, opts: ModelArgumentOptions = {}): Promise<string> {
-  if (!isHubModelArgument(model)) return model;
+  if (!isHubModelArgument(model)) {
+    prepareSnapshotPath(model);
+    return model;
+  }
   const result = await downloadModel({ repo: model, revision: opts.revision, variant: opts.variant, env: opts.env, signal: opts.signal, onProgress: opts.onProgress });
   return result.snapshot;
 }
@@ -43,4 +47,15 @@ export function cachedModelFolder(repo: string, opts: { env?: HubEnv; revision?:
 export function repoIdOfSnapshot(dir: string): string | undefined {
   const m = /(?:^|[\\/])models--([^\\/]+?)--([^\\/]+)[\\/]snapshots[\\/][0-9a-f]{40}(?:[\\/]|$)/.exec(dir);
   return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/**
+ * A path into a Hugging Face cache snapshot, given as a path rather than a repo id: its
+ * external-data symlinks become hard links, as for a repo id (hubCache.hardenExternalData says why).
+ */
+export function prepareSnapshotPath(model: string): void {
+  const path = resolve(model);
+  if (!repoIdOfSnapshot(path) || !existsSync(path)) return;
+  const dirs = statSync(path).isDirectory() ? [path, join(path, 'onnx')] : [dirname(path)];
+  for (const dir of dirs) hardenExternalData(dir);
 }
