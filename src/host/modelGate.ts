@@ -19,7 +19,8 @@ export function createModelGate(context: vscode.ExtensionContext): (model: strin
   return async (model) => {
     let path = model;
     if (isHubModelArgument(model)) {
-      await askConsent(model, consented);
+      // the value is the user's own (the workspace's is dropped in restricted mode), so fetching
+      // it is theirs to ask; loading it is what waits for consent, below
       const token = await context.secrets.get(HUB_TOKEN_SECRET);
       path = (await downloadWithProgress({ repo: model, env: hubEnv(process.env, token) })).snapshot;
     }
