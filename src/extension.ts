@@ -21,6 +21,8 @@ import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
 import { showModelInfo, statusOf } from './host/commands/showModelInfo';
 import { registerPanelSerializers } from './host/panels/serializers';
+import { createModelGate } from './host/modelGate';
+import { clearHubToken, setHubToken } from './host/commands/hubToken';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
@@ -29,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     enginePath: join(context.extensionPath, 'dist', 'engine.js'),
     settings: { ...readSettings(context.extensionPath).engine, cacheDir: join(context.globalStorageUri.fsPath, 'instrumented') },
     onLog: (line) => log.info(line),
+    prepareModel: createModelGate(context),
     onResult: (method, result) => {
       if (method === 'model/load') modelStatus.loaded(result as ModelInfo);
       else if (typeof result === 'object' && result !== null && 'model' in result) modelStatus.loaded((result as { model: ModelInfo }).model);
@@ -56,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.applyProbe', () => applyProbe(context, engine, probeView)),
     vscode.commands.registerCommand('tensorloupe.clearProbe', () => probeView.clear()),
     vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => modelStatus.loaded(statusOf(r)))),
+    vscode.commands.registerCommand('tensorloupe.setHubToken', () => setHubToken(context)),
+    vscode.commands.registerCommand('tensorloupe.clearHubToken', () => clearHubToken(context)),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

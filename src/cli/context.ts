@@ -34,6 +34,8 @@ export interface CliOptions {
   text?: string;
   method?: string;
   k: string;
+  /** download / a repo id --model: branch, tag or commit */
+  revision?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

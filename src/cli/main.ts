@@ -19,6 +19,9 @@ import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
 import { parseVariant } from '../engine/models/variants';
+import { downloadCommand } from './commands/download';
+import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
+import { stderrProgress } from './hubProgress';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--variant V] [--top-k N] [--max-tokens N] [--json] "text"
@@ -31,10 +34,12 @@ const USAGE = `Usage:
   tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
+  tensorloupe download    <org/name> [--revision R] [--variant V]
   tensorloupe --version
 
 Options:
-  --model DIR       model folder in Hugging Face layout (default: the bundled tensorloupe-code-lm)
+  --model DIR       model folder in Hugging Face layout, or a Hub repo id org/name (from the HF cache,
+                    downloaded when missing; --revision/--variant choose it) (default: the bundled tensorloupe-code-lm)
   --variant V       which transformers.js file of the folder: fp32 (onnx/model.onnx), fp16, q8 (model_quantized), int8, uint8, q4, q4f16, bnb4
   --top-k N         candidates to print (default 10)
   --max-tokens N    longest input read (default 2048, at most 32768)
@@ -57,6 +62,7 @@ const COMMANDS: Record<string, CliCommand> = {
   neighbours: neighboursCommand,
   analogy: analogyCommand,
   info: infoCommand,
+  download: downloadCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -76,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
   const progress = progressLine(process.stderr); // stderr only, and only on a terminal
   try {
     return await run({
-      model: options.model ?? defaultModelDir(),
+      // a Hub repo id becomes its cache snapshot here, the one place --model is read
+      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : defaultModelDir(),
       options,
       args,
       engine: createEngineHandlers({ provider: providerOption(options.provider), threads, ...(options.variant === undefined ? {} : { variant: parseVariant(options.variant, '--variant') }) }),

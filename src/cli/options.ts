@@ -28,6 +28,7 @@ const OPTIONS = {
   method: { type: 'string' },
   k: { type: 'string', default: '10' },
   provider: { type: 'string' },
+  revision: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -9,6 +9,7 @@ import { EXTERNAL_DATA_FILE } from './instrument/modelFile';
 import { hasGenaiConfig, readGenaiConfig, type GenaiFolder } from './models/genaiConfig';
 import type { CacheNames } from './runners/decoderFeeds';
 import { pickVariant, type Variant } from './models/variants';
+import { repoIdOfSnapshot } from './hub/resolveModelArgument';
 
 /** The files of a model in the Hugging Face layout (transformers.js / Optimum). */
 export interface ModelFolder {
@@ -96,7 +97,8 @@ export function resolveModelFolder(model: string, variant?: Variant): ModelFolde
   const withPast = join(dirname(onnxPath), 'decoder_with_past_model.onnx');
   const withPastPath = basename(onnxPath) === 'decoder_model.onnx' && existsOrLink(withPast) ? withPast : undefined;
   if (withPastPath) checkOnnxFile(withPastPath);
-  return { dir, name: basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath, cacheNames: genai?.cacheNames, withPastPath };
+  // a Hugging Face cache snapshot is named by its repo id, not by its commit hash
+  return { dir, name: repoIdOfSnapshot(dir) ?? basename(dir), onnxPath, config, tokenizerPath, tokenizerConfigPath, cacheNames: genai?.cacheNames, withPastPath };
 }
 
 function readConfig(dir: string): ModelConfig {

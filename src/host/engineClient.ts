@@ -21,6 +21,11 @@ export interface EngineClientOptions {
   onLog?: (line: string) => void;
   /** sees every successful result (the status bar reads the model info results carry) */
   onResult?: (method: string, result: unknown) => void;
+  /**
+   * Every request's `model` goes through this first (the host's modelGate: a Hub repo id becomes
+   * its cache folder, an untrusted workspace's model waits for consent); it may throw to refuse.
+   */
+  prepareModel?: (model: string) => Promise<string>;
 }
 
 /** A call's Cancel, and (optionally) where its progress goes: runWithProgress gives one of each. */
@@ -76,6 +81,8 @@ export class EngineClient {
    * to `cancel.progress` until it is cancelled or settles.
    */
   async call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
+    const model = (params as { model?: unknown }).model;
+    if (this.options.prepareModel && typeof model === 'string') params = { ...params, model: await this.options.prepareModel(model) };
     while (this.stopping.size > 0) await Promise.all(this.stopping);
     const endpoint = this.ensure();
     const child = this.child;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { readSettings } from './settings';
+import { isHubModelArgument, repoIdOfSnapshot } from '../engine/hub/resolveModelArgument';
 import type { ModelInfo } from '../protocol/engine';
 
 /**
@@ -33,7 +34,7 @@ export class ModelStatus implements vscode.Disposable {
     const current = this.info && this.info.dir === model ? this.info : undefined;
     // a provider the user named and did not get is flagged in the text; auto's choice is explained in the tooltip
     const fellBack = current?.providerNote !== undefined && engine.provider !== 'auto' && engine.provider !== current?.provider;
-    this.item.text = `$(telescope) ${basename(model)}${current ? ` · ${fellBack ? `$(warning) ${current.provider} (not ${engine.provider})` : current.provider}` : ''}`;
+    this.item.text = `$(telescope) ${repoIdOfSnapshot(model) ?? (isHubModelArgument(model) ? model : basename(model))}${current ? ` · ${fellBack ? `$(warning) ${current.provider} (not ${engine.provider})` : current.provider}` : ''}`;
     const tip = new vscode.MarkdownString(`**Tensorloupe model**\n\n\`${model}\``);
     if (current) {
       tip.appendMarkdown(`\n\n${current.modelType}, ${current.nLayers} layers, context ${current.contextLength}, vocab ${current.vocabSize}, ${current.dtype}, on ${current.provider}`);

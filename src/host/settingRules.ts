@@ -15,13 +15,15 @@ export interface ModelSettingContext {
 }
 
 /**
- * The model folder to load. In an untrusted workspace the setting is ignored (loading a model runs
- * native code on a file the workspace chose), so the bundled one is used. Pure, so the rule is
+ * The model folder to load. In an untrusted workspace VS Code hands us only the user's own value
+ * (package.json restricts tensorloupe.model, so the workspace's value is dropped); a model that
+ * value puts inside the workspace or the Hugging Face cache still waits for the user's consent
+ * (trustRules.needsConsent, asked by modelGate before the engine sees it). Pure, so the rule is
  * tested without VS Code.
  */
 export function resolveModelSetting(c: ModelSettingContext): string {
   const configured = c.configured.trim();
-  if (!configured || !c.trusted) return c.bundled;
+  if (!configured) return c.bundled;
   if (configured.startsWith('${workspaceFolder}') && c.workspaceFolder) return join(c.workspaceFolder, configured.slice('${workspaceFolder}'.length));
   if (configured.startsWith('~/')) return join(c.home, configured.slice(2));
   return configured;

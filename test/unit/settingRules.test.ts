@@ -9,10 +9,10 @@ import { ROOT } from '../helpers/paths';
 
 const base = { bundled: '/ext/models/tensorloupe-code-lm', workspaceFolder: '/work/project', home: '/home/ada' };
 
-test('an untrusted workspace always gets the bundled model, whatever the setting says', () => {
-  for (const configured of ['/tmp/evil-model', '${workspaceFolder}/models/x', '~/models/y', 'models/relative']) {
-    assert.equal(resolveModelSetting({ ...base, configured, trusted: false }), base.bundled, configured);
-  }
+test('an untrusted workspace reads the user’s own value the same way (VS Code has dropped the workspace’s; trustRules asks consent)', () => {
+  assert.equal(resolveModelSetting({ ...base, configured: '/opt/models/gpt2', trusted: false }), '/opt/models/gpt2');
+  assert.equal(resolveModelSetting({ ...base, configured: '${workspaceFolder}/models/x', trusted: false }), join('/work/project', 'models/x'));
+  assert.equal(resolveModelSetting({ ...base, configured: '', trusted: false }), base.bundled);
 });
 
 test('a trusted workspace gets the setting, with ${workspaceFolder} and ~/ expanded', () => {

@@ -16,7 +16,7 @@ const SUFFIX: Record<Variant, string> = { fp32: '', fp16: '_fp16', q8: '_quantiz
 /** what users type for q8, from the file name */
 const ALIASES: Record<string, Variant> = { quantized: 'q8', fp: 'fp32', float32: 'fp32', float16: 'fp16' };
 /** graph names a variant suffix follows, in the order a folder's main graph is looked for */
-const BASES = ['model', 'decoder_model_merged', 'decoder_model'];
+export const VARIANT_BASES = ['model', 'decoder_model_merged', 'decoder_model'];
 const PLACES = ['onnx', '.'];
 
 /** a variant name from a setting or a flag, or a one-line error naming `what` and the choices */
@@ -33,7 +33,7 @@ export function variantFileName(variant: Variant, base = 'model'): string {
 
 /** The file of `variant` in a model folder (onnx/ first, then the folder itself), if there is one. */
 export function findVariant(dir: string, variant: Variant): string | undefined {
-  for (const place of PLACES) for (const base of BASES) {
+  for (const place of PLACES) for (const base of VARIANT_BASES) {
     const path = join(dir, place, variantFileName(variant, base));
     if (existsOrLink(path)) return path; // a dangling link (git lfs not pulled) is named by checkOnnxFile, not skipped
   }
@@ -52,7 +52,7 @@ export function variantsPresent(dir: string): { variant: Variant; file: string }
     } catch {
       continue;
     }
-    for (const base of BASES) for (const variant of VARIANTS) {
+    for (const base of VARIANT_BASES) for (const variant of VARIANTS) {
       const file = variantFileName(variant, base);
       if (names.has(file) && !out.some((o) => o.variant === variant)) out.push({ variant, file: place === '.' ? file : `${place}/${file}` });
     }

@@ -4,12 +4,15 @@ import { basename, join } from 'node:path';
 import { readSettings } from '../settings';
 import { DEFAULT_MODEL_NAME } from '../../util/paths';
 import { runWithProgress } from './runWithProgress';
+import { pickHubModel } from './selectHubModel';
+import { repoIdOfSnapshot } from '../../engine/hub/resolveModelArgument';
 import type { EngineClient } from '../engineClient';
 import type { ModelInfo } from '../../protocol/engine';
 
 interface ModelPick extends vscode.QuickPickItem {
   path?: string;
   browse?: boolean;
+  hub?: boolean;
 }
 
 /** Tensorloupe: Select Model — a bundled model, or any folder in the Hugging Face layout. */
@@ -26,6 +29,7 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
       path: name === DEFAULT_MODEL_NAME ? '' : join(modelsDir, name),
     })),
     { label: '$(folder-opened) Choose a model folder…', browse: true },
+    { label: '$(cloud-download) Hugging Face Hub…', description: 'download into the Hugging Face cache', hub: true },
   ];
   const pick = await vscode.window.showQuickPick(items, { title: 'Tensorloupe: Select Model', placeHolder: `Current: ${current}` });
   if (!pick) return;
@@ -35,6 +39,15 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
     if (!uri?.[0]) return;
     path = uri[0].fsPath;
   }
+  if (pick.hub) {
+    try {
+      path = await pickHubModel(context);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'Cancelled') void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message} The model setting is unchanged.`);
+      return;
+    }
+    if (!path) return;
+  }
   const setting = path ?? '';
   // Load it before saving it: a model that cannot serve text (an image or audio model, a broken
   // folder) must never become the text model, or every command would fail until the user
@@ -42,7 +55,7 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
   const candidate = setting === '' ? join(modelsDir, DEFAULT_MODEL_NAME) : setting;
   let info: ModelInfo;
   try {
-    info = await runWithProgress(engine, `Tensorloupe: loading ${basename(candidate)}`, (cancel) => engine.call('model/load', { model: candidate }, cancel));
+    info = await runWithProgress(engine, `Tensorloupe: loading ${repoIdOfSnapshot(candidate) ?? basename(candidate)}`, (cancel) => engine.call('model/load', { model: candidate }, cancel));
   } catch (error) {
     if ((error as { code?: string }).code === 'Cancelled') return;
     void vscode.window.showErrorMessage(`Tensorloupe: ${(error as Error).message} The model setting is unchanged (${basename(current)}).`);

@@ -25,6 +25,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Fixed port (npm start); default: a free one. */
   port?: number;
+  /** Leave workspace trust on (default off: --disable-workspace-trust), for restricted-mode tests. */
+  workspaceTrust?: boolean;
   /** Keep the run dir after stop() (debugging). Also on when TENSORLOUPE_E2E_KEEP=1. */
   keep?: boolean;
 }
@@ -136,7 +138,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const args = [
     entry, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     workspace,
   ];
   // detached: code-server leads its own process group, so stop() reaches the extension host and
