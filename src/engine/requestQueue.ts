@@ -83,9 +83,11 @@ export const HEAVY_METHODS = [
   'activations/export',
   'probe/train',
   'probe/apply',
+  'probe/preview',
   'projector/project',
   'projector/neighbours',
   'projector/analogy',
+  'projector/predict',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

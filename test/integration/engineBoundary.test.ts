@@ -34,6 +34,8 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'projector/project': { model: CODE_LM, source: 'resid', layer: 0, texts: [{ text: 'x = 1\ny = 2', file: 'a.py' }], method: 'pca', seed: 1, maxPoints: 100 },
   'projector/neighbours': { model: CODE_LM, token: 'def', k: 3 },
   'projector/analogy': { model: CODE_LM, a: 'def', b: 'x', c: 'y', k: 3 },
+  'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
+  'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

@@ -18,6 +18,11 @@ export const IN_STRING_LABELS = ['string-or-comment', 'code'] as const;
 /** Bracket depths above this share one label ("4+"). */
 export const MAX_DEPTH_LABEL = 4;
 
+/** The files the TypeScript scanner reads: TS and JS, JSX and the module variants. */
+export const TS_JS_FILE = /\.(m|c)?[jt]sx?$/i;
+/** JSX files scan in the JSX variant (a `<` can open an element). */
+export const JSX_FILE = /\.[jt]sx$/i;
+
 export function isBuiltinTask(name: string): name is BuiltinTask {
   return (BUILTIN_TASKS as readonly string[]).includes(name);
 }
@@ -161,7 +166,7 @@ export function builtinDataset(task: BuiltinTask, files: SourceFile[]): TokenDat
   const total = files.reduce((n, f) => n + f.text.length, 0);
   const pieceChars = Math.max(MIN_PIECE_CHARS, Math.min(PIECE_CHARS, Math.ceil(total / 12)));
   for (const f of files) {
-    const all = labelSpans(task, f.text, /\.[jt]sx$/i.test(f.path));
+    const all = labelSpans(task, f.text, JSX_FILE.test(f.path));
     let k = 0;
     for (const [a, b] of pieceBounds(f.text, pieceChars)) {
       const piece: LabelledSpan[] = [];

@@ -2,7 +2,9 @@
 // layer's residual stream over the given texts' tokens, and cosine neighbours / analogies in the
 // embedding space. PCA's heavy products run as onnxruntime graphs; UMAP runs epoch by epoch with
 // a cancel checkpoint.
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { RunStore } from '../../runStore';
 import { pca } from '../../analyses/pca';
 import { umap2d } from '../../analyses/umap';
 import { analogy, neighboursOfRow, rowNorms } from '../../analyses/neighbours';
@@ -16,6 +18,9 @@ import { ortKnn } from './knnGraph';
 import { readEmbeddingMatrix, readUnembeddingMatrix } from './embeddingMatrix';
 import { collectResid } from './collectResid';
 import { MAX_PROJECTED_POINTS } from './validateProjector';
+import { residCategories, vocabularyCategory } from './pointCategories';
+import { predictPoints, projectionStore, type KeptProjection } from './pointPredictions';
+import type { ProbeRuns } from '../probes/probeRuns';
 import type { FeatureContext } from '../context';
 import type { Matrix } from '../../analyses/matrix';
 import type { CancelSignal, Handlers } from '../../../protocol/rpc';
@@ -27,10 +32,15 @@ const PCA_BEFORE_UMAP = 50;
 /** above this many points UMAP runs 200 epochs, not umap-js's 500 (umap-learn's own choice above 10,000): the layout settles by then and each epoch costs ~35 ms at 5,000 */
 const UMAP_MANY_POINTS = 2000;
 
-export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
+/** `probes`: the probe runs the probes feature keeps, for colouring by the last trained probe */
+export function projectorHandlers(ctx: FeatureContext, probes?: ProbeRuns): Handlers<ProjectorApi> {
   // the embedding matrix per model file, read once (4,096 × 128 floats is 2 MB; a 50k-vocab model's 150 MB, so only the last two are kept)
   const matrices = new Map<string, Promise<{ matrix: Matrix; norms: Float64Array }>>();
-  ctx.whenIdle?.(() => matrices.clear());
+  const projections = projectionStore();
+  ctx.whenIdle?.(() => {
+    matrices.clear();
+    projections.clear();
+  });
   const embeddingOf = (m: LoadedLm) => {
     let entry = matrices.get(m.folder.onnxPath);
     if (!entry) {
@@ -47,7 +57,8 @@ export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
     list.map((n) => ({ id: n.index, text: tokenText(m, n.index), cosine: n.cosine, rank: n.rank }));
 
   return {
-    'projector/project': (p, signal) => project(ctx, p, signal, embeddingOf),
+    'projector/project': (p, signal) => project(ctx, p, signal, embeddingOf, projections),
+    'projector/predict': (p) => predictPoints(ctx, projections.get(p.projectionId), p, probes),
     'projector/neighbours': async (p) => {
       const m = await ctx.models.load(p.model);
       const { matrix, norms } = await embeddingOf(m);
@@ -63,7 +74,7 @@ export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
   };
 }
 
-async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSignal, embeddingOf: (m: LoadedLm) => Promise<{ matrix: Matrix }>): Promise<ProjectResult> {
+async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSignal, embeddingOf: (m: LoadedLm) => Promise<{ matrix: Matrix }>, projections: RunStore<KeptProjection>): Promise<ProjectResult> {
   const t0 = performance.now();
   const m = await ctx.models.load(p.model);
   const maxPoints = Math.min(p.maxPoints ?? MAX_PROJECTED_POINTS, MAX_PROJECTED_POINTS);
@@ -71,6 +82,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
   let matrix: Matrix;
   let totalPoints: number;
   let hook: string | undefined;
+  let kept: KeptProjection | undefined;
   if (p.source === 'resid') {
     const im = await ctx.instrumented.load(p.model);
     const layer = p.layer ?? 0;
@@ -78,7 +90,9 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     hook = `blocks.${layer}.hook_resid_post`;
     const collected = await collectResid(ctx, im, p.texts ?? [], hook, maxPoints, p.seed, signal);
     ({ matrix, points, totalPoints } = collected);
-    points = points.map((pt) => ({ ...pt, layer }));
+    const categories = residCategories(p.texts ?? [], collected.places);
+    points = points.map((pt, i) => ({ ...pt, layer, ...(categories[i] === undefined ? {} : { category: categories[i] }) }));
+    kept = { model: p.model, hook, layer, matrix };
   } else {
     const embedding = (await embeddingOf(m)).matrix;
     let full = embedding;
@@ -92,7 +106,11 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     totalPoints = full.rows;
     const rows = evenSample(full.rows, maxPoints, p.seed);
     matrix = rows.length === full.rows ? full : pickRows(full, rows);
-    points = rows.map((id) => ({ id, text: tokenText(m, id) }));
+    points = rows.map((id) => {
+      const text = tokenText(m, id);
+      const category = m.tokenizer.isSpecial(id) ? undefined : vocabularyCategory(text);
+      return category === undefined ? { id, text } : { id, text, category };
+    });
   }
   if (matrix.rows < 3) throw new InputError(`Only ${matrix.rows} point${matrix.rows === 1 ? '' : 's'} to project: give more text.`);
   await checkpoint(signal);
@@ -119,6 +137,11 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     await checkpoint(signal);
     xy = await umap2d(input, { seed: p.seed, ...(input.rows > UMAP_MANY_POINTS ? { nEpochs: 200 } : {}) }, signal, undefined, ortKnn(threads));
   }
+  let projectionId: string | undefined;
+  if (kept) {
+    projectionId = randomUUID();
+    projections.put(projectionId, kept, kept.matrix.data.byteLength);
+  }
   return {
     model: m.folder.name,
     source: p.source,
@@ -129,6 +152,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     dims: matrix.cols,
     totalPoints,
     points: points.map((pt, i) => ({ x: xy[2 * i], y: xy[2 * i + 1], ...pt })),
+    ...(projectionId ? { projectionId } : {}),
     ms: performance.now() - t0,
   };
 }
