@@ -2,6 +2,9 @@
 // unembedding or a layer's residual stream, and cosine neighbours and analogies in the original
 // space.
 
+/** The built-in tagger's token categories (the probes' builtin:category labels), in legend order. */
+export const TOKEN_CATEGORIES = ['keyword', 'identifier', 'string', 'number', 'comment', 'operator', 'punctuation', 'whitespace'] as const;
+
 export type ProjectorSource = 'embeddings' | 'unembedding' | 'resid';
 export type ProjectorMethod = 'pca' | 'umap';
 

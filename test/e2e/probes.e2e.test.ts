@@ -27,7 +27,11 @@ test('Train Probe → builtin:category: per-layer figures equal the CLI’s; Sav
     await workbench.openFile('tokenize.ts');
     await workbench.runPaletteCommandAndPick('Tensorloupe: Train Probe…', 'builtin:category');
     const frame = panel(page);
-    await frame.locator('body[data-state="drawn"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
+    // first the dataset's size and class counts, before any forward pass; Train starts training
+    await frame.locator('body[data-phase="preview"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
+    if ((await frame.locator('body').getAttribute('data-state')) === 'error') throw new Error(`probes panel shows an error: ${await frame.locator('#error-text').textContent()}`);
+    await frame.locator('#train').click();
+    await frame.locator('body[data-phase="trained"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
     if ((await frame.locator('body').getAttribute('data-state')) === 'error') throw new Error(`probes panel shows an error: ${await frame.locator('#error-text').textContent()}`);
 
     // the workspace's only TS/JS file is tokenize.ts: the CLI on the same file must give the same run

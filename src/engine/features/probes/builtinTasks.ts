@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type * as TS from 'typescript';
 import { InputError } from '../../errors';
+import { TOKEN_CATEGORIES } from '../../../protocol/projector';
 import type { LabelledSpan, TokenDataset } from './datasetTypes';
 
 // Token-level tasks labelled from the workspace's own TS/JS code by the TypeScript compiler's
@@ -13,7 +14,8 @@ import type { LabelledSpan, TokenDataset } from './datasetTypes';
 export const BUILTIN_TASKS = ['builtin:category', 'builtin:in-string', 'builtin:depth'] as const;
 export type BuiltinTask = (typeof BUILTIN_TASKS)[number];
 
-export const CATEGORY_LABELS = ['keyword', 'identifier', 'string', 'number', 'comment', 'operator', 'punctuation', 'whitespace'] as const;
+/** the projector colours by these too, so they live in its protocol */
+export const CATEGORY_LABELS = TOKEN_CATEGORIES;
 export const IN_STRING_LABELS = ['string-or-comment', 'code'] as const;
 /** Bracket depths above this share one label ("4+"). */
 export const MAX_DEPTH_LABEL = 4;
