@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { bundledModel } from './harness/cli';
 import { repoRoot } from './harness/paths';
 import { panelFrame } from './harness/panelFrame';
+import { openProbePreview, waitProbesPhase } from './harness/probesPanel';
 import { openSession, withFailureReport, type Session } from './harness/session';
 import type { ProbeTrainResult } from '../../src/protocol/probes';
 
@@ -24,15 +25,10 @@ test('Train Probe → builtin:category: per-layer figures equal the CLI’s; Sav
   await withFailureReport(session, 'probes', async () => {
     const { workbench, page } = session;
     const workspace = session.codeServer.workspace;
-    await workbench.openFile('tokenize.ts');
-    await workbench.runPaletteCommandAndPick('Tensorloupe: Train Probe…', 'builtin:category');
-    const frame = panel(page);
     // first the dataset's size and class counts, before any forward pass; Train starts training
-    await frame.locator('body[data-phase="preview"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
-    if ((await frame.locator('body').getAttribute('data-state')) === 'error') throw new Error(`probes panel shows an error: ${await frame.locator('#error-text').textContent()}`);
+    const frame = await openProbePreview(session);
     await frame.locator('#train').click();
-    await frame.locator('body[data-phase="trained"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
-    if ((await frame.locator('body').getAttribute('data-state')) === 'error') throw new Error(`probes panel shows an error: ${await frame.locator('#error-text').textContent()}`);
+    await waitProbesPhase(frame, 'trained');
 
     // the workspace's only TS/JS file is tokenize.ts: the CLI on the same file must give the same run
     const want = JSON.parse(execFileSync(process.execPath, ['dist/cli.js', 'probe', '--model', bundledModel, '--dataset', 'builtin:category', '--files', join(workspace, 'tokenize.ts'), '--json'], { cwd: repoRoot, encoding: 'utf8' })) as Pick<ProbeTrainResult, 'labels' | 'counts' | 'majorityBaseline'> & { layers: Omit<ProbeTrainResult['layers'][number], 'confusion' | 'l2'>[] };

@@ -16,6 +16,7 @@ import { COLOR_THEMES, contrastRatio, useColorTheme } from './harness/colorTheme
 import { boxContrast } from './harness/contrast';
 import { repoRoot } from './harness/paths';
 import { panelFrame } from './harness/panelFrame';
+import { openProbePreview, waitProbesPhase } from './harness/probesPanel';
 import { decodePng } from './harness/png';
 import { openSession, withFailureReport, type Session } from './harness/session';
 import type { Image } from './harness/png';
@@ -66,11 +67,7 @@ test('probes and projector panels in Dark, Light, High Contrast dark and light: 
   await withFailureReport(session, 'probes-projector-themes', async () => {
     const { workbench, page } = session;
     const workspace = session.codeServer.workspace;
-    await workbench.openFile('tokenize.ts');
-    await workbench.runPaletteCommandAndPick('Tensorloupe: Train Probe…', 'builtin:category');
-    let frame = panelFrame(page);
-    await frame.locator('body[data-phase="preview"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
-    if ((await frame.locator('body').getAttribute('data-state')) === 'error') throw new Error(`probes panel shows an error: ${await frame.locator('#error-text').textContent()}`);
+    let frame = await openProbePreview(session);
 
     // before training: the dataset's size and class counts, the same counts the CLI trains on
     const want = JSON.parse(execFileSync(process.execPath, ['dist/cli.js', 'probe', '--model', bundledModel, '--dataset', 'builtin:category', '--files', join(workspace, 'tokenize.ts'), '--layer', '0', '--json'], { cwd: repoRoot, encoding: 'utf8' })) as { labels: string[]; counts: Record<string, number> };
@@ -93,8 +90,7 @@ test('probes and projector panels in Dark, Light, High Contrast dark and light: 
     await frame.locator('#train').focus();
     assert.equal(await frame.locator('#train').evaluate((e) => e === document.activeElement), true, 'the Train button takes the focus');
     await page.keyboard.press('Enter');
-    await frame.locator('body[data-phase="trained"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
-    assert.equal(await frame.locator('body').getAttribute('data-state'), 'drawn', await frame.locator('#error-text').textContent() ?? '');
+    await waitProbesPhase(frame, 'trained');
     assert.ok((await frame.locator('#layers tbody tr').count()) >= 5, 'a row per layer');
     assert.equal(await frame.locator('#train-row').isHidden(), true);
     for (const theme of COLOR_THEMES) {
