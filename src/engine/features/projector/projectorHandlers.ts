@@ -1,7 +1,8 @@
 // The projector: 2-D projections of the embedding matrix, the unembedding (when not tied) or one
 // layer's residual stream over the given texts' tokens, and cosine neighbours / analogies in the
 // embedding space. PCA's heavy products run as onnxruntime graphs; UMAP runs epoch by epoch with
-// a cancel checkpoint.
+// a cancel checkpoint. Points carry the built-in tagger's token category; a resid projection's
+// states are kept a while so projector/predict can colour them by a probe.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RunStore } from '../../runStore';
