@@ -12,6 +12,7 @@ import { exportHandlers } from './features/export/exportActivations';
 import { probeHandlers } from './features/probes/probeHandlers';
 import { projectorHandlers } from './features/projector/projectorHandlers';
 import { modelInfoHandlers } from './features/modelInfo/modelInfo';
+import { ProbeRuns } from './features/probes/probeRuns';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -45,6 +46,7 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
   const instrumented = new InstrumentedModels(models, settings.cacheDir ?? defaultCacheDir(), settings.threads);
   const releasers: (() => void)[] = [];
   const ctx = { models, instrumented, whenIdle: (release: () => void) => releasers.push(release) };
+  const probeRuns = new ProbeRuns(); // probe/train's runs, which the projector colours by too
   const releaseIdle = async () => {
     for (const release of releasers) release();
     // both caches empty at once, before any await: a request arriving meanwhile loads afresh
@@ -69,8 +71,8 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...inductionHandlers(ctx),
     ...dilutionHandlers(ctx),
     ...exportHandlers(ctx),
-    ...probeHandlers(ctx),
-    ...projectorHandlers(ctx),
+    ...probeHandlers(ctx, probeRuns),
+    ...projectorHandlers(ctx, probeRuns),
     ...modelInfoHandlers(ctx),
   }, queue));
 }

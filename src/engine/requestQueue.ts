@@ -83,10 +83,12 @@ export const HEAVY_METHODS = [
   'activations/export',
   'probe/train',
   'probe/apply',
+  'probe/preview',
   'projector/project',
   'projector/neighbours',
   'projector/analogy',
   'model/info', // decodes the whole graph and opens a session
+  'projector/predict',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -100,8 +100,34 @@ export interface ProbeApplyResult {
   tokens: { start: number; end: number; label: string; confidence: number }[];
 }
 
+/** What probe/train would read: the dataset, labelled and tokenised, before any forward pass. */
+export interface ProbePreviewParams {
+  model: string;
+  dataset: string;
+  files: string[];
+}
+
+export interface ProbePreviewResult {
+  model: string;
+  dataset: string;
+  task: 'sequence' | 'token';
+  /** the file's rows, or the pieces a builtin task cut the files into */
+  texts: number;
+  /** source files a builtin task read */
+  files?: number;
+  /** the model's tokens over all texts (what the forward passes will run) */
+  tokens: number;
+  /** labelled examples: tokens (token task) or texts (sequence task) */
+  examples: number;
+  labels: string[];
+  /** examples per label, as probe/train will count them */
+  counts: Record<string, number>;
+  datasetSha256: string;
+}
+
 export type ProbesApi = {
   'probe/train': [ProbeTrainParams, ProbeTrainResult];
   'probe/save': [ProbeSaveParams, { out: string; bytes: number }];
   'probe/apply': [ProbeApplyParams, ProbeApplyResult];
+  'probe/preview': [ProbePreviewParams, ProbePreviewResult];
 };

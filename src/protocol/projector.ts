@@ -2,6 +2,9 @@
 // unembedding or a layer's residual stream, and cosine neighbours and analogies in the original
 // space.
 
+/** The built-in tagger's token categories (the probes' builtin:category labels), in legend order. */
+export const TOKEN_CATEGORIES = ['keyword', 'identifier', 'string', 'number', 'comment', 'operator', 'punctuation', 'whitespace'] as const;
+
 export type ProjectorSource = 'embeddings' | 'unembedding' | 'resid';
 export type ProjectorMethod = 'pca' | 'umap';
 
@@ -36,6 +39,12 @@ export interface ProjectedPoint {
   line?: number;
   position?: number;
   layer?: number;
+  /**
+   * the token's lexical category from the probes' built-in TS/JS tagger (keyword, identifier,
+   * string, number, comment, operator, punctuation, whitespace): in its file for resid points of
+   * a TS/JS text, the token's own text scanned alone for the vocabulary; absent elsewhere
+   */
+  category?: string;
 }
 
 export interface ProjectResult {
@@ -52,7 +61,29 @@ export interface ProjectResult {
   /** positions before sampling */
   totalPoints: number;
   points: ProjectedPoint[];
+  /** resid: the points' hidden states are kept a while under this id, for projector/predict */
+  projectionId?: string;
   ms: number;
+}
+
+/** which probe colours the points: a saved probe file, or the newest probe/train run's probe at the points' layer */
+export type ProbeChoice = { file: string } | { latest: true };
+
+export interface PredictParams {
+  projectionId: string;
+  probe: ProbeChoice;
+}
+
+export interface PredictResult {
+  /** the probe's labels, index = `label` value */
+  labels: string[];
+  /** what the probe reads (the points' hook) */
+  hook: string;
+  /** what the probe was trained on, for the legend's title */
+  dataset: string;
+  /** per point, in the projection's order: index into labels, and its probability */
+  label: number[];
+  confidence: number[];
 }
 
 /** a token by its text (one token of the vocabulary) or its id */
@@ -96,4 +127,5 @@ export type ProjectorApi = {
   'projector/project': [ProjectParams, ProjectResult];
   'projector/neighbours': [NeighboursParams, NeighboursResult];
   'projector/analogy': [AnalogyParams, AnalogyResult];
+  'projector/predict': [PredictParams, PredictResult];
 };

@@ -1,5 +1,5 @@
 // host⇄projector panel channel.
-import type { AnalogyResult, NeighboursResult, ProjectorMethod, ProjectResult, TokenRef } from './projector';
+import type { AnalogyResult, NeighboursResult, PredictResult, ProjectorMethod, ProjectResult, TokenRef } from './projector';
 import type { ResultHostApi, ResultPanelApi, SelectionSource } from './panel';
 
 export interface ProjectorView {
@@ -24,6 +24,8 @@ export type ProjectorHostApi = ResultHostApi & {
   project: [ProjectorChoice, null];
   neighbours: [{ token: TokenRef; k: number }, NeighboursResult];
   analogy: [{ a: TokenRef; b: TokenRef; c: TokenRef; k: number }, AnalogyResult];
+  /** the shown (resid) points' labels under a probe: the last trained one, or a file the host asks for; null when the user cancelled */
+  predict: [{ probe: 'latest' | 'file' }, PredictResult | null];
   /** save the shown 2-D points; the host asks where; null when the user cancelled */
   export: [{ format: 'json' | 'csv' }, { path: string } | null];
 };

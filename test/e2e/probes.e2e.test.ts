@@ -1,7 +1,7 @@
 // Issue 10, probes in the editor: palette → Train Probe… → builtin:category over the workspace's
 // TS/JS files draws accuracy per layer equal to the CLI's on the same files; Save Probe writes the
 // probe; Apply Probe to Selection underlines the selection's tokens with their labels; Clear Probe
-// removes them.
+// removes them; the saved file colours the projector's points at its layer.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { bundledModel } from './harness/cli';
 import { repoRoot } from './harness/paths';
 import { panelFrame } from './harness/panelFrame';
+import { openProbePreview, waitProbesPhase } from './harness/probesPanel';
 import { openSession, withFailureReport, type Session } from './harness/session';
 import type { ProbeTrainResult } from '../../src/protocol/probes';
 
@@ -24,11 +25,10 @@ test('Train Probe → builtin:category: per-layer figures equal the CLI’s; Sav
   await withFailureReport(session, 'probes', async () => {
     const { workbench, page } = session;
     const workspace = session.codeServer.workspace;
-    await workbench.openFile('tokenize.ts');
-    await workbench.runPaletteCommandAndPick('Tensorloupe: Train Probe…', 'builtin:category');
-    const frame = panel(page);
-    await frame.locator('body[data-state="drawn"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
-    if ((await frame.locator('body').getAttribute('data-state')) === 'error') throw new Error(`probes panel shows an error: ${await frame.locator('#error-text').textContent()}`);
+    // first the dataset's size and class counts, before any forward pass; Train starts training
+    const frame = await openProbePreview(session);
+    await frame.locator('#train').click();
+    await waitProbesPhase(frame, 'trained');
 
     // the workspace's only TS/JS file is tokenize.ts: the CLI on the same file must give the same run
     const want = JSON.parse(execFileSync(process.execPath, ['dist/cli.js', 'probe', '--model', bundledModel, '--dataset', 'builtin:category', '--files', join(workspace, 'tokenize.ts'), '--json'], { cwd: repoRoot, encoding: 'utf8' })) as Pick<ProbeTrainResult, 'labels' | 'counts' | 'majorityBaseline'> & { layers: Omit<ProbeTrainResult['layers'][number], 'confusion' | 'l2'>[] };
@@ -93,5 +93,29 @@ test('Train Probe → builtin:category: per-layer figures equal the CLI’s; Sav
     await workbench.runPaletteCommand('Tensorloupe: Clear Probe');
     await workbench.decorations().first().waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await workbench.decorations().count(), 0);
+
+    // the saved file colours the projector's points: their hidden states at the probe's hook
+    // (probe layer L + 1 is projector layer L; the embedding, probe layer 0, is not projected)
+    await workbench.selectLines(1, 30);
+    await workbench.contextMenu('Project Embeddings');
+    const projector = panel(page);
+    await projector.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: long });
+    if (layer > 0) {
+      await projector.locator('#layer').fill(String(layer - 1));
+      await projector.locator('#run').click();
+      await projector.locator('#subtitle', { hasText: `blocks.${layer - 1}.hook_resid_post` }).waitFor({ timeout: long });
+    }
+    await projector.locator('#colour').selectOption('probe');
+    await projector.locator('#probe-source').selectOption('file');
+    await projector.locator('#probe-go').click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: basename(out) }).first().click();
+    if (layer > 0) {
+      await projector.locator('#colour-status', { hasText: `Predicted by the builtin:category probe on blocks.${layer - 1}.hook_resid_post.` }).waitFor({ timeout: long });
+      const legend = await projector.locator('#legend .legend-label').allInnerTexts();
+      assert.ok(legend.length >= 2 && legend.every((l) => saved.labels.includes(l)), `legend: ${legend.join(', ')}`);
+      await workbench.screenshot('probes-3-projector');
+    } else {
+      await projector.locator('#colour-status', { hasText: 'reads blocks.0.hook_resid_pre (probe layer 0)' }).waitFor({ timeout: long });
+    }
   });
 });

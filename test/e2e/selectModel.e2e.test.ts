@@ -30,10 +30,17 @@ async function chooseFolder(folder: string): Promise<void> {
   await browse.waitFor();
   await browse.click();
   await page.waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.startsWith('/') ?? false);
-  await workbench.quickInput.fill(`${folder}/`);
-  // Enter before the dialog has listed the typed folder accepts the folder it started in (the
-  // workspace), so wait until the list shows the model folder's own onnx folder.
+  // The dialog opens on its start folder (the workspace) and lists it in the background. When that
+  // listing lands after the user has typed, it writes the start folder back into the input
+  // (SimpleFileDialog.updateItems with force), so Enter then accepted the workspace, or only
+  // re-listed it and no message came. So: type only once the start folder is listed (its ".."
+  // row), and press Enter only once the typed path is still the input's value and its folder is
+  // listed (the model folder's own onnx folder).
+  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^\.\.$/ }).first().waitFor();
+  const typed = `${folder}/`;
+  await workbench.quickInput.fill(typed);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'onnx' }).first().waitFor();
+  await page.waitForFunction((want) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === want, typed);
   await page.keyboard.press('Enter');
 }
 
@@ -58,14 +65,11 @@ async function waitNotification(pattern: RegExp): Promise<string> {
   }
 }
 
-// Only the image model here: the audio model's second round in this session timed out waiting for
-// its message in full e2e runs (never when the file runs alone); its one-line refusal is covered by
-// test/integration/modelKind.test.ts through the real engine.
-for (const [name, kind] of [['tensorloupe-glyph-vit', /is an image classifier \(ViTForImageClassification.*reads images as pixel_values, not text/]] as const) {
-  // Runs only with TENSORLOUPE_E2E_SELECT_MODEL=1 for now: in full e2e runs the simple folder dialog
-  // sometimes accepts the wrong folder or shows no message (it passes alone); CI must not flake.
-  const skip = process.env.TENSORLOUPE_E2E_SELECT_MODEL !== '1' && 'folder-dialog race in full runs; set TENSORLOUPE_E2E_SELECT_MODEL=1';
-  test(`choosing ${name} as the model says what it is and keeps the text model`, { timeout: 300_000, skip }, async () => {
+for (const [name, kind] of [
+  ['tensorloupe-glyph-vit', /is an image classifier \(ViTForImageClassification.*reads images as pixel_values, not text/],
+  ['tensorloupe-speech-kws', /is an audio classifier .*reads sound as input_features, not text/],
+] as const) {
+  test(`choosing ${name} as the model says what it is and keeps the text model`, { timeout: 300_000 }, async () => {
     await withFailureReport(session, `select-model-${name}`, async () => {
       const { workbench, page } = session;
       await workbench.openFile('tokenize.ts');

@@ -35,6 +35,8 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'projector/neighbours': { model: CODE_LM, token: 'def', k: 3 },
   'projector/analogy': { model: CODE_LM, a: 'def', b: 'x', c: 'y', k: 3 },
   'model/info': { model: CODE_LM },
+  'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
+  'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

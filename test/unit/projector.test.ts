@@ -172,9 +172,9 @@ test('the onnxruntime exact k-NN agrees with a brute-force search, and UMAP on i
 test('export: CSV quotes a token that is a comma, a quote or a newline; JSON has the CLI’s shape', () => {
   const points = [
     { x: 1, y: 2, id: 3, text: 'a,b' },
-    { x: 0.5, y: -1, id: 4, text: 'say "hi"\n', file: 'f.py', line: 2, position: 7, layer: 1 },
+    { x: 0.5, y: -1, id: 4, text: 'say "hi"\n', file: 'f.ts', line: 2, position: 7, layer: 1, category: 'string' },
   ];
-  assert.equal(pointsCsv(points), 'x,y,id,text,file,line,position,layer\r\n1,2,3,"a,b",,,,\r\n0.5,-1,4,"say ""hi""\n",f.py,2,7,1\r\n');
+  assert.equal(pointsCsv(points), 'x,y,id,text,file,line,position,layer,category\r\n1,2,3,"a,b",,,,,\r\n0.5,-1,4,"say ""hi""\n",f.ts,2,7,1,string\r\n');
   const json = JSON.parse(pointsJson({ model: 'm', source: 'resid', method: 'umap', dims: 2, totalPoints: 2, points, ms: 1 })) as Record<string, unknown>;
   assert.deepEqual(Object.keys(json), ['model', 'method', 'points']);
 });

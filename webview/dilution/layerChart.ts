@@ -2,7 +2,7 @@
 // colours in turn; the x axis is log₂ because the lengths are powers of two.
 import { Chart, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend } from 'chart.js';
 import { cssVar, themeColors } from '../shared/theme';
-import { STATIC_CHART, themedAxis, themedLegend } from '../shared/chartOptions';
+import { lineSeries, themedAxis, themedLineChart, type XyPoint } from '../shared/chartOptions';
 import { tickLengths } from './ticks';
 
 Chart.register(LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -25,7 +25,7 @@ export interface Series {
 }
 
 export class LayerChart {
-  private chart: Chart<'line', { x: number; y: number }[]> | undefined;
+  private chart: Chart<'line', XyPoint[]> | undefined;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
@@ -34,29 +34,12 @@ export class LayerChart {
     const t0 = performance.now();
     this.chart?.destroy();
     const c = themeColors();
-    const datasets = Array.from({ length: s.nLayers }, (_, l) => ({
-      label: `layer ${l}`,
-      data: s.lengths.map((n, i) => ({ x: n, y: s.values[i * s.nLayers + l] })),
-      borderColor: layerColor(l),
-      backgroundColor: layerColor(l),
-      // dashes as well as colours, so layers stay apart in high contrast and for colour-blind users
-      borderDash: l % 2 ? [6, 3] : [],
-      tension: 0,
-    }));
-    this.chart = new Chart(this.canvas, {
-      type: 'line',
-      data: { datasets },
-      options: {
-        ...STATIC_CHART,
-        plugins: {
-          legend: themedLegend(c),
-          tooltip: { callbacks: { title: (items) => `n = ${String((items[0]?.raw as { x: number } | undefined)?.x ?? '')}`, label: (ctx) => `${ctx.dataset.label}: ${(ctx.raw as { y: number }).y.toFixed(3)}` } },
-        },
-        scales: {
-          x: { ...themedAxis(c, 'prefix length n (tokens, log scale)'), type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, afterBuildTicks: (axis) => { axis.ticks = tickLengths(s.lengths).map((value) => ({ value })); } },
-          y: { ...themedAxis(c, s.title), min: s.min, max: s.max },
-        },
-      },
+    // dashes as well as colours, so layers stay apart in high contrast and for colour-blind users
+    const datasets = Array.from({ length: s.nLayers }, (_, l) => lineSeries(`layer ${l}`, layerColor(l), l % 2 ? [6, 3] : [], s.lengths.map((n, i) => ({ x: n, y: s.values[i * s.nLayers + l] }))));
+    this.chart = themedLineChart(this.canvas, c, datasets, {
+      title: (x) => `n = ${x}`,
+      x: { ...themedAxis(c, 'prefix length n (tokens, log scale)'), type: 'logarithmic', ticks: { color: c.muted, callback: (v) => String(v) }, afterBuildTicks: (axis) => { axis.ticks = tickLengths(s.lengths).map((value) => ({ value })); } },
+      y: { ...themedAxis(c, s.title), min: s.min, max: s.max },
     });
     return performance.now() - t0;
   }

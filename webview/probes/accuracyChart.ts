@@ -2,27 +2,20 @@
 // colours, so the three lines stay apart in high contrast and for colour-blind users.
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend } from 'chart.js';
 import { cssVar, themeColors } from '../shared/theme';
-import { STATIC_CHART, themedAxis, themedLegend } from '../shared/chartOptions';
+import { lineSeries, themedAxis, themedLineChart, type XyPoint } from '../shared/chartOptions';
 import type { ProbeTrainResult } from '../../src/protocol/probes';
 
 Chart.register(LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
 export class AccuracyChart {
-  private chart: Chart<'line', { x: number; y: number }[]> | undefined;
+  private chart: Chart<'line', XyPoint[]> | undefined;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
   draw(r: ProbeTrainResult): void {
     this.chart?.destroy();
     const c = themeColors();
-    const line = (label: string, colour: string, dash: number[], y: (i: number) => number) => ({
-      label,
-      data: r.layers.map((l, i) => ({ x: l.layer, y: y(i) })),
-      borderColor: colour,
-      backgroundColor: colour,
-      borderDash: dash,
-      tension: 0,
-    });
+    const line = (label: string, colour: string, dash: number[], y: (i: number) => number) => lineSeries(label, colour, dash, r.layers.map((l, i) => ({ x: l.layer, y: y(i) })));
     const datasets = [
       line('probe accuracy', c.accent, [], (i) => r.layers[i].accuracy),
       line('control task', cssVar('--vscode-charts-orange', '#d18616'), [6, 3], (i) => r.layers[i].controlAccuracy),
@@ -30,20 +23,10 @@ export class AccuracyChart {
     ];
     // what the chart plots, for the e2e test to compare with the CLI (canvas pixels do not say which layer is which)
     (window as unknown as { __tlProbeChart: unknown }).__tlProbeChart = datasets.map((d) => ({ label: d.label, data: d.data }));
-    this.chart = new Chart(this.canvas, {
-      type: 'line',
-      data: { datasets },
-      options: {
-        ...STATIC_CHART,
-        plugins: {
-          legend: themedLegend(c),
-          tooltip: { callbacks: { title: (items) => `layer ${String((items[0]?.raw as { x: number } | undefined)?.x ?? '')}`, label: (ctx) => `${ctx.dataset.label ?? ''}: ${(ctx.raw as { y: number }).y.toFixed(3)}` } },
-        },
-        scales: {
-          x: { ...themedAxis(c, 'layer (0 = embedding)'), type: 'linear', ticks: { color: c.muted, stepSize: 1, precision: 0 } },
-          y: { ...themedAxis(c, 'test accuracy'), min: 0, max: 1 },
-        },
-      },
+    this.chart = themedLineChart(this.canvas, c, datasets, {
+      title: (x) => `layer ${x}`,
+      x: { ...themedAxis(c, 'layer (0 = embedding)'), type: 'linear', ticks: { color: c.muted, stepSize: 1, precision: 0 } },
+      y: { ...themedAxis(c, 'test accuracy'), min: 0, max: 1 },
     });
   }
 }

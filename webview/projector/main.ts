@@ -1,6 +1,7 @@
 // Projector panel: the 2-D scatter of the embedding matrix or the selection's hidden states, with
 // a hover read-out, click → 10 nearest neighbours (cosine, input embedding), a token box, an
-// analogy box (a − b + c, inputs excluded), colour by file or layer, search, and export.
+// analogy box (a − b + c, inputs excluded), colour by token category, a probe's prediction, file
+// or layer (with a legend), search, and export.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { connectToHost } from '../shared/rpcClient';
@@ -9,8 +10,9 @@ import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setPanelState, setSubtitle } from '../shared/panelFrame';
 import { visibleToken } from '../../src/util/format';
 import { Scatter } from './scatter';
+import { colouring, renderLegend, type ColourBy, type Colouring } from './legend';
 import type { ProjectorChoice, ProjectorHostApi, ProjectorPanelApi, ProjectorView } from '../../src/protocol/projectorPanel';
-import type { NeighbourToken, ProjectedPoint } from '../../src/protocol/projector';
+import type { NeighbourToken, PredictResult, ProjectedPoint } from '../../src/protocol/projector';
 
 const timings: Record<string, number> = {};
 (window as unknown as { __tlTimings: Record<string, number> }).__tlTimings = timings;
@@ -32,7 +34,7 @@ document.getElementById('app')!.replaceChildren(
     ]),
     el('p', { id: 'variance', className: 'muted' }),
     el('div', { className: 'controls' }, [
-      el('label', {}, ['Colour by ', select('colour', [['none', 'nothing'], ['file', 'source file'], ['layer', 'layer']])]),
+      el('label', {}, ['Colour by ', select('colour', [['none', 'nothing'], ['category', 'token category'], ['probe', 'probe prediction'], ['file', 'source file'], ['layer', 'layer']])]),
       el('label', {}, ['Search ', el('input', { id: 'search', type: 'search', placeholder: 'token text' })]),
       el('span', { id: 'search-count', className: 'muted', role: 'status' }),
       button('fit', 'Fit'),
@@ -40,6 +42,12 @@ document.getElementById('app')!.replaceChildren(
       button('export-csv', 'Export CSV'),
       el('span', { id: 'export-status', className: 'muted', role: 'status' }),
     ]),
+    el('div', { id: 'probe-row', className: 'controls', hidden: true }, [
+      el('label', {}, ['Probe ', select('probe-source', [['latest', 'last trained in this session'], ['file', 'a saved probe file…']])]),
+      button('probe-go', 'Apply probe'),
+    ]),
+    el('p', { id: 'colour-status', className: 'muted', role: 'status' }),
+    el('ul', { id: 'legend', className: 'legend', 'aria-label': 'Colour legend', hidden: true }),
     el('div', { className: 'projector-box', style: 'height: 60vh; min-height: 240px' }, [el('canvas', { id: 'scatter', style: 'width: 100%; height: 100%; display: block; touch-action: none', role: 'img', 'aria-label': 'Projected points; hover for a token, click for its neighbours', tabindex: 0 })]),
     el('p', { id: 'readout', className: 'mono', role: 'status' }, ['Hover a point for its token; click it for its 10 nearest neighbours.']),
     el('section', { 'aria-label': 'Neighbours' }, [
@@ -65,6 +73,9 @@ document.getElementById('app')!.replaceChildren(
 let view: ProjectorView | undefined;
 let selected: number | undefined;
 let neighbourIds = new Set<number>();
+/** the shown points' probe prediction, and what the last attempt at one said */
+let prediction: PredictResult | undefined;
+let probeMessage = '';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const scatter = new Scatter($<HTMLCanvasElement>('scatter'), (i) => showReadout(i), (i) => void pointNeighbours(i));
 (window as unknown as { __tlScatter: Scatter }).__tlScatter = scatter;
@@ -76,7 +87,10 @@ const host = connectToHost<ProjectorPanelApi, ProjectorHostApi>({
     view = v;
     selected = undefined;
     neighbourIds = new Set();
+    prediction = undefined;
+    probeMessage = '';
     render();
+    if (colourBy() === 'probe') void applyProbe(false);
     return null;
   },
 });
@@ -105,22 +119,50 @@ function render(): void {
 function restyle(): void {
   if (!view) return;
   const points = view.result.points;
-  const by = $<HTMLSelectElement>('colour').value;
-  let groups: Uint16Array | undefined;
-  if (by !== 'none') {
-    const keys = new Map<string, number>();
-    groups = Uint16Array.from(points, (p) => {
-      const key = by === 'file' ? (p.file ?? '') : String(p.layer ?? '');
-      if (!keys.has(key)) keys.set(key, keys.size);
-      return keys.get(key)!;
-    });
-  }
+  const by = colourBy();
+  $('probe-row').hidden = by !== 'probe';
+  const c = colouring(points, by, prediction);
+  renderLegend($('legend'), c.legend);
+  $('colour-status').textContent = colourStatus(by, c);
   const q = $<HTMLInputElement>('search').value;
   const hits = new Set<number>();
   if (q) points.forEach((p, i) => { if (p.text.includes(q)) hits.add(i); });
   $('search-count').textContent = q ? `${hits.size.toLocaleString('en-US')} match${hits.size === 1 ? '' : 'es'}` : '';
   for (const i of neighbourPointIndices()) hits.add(i);
-  scatter.setStyle({ groups, highlighted: hits, selected });
+  scatter.setStyle({ groups: c.groups, colours: c.colours, highlighted: hits, selected });
+}
+
+const colourBy = () => $<HTMLSelectElement>('colour').value as ColourBy;
+
+/** a probe reads hidden states at one layer: nothing else can be coloured by it */
+const NOT_RESID = 'Probe prediction reads hidden states: choose Source “selection’s hidden states” at the probe’s layer and press Project.';
+
+/** one line under the controls: why a colouring shows nothing, or what it shows */
+function colourStatus(by: ColourBy, c: Colouring): string {
+  if (!view) return '';
+  if (by === 'category' && c.legend.every((row) => row.label === '(none)')) return 'Token category comes from the built-in TypeScript/JavaScript tagger; these points are not from a TS or JS file.';
+  if (by !== 'probe') return '';
+  if (view.result.source !== 'resid') return NOT_RESID;
+  if (probeMessage) return probeMessage;
+  return prediction ? `Predicted by the ${prediction.dataset} probe on ${prediction.hook}.` : 'Choose a probe and press Apply probe.';
+}
+
+/** asks the engine (through the host) for the probe's label of every shown point */
+async function applyProbe(explicit: boolean): Promise<void> {
+  if (!view || view.result.source !== 'resid') return restyle();
+  const probe = $<HTMLSelectElement>('probe-source').value as 'latest' | 'file';
+  if (!explicit && probe === 'file') return restyle(); // a file dialog opens only when asked for
+  probeMessage = 'Applying the probe…';
+  restyle();
+  try {
+    const r = await host.call('predict', { probe });
+    if (r) prediction = r;
+    probeMessage = r || prediction ? '' : 'No probe chosen.';
+  } catch (error) {
+    prediction = undefined;
+    probeMessage = (error as Error).message;
+  }
+  restyle();
 }
 
 /** the points whose token is one of the listed neighbours */
@@ -131,15 +173,17 @@ function neighbourPointIndices(): number[] {
   return out;
 }
 
-function describe(p: ProjectedPoint): string {
+function describe(p: ProjectedPoint, i: number): string {
   const where = p.file !== undefined ? ` · ${p.file}:${p.line} · position ${p.position}` : '';
-  return `${visibleToken(p.text)} · id ${p.id}${where}${p.layer !== undefined ? ` · layer ${p.layer}` : ''}`;
+  const category = p.category !== undefined ? ` · ${p.category}` : '';
+  const predicted = prediction ? ` · probe: ${prediction.labels[prediction.label[i]]} (${(100 * prediction.confidence[i]).toFixed(0)}%)` : '';
+  return `${visibleToken(p.text)} · id ${p.id}${where}${p.layer !== undefined ? ` · layer ${p.layer}` : ''}${category}${predicted}`;
 }
 
 function showReadout(i: number | undefined): void {
   if (!view) return;
   const p = i === undefined ? undefined : view.result.points[i];
-  $('readout').textContent = p ? describe(p) : selected !== undefined ? describe(view.result.points[selected]) : 'Hover a point for its token; click it for its 10 nearest neighbours.';
+  $('readout').textContent = p ? describe(p, i!) : selected !== undefined ? describe(view.result.points[selected], selected) : 'Hover a point for its token; click it for its 10 nearest neighbours.';
 }
 
 function table(id: string, rows: NeighbourToken[]): void {
@@ -187,7 +231,8 @@ function choice(): ProjectorChoice {
 
 $('run').addEventListener('click', () => void host.call('project', choice()));
 $('fit').addEventListener('click', () => scatter.fit());
-$('colour').addEventListener('change', restyle);
+$('colour').addEventListener('change', () => (colourBy() === 'probe' && !prediction ? void applyProbe(false) : restyle()));
+$('probe-go').addEventListener('click', () => void applyProbe(true));
 $('search').addEventListener('input', restyle);
 $('token-go').addEventListener('click', () => void neighbours($<HTMLInputElement>('token').value));
 $('token').addEventListener('keydown', (e) => { if (e.key === 'Enter') void neighbours($<HTMLInputElement>('token').value); });

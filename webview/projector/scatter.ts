@@ -3,6 +3,7 @@
 // scan of the screen positions (50,000 points: well under a frame). Draws are coalesced into one
 // per animation frame, so a fast drag or wheel never queues frames.
 import { cssVar, isHighContrast } from '../shared/theme';
+import { pointPalette } from './legend';
 
 export interface ScatterPoint {
   x: number;
@@ -10,15 +11,15 @@ export interface ScatterPoint {
 }
 
 export interface ScatterStyle {
-  /** a colour index per point (into `palette`), or undefined for one colour */
+  /** a colour index per point (into `colours`), or undefined for one colour */
   groups?: Uint16Array;
+  /** CSS colour per group (default: the point palette) */
+  colours?: string[];
   /** points drawn larger and in the highlight colour (search hits, neighbours) */
   highlighted: Set<number>;
   selected?: number;
 }
 
-const PALETTE_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
-const PALETTE_FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
 /** A CSS colour as one little-endian RGBA pixel (the canvas normalises it: named, rgb(), #rgb all work). */
 function packColour(g: CanvasRenderingContext2D, colour: string, alpha: number): number {
@@ -145,7 +146,7 @@ export class Scatter {
     const g = this.canvas.getContext('2d')!;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, width, height);
-    const palette = PALETTE_VARS.map((v, i) => cssVar(v, PALETTE_FALLBACK[i]));
+    const palette = this.style.colours ?? pointPalette();
     const highlight = cssVar('--vscode-editorWarning-foreground', '#cca700');
     const { groups, highlighted, selected } = this.style;
     // the points go straight into the pixel buffer, one putImageData per frame: 50,000 fillRect

@@ -1,5 +1,5 @@
 // Chart.js options every panel chart shares, in the theme's colours.
-import { Chart, type LegendItem } from 'chart.js';
+import { Chart, type ChartOptions, type LegendItem } from 'chart.js';
 import type { ThemeColors } from './theme';
 
 /** sized by its container, drawn at once: panels redraw on every result and theme change */
@@ -42,4 +42,37 @@ export function themedLegend(c: ThemeColors) {
         }),
     },
   };
+}
+
+export type XyPoint = { x: number; y: number };
+type LineScale = NonNullable<ChartOptions<'line'>['scales']>[string];
+
+/** One line of a themed line chart: its colour for line and points, dashed or solid, straight segments. */
+export function lineSeries(label: string, colour: string, dash: number[], data: XyPoint[]) {
+  return { label, data, borderColor: colour, backgroundColor: colour, borderDash: dash, tension: 0 };
+}
+
+/**
+ * A line chart of {x, y} series in the theme's colours and font: drawn at once, the dash-aware
+ * legend, a tooltip titled `title(x)` listing each series' y to 3 decimals, and the caller's axes
+ * (which take themedAxis and add their type, ticks and bounds).
+ */
+export function themedLineChart(
+  canvas: HTMLCanvasElement,
+  c: ThemeColors,
+  datasets: ReturnType<typeof lineSeries>[],
+  axes: { title: (x: string) => string; x: LineScale; y: LineScale },
+): Chart<'line', XyPoint[]> {
+  return new Chart(canvas, {
+    type: 'line',
+    data: { datasets },
+    options: {
+      ...STATIC_CHART,
+      plugins: {
+        legend: themedLegend(c),
+        tooltip: { callbacks: { title: (items) => axes.title(String((items[0]?.raw as XyPoint | undefined)?.x ?? '')), label: (ctx) => `${ctx.dataset.label ?? ''}: ${(ctx.raw as XyPoint).y.toFixed(3)}` } },
+      },
+      scales: { x: axes.x, y: axes.y },
+    },
+  });
 }

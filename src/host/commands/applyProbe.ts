@@ -14,7 +14,8 @@ export function rememberProbe(context: vscode.ExtensionContext): (path: string) 
   return (path) => void context.workspaceState.update(LAST_PROBE_KEY, path);
 }
 
-async function pickProbe(context: vscode.ExtensionContext): Promise<string | undefined> {
+/** The probe last saved or applied (offered first), or one chosen in the open dialog. */
+export async function pickProbe(context: vscode.ExtensionContext): Promise<string | undefined> {
   const last = context.workspaceState.get<string>(LAST_PROBE_KEY);
   if (last) {
     const again = await vscode.window.showQuickPick([{ label: basename(last), description: last, path: last }, { label: 'Choose a probe file…', description: '', path: '' }], {
@@ -26,6 +27,11 @@ async function pickProbe(context: vscode.ExtensionContext): Promise<string | und
   }
   const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Tensorloupe probe': ['json'] }, openLabel: 'Apply Probe', defaultUri: last ? vscode.Uri.file(last) : undefined });
   return chosen?.[0]?.fsPath;
+}
+
+/** Apply Probe's picker and memory, for the projector's "probe prediction" colouring. */
+export function probeFilePicker(context: vscode.ExtensionContext): { pick(): Promise<string | undefined>; remember(path: string): void } {
+  return { pick: () => pickProbe(context), remember: rememberProbe(context) };
 }
 
 /** Tensorloupe: Apply Probe to Selection — each token's label under a saved token-level probe. */

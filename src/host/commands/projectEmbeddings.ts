@@ -3,6 +3,7 @@ import { editorTextOrWarn, sourceLabel } from '../selection';
 import { readSettings } from '../settings';
 import { ProjectorPanel } from '../panels/projectorPanel';
 import { runWithProgress } from './runWithProgress';
+import { probeFilePicker } from './applyProbe';
 import type { EngineClient } from '../engineClient';
 import type { ProjectorChoice } from '../../protocol/projectorPanel';
 import type { SelectionSource } from '../../protocol/panel';
@@ -22,7 +23,7 @@ export async function projectEmbeddings(context: vscode.ExtensionContext, engine
     if (!t) return;
     selection = { text: t.text, source: sourceLabel(t) };
   }
-  const panel = ProjectorPanel.show(context.extensionUri, engine, () => settings.model);
+  const panel = ProjectorPanel.show(context.extensionUri, engine, () => settings.model, probeFilePicker(context));
   const info = await engine.call('model/load', { model: settings.model }).catch(() => undefined);
   const nLayers = info?.nLayers ?? 1;
   const run = async (choice: ProjectorChoice) => {

@@ -21,7 +21,8 @@ const CHOOSE_FILE = 'Choose a JSONL/CSV dataset…';
 
 /**
  * Tensorloupe: Train Probe… — a builtin task over the workspace's TS/JS files, or a JSONL/CSV
- * dataset; trains a linear probe per layer (probe/train) and shows the results in the probes panel.
+ * dataset. The panel first shows the dataset's size and class counts (probe/preview, no forward
+ * pass); its Train button trains a linear probe per layer (probe/train) and shows the results.
  */
 export async function trainProbe(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {
   const pick = await vscode.window.showQuickPick(
@@ -47,7 +48,18 @@ export async function trainProbe(context: vscode.ExtensionContext, engine: Engin
   }
   const settings = readSettings(context.extensionPath);
   const panel = ProbesPanel.show(context.extensionUri, engine, rememberProbe(context));
+  const preview = async () => {
+    rerun = preview;
+    panel.loading(`Reading ${datasetLabel}…`);
+    try {
+      const previewed = await runWithProgress(engine, `Tensorloupe: reading ${datasetLabel}`, (cancel) => engine.call('probe/preview', { model: settings.model, dataset, files }, cancel));
+      panel.showPreview({ preview: previewed, datasetLabel });
+    } catch (error) {
+      panel.error(error instanceof CancelledError ? new RpcError('Cancelled', 'Reading the dataset was cancelled. Press Retry to read it again.') : error);
+    }
+  };
   const run = async () => {
+    rerun = run;
     panel.loading(`Training probes on ${datasetLabel}…`);
     try {
       const result = await runWithProgress(engine, `Tensorloupe: train probe (${datasetLabel})`, (cancel) =>
@@ -58,6 +70,8 @@ export async function trainProbe(context: vscode.ExtensionContext, engine: Engin
       panel.error(error instanceof CancelledError ? new RpcError('Cancelled', 'Training was cancelled. Press Retry to train again.') : error);
     }
   };
-  panel.setRerun(() => void run());
-  await run();
+  let rerun = preview;
+  panel.setOnTrain(() => void run());
+  panel.setRerun(() => void rerun());
+  await preview();
 }

@@ -2,15 +2,16 @@ import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn } from '../../util/validate';
 import type { EngineClient } from '../engineClient';
-import type { ProbesHostApi, ProbesView } from '../../protocol/probesPanel';
+import type { ProbesHostApi, ProbesPanelApi, ProbesPreview, ProbesView } from '../../protocol/probesPanel';
 
 export const PROBES_VIEW_TYPE = 'tensorloupe.probes';
 const SPEC = { viewType: PROBES_VIEW_TYPE, title: 'Probes', bundle: 'probes', command: { id: 'tensorloupe.trainProbe', title: 'Tensorloupe: Train Probe…' } };
 const slot = new PanelSlot<ProbesPanel>(SPEC);
 
 /** The probes panel: accuracy per layer against the majority baseline and the control task, selectivity, confusion, Save Probe. */
-export class ProbesPanel extends ResultPanel<ProbesHostApi, ProbesView> {
+export class ProbesPanel extends ResultPanel<ProbesHostApi, ProbesView, ProbesPanelApi> {
   private view: ProbesView | undefined;
+  private onTrain: (() => void) | undefined;
 
   /** `onSaved` hears where a probe was saved (Apply Probe offers the last one) */
   static show(extensionUri: vscode.Uri, engine: EngineClient, onSaved: (path: string) => void): ProbesPanel {
@@ -27,6 +28,10 @@ export class ProbesPanel extends ResultPanel<ProbesHostApi, ProbesView> {
       extensionUri,
       SPEC,
       {
+        train: () => {
+          this.onTrain?.();
+          return null;
+        },
         save: async (raw, signal) => {
           const layer = intIn(asObject(raw, 'save request').layer, 0, 10_000, 'layer');
           const view = this.view;
@@ -44,6 +49,17 @@ export class ProbesPanel extends ResultPanel<ProbesHostApi, ProbesView> {
       },
       slot,
     );
+  }
+
+  setOnTrain(train: () => void): void {
+    this.onTrain = train;
+  }
+
+  /** The dataset's size and class counts, before any forward pass; the panel's Train button starts training. */
+  showPreview(preview: ProbesPreview): void {
+    this.view = undefined;
+    this.host.panel.title = `Probes · ${preview.preview.model}`;
+    this.host.notify('preview', preview);
   }
 
   display(view: ProbesView): void {

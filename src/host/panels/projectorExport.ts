@@ -6,7 +6,8 @@ export function pointsJson(r: ProjectResult): string {
   return JSON.stringify({ model: r.model, method: r.method, ...(r.explainedVariance ? { explainedVariance: r.explainedVariance } : {}), points: r.points });
 }
 
-const COLUMNS = ['x', 'y', 'id', 'text', 'file', 'line', 'position', 'layer'] as const;
+/** `category` last: the columns before it are the ones earlier exports had */
+const COLUMNS = ['x', 'y', 'id', 'text', 'file', 'line', 'position', 'layer', 'category'] as const;
 
 function cell(v: string | number | undefined): string {
   if (v === undefined) return '';

@@ -5,6 +5,13 @@ import type { EngineClient } from '../engineClient';
 import type { ProjectorChoice, ProjectorHostApi, ProjectorView } from '../../protocol/projectorPanel';
 import type { TokenRef } from '../../protocol/projector';
 import { pointsCsv, pointsJson } from './projectorExport';
+import { InputError } from '../../engine/errors';
+
+/** where the projector gets a saved probe file from (Apply Probe's picker) and tells which was used */
+export interface ProbeFilePicker {
+  pick(): Promise<string | undefined>;
+  remember(path: string): void;
+}
 
 export const PROJECTOR_VIEW_TYPE = 'tensorloupe.projector';
 const SPEC = { viewType: PROJECTOR_VIEW_TYPE, title: 'Projector', bundle: 'projector', command: { id: 'tensorloupe.projectEmbeddings', title: 'Tensorloupe: Project Embeddings' }, fromSelection: true };
@@ -17,15 +24,16 @@ export class ProjectorPanel extends ResultPanel<ProjectorHostApi, ProjectorView>
   private view: ProjectorView | undefined;
   private onProject: ((choice: ProjectorChoice) => void) | undefined;
 
-  static show(extensionUri: vscode.Uri, engine: EngineClient, model: () => string): ProjectorPanel {
-    return slot.show((panel) => new ProjectorPanel(panel, extensionUri, engine, model));
+  /** `probeFile` asks the user for a saved probe (the one last saved or applied first) */
+  static show(extensionUri: vscode.Uri, engine: EngineClient, model: () => string, probeFile: ProbeFilePicker): ProjectorPanel {
+    return slot.show((panel) => new ProjectorPanel(panel, extensionUri, engine, model, probeFile));
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient, model: () => string): void {
-    slot.revive(panel, (p) => new ProjectorPanel(p, extensionUri, engine, model));
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient, model: () => string, probeFile: ProbeFilePicker): void {
+    slot.revive(panel, (p) => new ProjectorPanel(p, extensionUri, engine, model, probeFile));
   }
 
-  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient, model: () => string) {
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, engine: EngineClient, model: () => string, probeFile: ProbeFilePicker) {
     super(
       panel,
       extensionUri,
@@ -49,6 +57,16 @@ export class ProjectorPanel extends ResultPanel<ProjectorHostApi, ProjectorView>
         analogy: (raw, signal) => {
           const o = asObject(raw, 'analogy request');
           return engine.call('projector/analogy', { model: model(), a: tokenRef(o.a, 'a'), b: tokenRef(o.b, 'b'), c: tokenRef(o.c, 'c'), k: intIn(o.k, 1, 100, 'k') }, signal);
+        },
+        predict: async (raw, signal) => {
+          const which = oneOf(asObject(raw, 'predict request').probe, ['latest', 'file'] as const, 'probe');
+          const projectionId = this.view?.result.projectionId;
+          if (!projectionId) throw new InputError('Probe prediction reads hidden states: project the selection’s hidden states at the probe’s layer first.');
+          const file = which === 'file' ? await probeFile.pick() : undefined;
+          if (which === 'file' && !file) return null;
+          const result = await engine.call('projector/predict', { projectionId, probe: file ? { file } : { latest: true } }, signal);
+          if (file) probeFile.remember(file);
+          return result;
         },
         export: async (raw) => {
           const format = oneOf(asObject(raw, 'export request').format, ['json', 'csv'] as const, 'format');

@@ -8,8 +8,9 @@ import type { ResultHostApi, ResultPanelApi } from '../../protocol/panel';
  * The part all panels share: the panel host (CSP, ready queue, typed RPC), loading / show /
  * error, and Retry running the last request again. One panel per view type is open at a time.
  */
-export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View> {
-  protected readonly host: PanelHost<HostApi, ResultPanelApi<View>>;
+export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View, PanelApi extends ApiShape & ResultPanelApi<View> = ResultPanelApi<View>> {
+  /** `PanelApi`: a panel that is told more than loading / show / error names it */
+  protected readonly host: PanelHost<HostApi, PanelApi>;
   protected rerun: (() => void) | undefined;
 
   protected constructor(
@@ -28,7 +29,7 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
         return null;
       },
     } as Omit<Handlers<HostApi>, 'ready'>;
-    this.host = new PanelHost<HostApi, ResultPanelApi<View>>(panel, extensionUri, spec, withRetry, () => slot.release(this));
+    this.host = new PanelHost<HostApi, PanelApi>(panel, extensionUri, spec, withRetry, () => slot.release(this));
     trackPanel(panel);
   }
 

@@ -8,7 +8,7 @@ import { PROJECTOR_VIEW_TYPE, ProjectorPanel } from './projectorPanel';
 import { PROBES_VIEW_TYPE, ProbesPanel } from './probesPanel';
 import { MODEL_INFO_VIEW_TYPE, ModelInfoPanel } from './modelInfoPanel';
 import { readSettings } from '../settings';
-import { rememberProbe } from '../commands/applyProbe';
+import { probeFilePicker, rememberProbe } from '../commands/applyProbe';
 
 /**
  * Panels restored after a reload hold only UI state: each feature's revive() shows a prompt to
@@ -29,7 +29,7 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
       deserializeWebviewPanel: async (panel) => DilutionPanel.revive(panel, context.extensionUri),
     }),
     vscode.window.registerWebviewPanelSerializer(PROJECTOR_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ProjectorPanel.revive(panel, context.extensionUri, engine, () => readSettings(context.extensionPath).model),
+      deserializeWebviewPanel: async (panel) => ProjectorPanel.revive(panel, context.extensionUri, engine, () => readSettings(context.extensionPath).model, probeFilePicker(context)),
     }),
     vscode.window.registerWebviewPanelSerializer(PROBES_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ProbesPanel.revive(panel, context.extensionUri, engine, rememberProbe(context)),

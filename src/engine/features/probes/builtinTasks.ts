@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type * as TS from 'typescript';
 import { InputError } from '../../errors';
+import { TOKEN_CATEGORIES } from '../../../protocol/projector';
 import type { LabelledSpan, TokenDataset } from './datasetTypes';
 
 // Token-level tasks labelled from the workspace's own TS/JS code by the TypeScript compiler's
@@ -13,10 +14,16 @@ import type { LabelledSpan, TokenDataset } from './datasetTypes';
 export const BUILTIN_TASKS = ['builtin:category', 'builtin:in-string', 'builtin:depth'] as const;
 export type BuiltinTask = (typeof BUILTIN_TASKS)[number];
 
-export const CATEGORY_LABELS = ['keyword', 'identifier', 'string', 'number', 'comment', 'operator', 'punctuation', 'whitespace'] as const;
+/** the projector colours by these too, so they live in its protocol */
+export const CATEGORY_LABELS = TOKEN_CATEGORIES;
 export const IN_STRING_LABELS = ['string-or-comment', 'code'] as const;
 /** Bracket depths above this share one label ("4+"). */
 export const MAX_DEPTH_LABEL = 4;
+
+/** The files the TypeScript scanner reads: TS and JS, JSX and the module variants. */
+export const TS_JS_FILE = /\.(m|c)?[jt]sx?$/i;
+/** JSX files scan in the JSX variant (a `<` can open an element). */
+export const JSX_FILE = /\.[jt]sx$/i;
 
 export function isBuiltinTask(name: string): name is BuiltinTask {
   return (BUILTIN_TASKS as readonly string[]).includes(name);
@@ -70,11 +77,23 @@ function kindSets(ts: typeof TS) {
   };
 }
 
+/** One scanner per language variant, reused: creating one per text cost more than scanning a vocabulary token (50,000 took 0.8 s). */
+const scanners = new Map<boolean, TS.Scanner>();
+function scannerFor(ts: typeof TS, jsx: boolean): TS.Scanner {
+  let scanner = scanners.get(jsx);
+  if (!scanner) {
+    scanner = ts.createScanner(ts.ScriptTarget.Latest, false, jsx ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard);
+    scanners.set(jsx, scanner);
+  }
+  return scanner;
+}
+
 /** Every token of a TS/JS text, trivia included, covering it end to end. */
 export function scanTokens(text: string, jsx = false): ScannedToken[] {
   const { ts, kinds: { TRIVIA, COMMENTS, ENDS_EXPRESSION } } = compiler();
   const K = ts.SyntaxKind;
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, jsx ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard, text);
+  const scanner = scannerFor(ts, jsx);
+  scanner.setText(text);
   const out: ScannedToken[] = [];
   const braces: number[] = []; // per open `${`: the brace depth at which its `}` resumes the template
   let depth = 0;
@@ -92,6 +111,7 @@ export function scanTokens(text: string, jsx = false): ScannedToken[] {
     out.push({ kind, start: scanner.getTokenStart(), end: scanner.getTokenEnd() });
     if (!TRIVIA.has(kind) && !COMMENTS.has(kind)) previous = kind;
   }
+  scanner.setText(''); // the reused scanner would otherwise hold on to the last (maybe large) file
   return out;
 }
 
@@ -161,7 +181,7 @@ export function builtinDataset(task: BuiltinTask, files: SourceFile[]): TokenDat
   const total = files.reduce((n, f) => n + f.text.length, 0);
   const pieceChars = Math.max(MIN_PIECE_CHARS, Math.min(PIECE_CHARS, Math.ceil(total / 12)));
   for (const f of files) {
-    const all = labelSpans(task, f.text, /\.[jt]sx$/i.test(f.path));
+    const all = labelSpans(task, f.text, JSX_FILE.test(f.path));
     let k = 0;
     for (const [a, b] of pieceBounds(f.text, pieceChars)) {
       const piece: LabelledSpan[] = [];

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../../errors';
 import { openFailure } from '../../../util/readBounded';
 import { formatBytes } from '../../../util/format';
-import { builtinDataset, isBuiltinTask, type SourceFile } from './builtinTasks';
+import { builtinDataset, isBuiltinTask, TS_JS_FILE, type SourceFile } from './builtinTasks';
 import { readDataset } from './readDataset';
 import type { ProbeDataset } from './datasetTypes';
 
@@ -24,7 +24,7 @@ export function loadProbeDataset(name: string, files: string[]): { dataset: Prob
   if (files.length > MAX_SOURCE_FILES) throw new InputError(`--files matched ${files.length.toLocaleString('en-US')} files; ${name} reads at most ${MAX_SOURCE_FILES.toLocaleString('en-US')} (narrow the glob).`);
   const sources: SourceFile[] = [];
   for (const path of [...files].sort()) {
-    if (!/\.(m|c)?[jt]sx?$/i.test(path)) continue; // the scanner reads TS/JS only
+    if (!TS_JS_FILE.test(path)) continue; // the scanner reads TS/JS only
     let text: string;
     try {
       const size = statSync(path).size;

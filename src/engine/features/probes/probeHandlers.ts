@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../../errors';
-import { RunStore } from '../../runStore';
 import type { FeatureContext } from '../context';
-import { trainProbe, type TrainedProbes } from './trainProbe';
+import { trainProbe } from './trainProbe';
 import { applyProbe } from './applyProbe';
+import { previewProbe } from './previewProbe';
+import { ProbeRuns } from './probeRuns';
 import { savedProbeOf, writeSavedProbe } from './savedProbe';
 import type { Handlers } from '../../../protocol/rpc';
-import type { ProbePool, ProbesApi } from '../../../protocol/probes';
+import type { ProbesApi } from '../../../protocol/probes';
 
-/** The probes feature's engine methods. A run's fitted probes are kept (a few runs) for Save Probe. */
-export function probeHandlers(ctx: FeatureContext): Handlers<ProbesApi> {
-  const runs = new RunStore<TrainedProbes & { pool: ProbePool }>(4);
+/** The probes feature's engine methods. A run's fitted probes are kept (a few runs) for Save Probe and the projector. */
+export function probeHandlers(ctx: FeatureContext, runs = new ProbeRuns()): Handlers<ProbesApi> {
   ctx.whenIdle?.(() => runs.clear());
   return {
     'probe/train': async (p, signal) => {
@@ -28,5 +28,6 @@ export function probeHandlers(ctx: FeatureContext): Handlers<ProbesApi> {
       return { out: p.out, bytes };
     },
     'probe/apply': (p, signal) => applyProbe(ctx, p, signal),
+    'probe/preview': (p) => previewProbe(ctx, p),
   };
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../../errors';
 import type { HiddenPositions } from '../hiddenStates/collectHiddenStates';
 import type { LabelledSpan, ProbeDataset } from './datasetTypes';
 
@@ -26,7 +27,7 @@ export function sortLabels(labels: Iterable<string>): string[] {
 }
 
 /** The span covering character `c` of a sorted, non-overlapping list, or undefined. */
-function spanAt(spans: LabelledSpan[], c: number): LabelledSpan | undefined {
+export function spanAt(spans: LabelledSpan[], c: number): LabelledSpan | undefined {
   let lo = 0;
   let hi = spans.length - 1;
   while (lo <= hi) {
@@ -38,7 +39,8 @@ function spanAt(spans: LabelledSpan[], c: number): LabelledSpan | undefined {
   return undefined;
 }
 
-function firstNonSpace(text: string, start: number, end: number): number {
+/** The first non-space character of [start, end), or start when all are space (the character a token's label is read at). */
+export function firstNonSpace(text: string, start: number, end: number): number {
   for (let c = start; c < end; c++) if (!/\s/.test(text[c])) return c;
   return start;
 }
@@ -71,4 +73,16 @@ export function probeExamples(dataset: ProbeDataset, positions: HiddenPositions)
     group: Int32Array.from(rows, (r) => positions.textIndex[r]),
     type: Int32Array.from(rows, (r) => positions.tokenId[r]),
   };
+}
+
+/** Examples per label, in the labels' order. */
+export function labelCounts(examples: ProbeExamples): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(examples.labels.map((l) => [l, 0]));
+  for (const c of examples.y) counts[examples.labels[c]]++;
+  return counts;
+}
+
+/** A probe needs two labels to tell apart; one is refused before any model runs (preview) or fits (train). */
+export function requireTwoLabels(examples: ProbeExamples, name: string): void {
+  if (examples.labels.length < 2) throw new InputError(`${name}: every token has the label ${JSON.stringify(examples.labels[0] ?? '')}; a probe needs at least two labels.`);
 }

@@ -4,9 +4,10 @@ import { checkpoint } from '../../cancellation';
 import { RequestProgress } from '../../progress';
 import { collectHiddenStates, type HiddenLayer, type HiddenPositions } from '../hiddenStates/collectHiddenStates';
 import { loadProbeDataset } from './loadProbeDataset';
-import { probeExamples, type ProbeExamples } from './tokenLabels';
+import { labelCounts, probeExamples, requireTwoLabels, type ProbeExamples } from './tokenLabels';
 import { controlLabels, splitByGroup, type ProbeSplit } from './probeSplit';
 import { fitLayer, L2_GRID, type LayerFit } from './fitLayer';
+import type { ProbeDataset } from './datasetTypes';
 import type { FeatureContext } from '../context';
 import type { ProbeLayerResult, ProbePool, ProbeTrainParams, ProbeTrainResult } from '../../../protocol/probes';
 import type { CancelSignal } from '../../../protocol/rpc';
@@ -16,6 +17,11 @@ import type { CancelSignal } from '../../../protocol/rpc';
 
 /** Examples a probe trains on at most (positions beyond are refused before the model runs). */
 export const MAX_PROBE_POSITIONS = 200_000;
+
+/** The dataset as the too-many-tokens message names it. */
+export function datasetName(dataset: ProbeDataset): string {
+  return dataset.task === 'token' && dataset.sources ? `${dataset.name} over --files` : dataset.name;
+}
 
 /** One feature row per example: a token's state, or a text's pooled states. [examples, d] */
 function featuresOf(layer: HiddenLayer, positions: HiddenPositions, examples: ProbeExamples, task: 'sequence' | 'token', pool: ProbePool): Float32Array {
@@ -83,10 +89,10 @@ export async function trainProbe(ctx: FeatureContext, p: ProbeTrainParams, signa
   const results: ProbeLayerResult[] = [];
   const fits = new Map<number, LayerFit>();
   const threads = ctx.models.threads;
-  await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, name: dataset.task === 'token' && dataset.sources ? `${dataset.name} over --files` : dataset.name, signal, onProgress: (done, total, message) => progress.report('collect', done, total, message) }, async (layer, positions) => {
+  await collectHiddenStates(ctx.instrumented, m, dataset.texts, { layers, maxPositions: MAX_PROBE_POSITIONS, name: datasetName(dataset), signal, onProgress: (done, total, message) => progress.report('collect', done, total, message) }, async (layer, positions) => {
     if (!examples) {
       examples = probeExamples(dataset, positions);
-      if (examples.labels.length < 2) throw new InputError(`${dataset.name}: every token has the label ${JSON.stringify(examples.labels[0] ?? '')}; a probe needs at least two labels.`);
+      requireTwoLabels(examples, dataset.name);
       split = splitByGroup(examples.group, p.seed, dataset.name);
       control = controlLabels(examples.type, examples.y, examples.labels.length, p.seed);
     }
@@ -114,8 +120,7 @@ export async function trainProbe(ctx: FeatureContext, p: ProbeTrainParams, signa
   });
   const ex = examples as ProbeExamples;
   const sp = split as ProbeSplit;
-  const counts: Record<string, number> = Object.fromEntries(ex.labels.map((l) => [l, 0]));
-  for (const c of ex.y) counts[ex.labels[c]]++;
+  const counts = labelCounts(ex);
   const result = {
     model: m.base.folder.name,
     dataset: dataset.name,

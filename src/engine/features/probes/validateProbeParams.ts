@@ -25,6 +25,15 @@ export const probeValidators: { [M in keyof ProbesApi]: (raw: unknown) => Probes
       seed: intIn(o.seed, 0, 2 ** 32 - 1, `${m}: seed`),
     };
   },
+  'probe/preview': (raw) => {
+    const m = 'probe/preview';
+    const o = asObject(raw, `${m} params`);
+    return {
+      model: nonEmptyString(o.model, PATH_CHARS, `${m}: model`),
+      dataset: nonEmptyString(o.dataset, PATH_CHARS, `${m}: dataset`),
+      files: listOf(o.files, MAX_FILES, `${m}: files`, (v, w) => nonEmptyString(v, PATH_CHARS, w)),
+    };
+  },
   'probe/save': (raw) => {
     const m = 'probe/save';
     const o = asObject(raw, `${m} params`);

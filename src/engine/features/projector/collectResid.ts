@@ -12,10 +12,13 @@ import type { Matrix } from '../../analyses/matrix';
 import type { CancelSignal } from '../../../protocol/rpc';
 import type { ProjectedPoint, ProjectorText } from '../../../protocol/projector';
 import { evenSample } from '../../analyses/sampling';
+import type { TokenPlace } from './pointCategories';
 
 export interface CollectedResid {
   matrix: Matrix;
   points: Omit<ProjectedPoint, 'x' | 'y'>[];
+  /** where each point's token sits in its text, for its category */
+  places: TokenPlace[];
   totalPoints: number;
 }
 
@@ -37,6 +40,7 @@ export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, text
   let d = 0;
   let data = new Float32Array(0);
   const points: Omit<ProjectedPoint, 'x' | 'y'>[] = [];
+  const places: TokenPlace[] = [];
   let at = 0; // next index into kept
   let offset = 0; // flat index of the window's first position
   for (const w of windows) {
@@ -58,6 +62,7 @@ export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, text
           line: token.start < 0 ? 1 : lineOf(lineStarts[w.text], token.start),
           position: w.start + pos,
         });
+        places.push({ text: w.text, start: token.start, end: token.end });
       }
       const file = texts[w.text].file;
       onProgress?.(++run, toRun, `${hook}: window ${run}/${toRun}${texts.length > 1 ? `, text ${w.text + 1}/${texts.length}` : ''}${file ? ` (${file})` : ''}`);
@@ -65,7 +70,7 @@ export async function collectResid(ctx: FeatureContext, im: InstrumentedLm, text
     }
     offset = end;
   }
-  return { matrix: { rows: points.length, cols: d, data: data.subarray(0, points.length * d) }, points, totalPoints: total };
+  return { matrix: { rows: points.length, cols: d, data: data.subarray(0, points.length * d) }, points, places, totalPoints: total };
 }
 
 /** how many windows hold at least one kept position (kept is sorted): the forward passes the sample costs */

@@ -1,8 +1,11 @@
 // The projector: 2-D projections of the embedding matrix, the unembedding (when not tied) or one
 // layer's residual stream over the given texts' tokens, and cosine neighbours / analogies in the
 // embedding space. PCA's heavy products run as onnxruntime graphs; UMAP runs epoch by epoch with
-// a cancel checkpoint.
+// a cancel checkpoint. Points carry the built-in tagger's token category; a resid projection's
+// states are kept a while so projector/predict can colour them by a probe.
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { RunStore } from '../../runStore';
 import { pca } from '../../analyses/pca';
 import { umap2d } from '../../analyses/umap';
 import { analogy, neighboursOfRow, rowNorms } from '../../analyses/neighbours';
@@ -17,6 +20,9 @@ import { ortKnn } from './knnGraph';
 import { readEmbeddingMatrix, readUnembeddingMatrix } from './embeddingMatrix';
 import { collectResid } from './collectResid';
 import { MAX_PROJECTED_POINTS } from './validateProjector';
+import { residCategories, vocabularyCategory } from './pointCategories';
+import { predictPoints, projectionStore, type KeptProjection } from './pointPredictions';
+import type { ProbeRuns } from '../probes/probeRuns';
 import type { FeatureContext } from '../context';
 import type { Matrix } from '../../analyses/matrix';
 import type { CancelSignal, Handlers } from '../../../protocol/rpc';
@@ -29,10 +35,15 @@ const PCA_BEFORE_UMAP = 50;
 /** above this many points UMAP runs 200 epochs, not umap-js's 500 (umap-learn's own choice above 10,000): the layout settles by then and each epoch costs ~35 ms at 5,000 */
 const UMAP_MANY_POINTS = 2000;
 
-export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
+/** `probes`: the probe runs the probes feature keeps, for colouring by the last trained probe */
+export function projectorHandlers(ctx: FeatureContext, probes?: ProbeRuns): Handlers<ProjectorApi> {
   // the embedding matrix per model file, read once (4,096 × 128 floats is 2 MB; a 50k-vocab model's 150 MB, so only the last two are kept)
   const matrices = new Map<string, Promise<{ matrix: Matrix; norms: Float64Array }>>();
-  ctx.whenIdle?.(() => matrices.clear());
+  const projections = projectionStore();
+  ctx.whenIdle?.(() => {
+    matrices.clear();
+    projections.clear();
+  });
   const embeddingOf = (m: LoadedLm) => {
     let entry = matrices.get(m.folder.onnxPath);
     if (!entry) {
@@ -49,7 +60,8 @@ export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
     list.map((n) => ({ id: n.index, text: tokenText(m, n.index), cosine: n.cosine, rank: n.rank }));
 
   return {
-    'projector/project': (p, signal) => project(ctx, p, signal, embeddingOf),
+    'projector/project': (p, signal) => project(ctx, p, signal, embeddingOf, projections),
+    'projector/predict': (p) => predictPoints(ctx, projections.get(p.projectionId), p, probes),
     'projector/neighbours': async (p) => {
       const m = await ctx.models.load(p.model);
       const { matrix, norms } = await embeddingOf(m);
@@ -65,7 +77,7 @@ export function projectorHandlers(ctx: FeatureContext): Handlers<ProjectorApi> {
   };
 }
 
-async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSignal, embeddingOf: (m: LoadedLm) => Promise<{ matrix: Matrix }>): Promise<ProjectResult> {
+async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSignal, embeddingOf: (m: LoadedLm) => Promise<{ matrix: Matrix }>, projections: RunStore<KeptProjection>): Promise<ProjectResult> {
   const t0 = performance.now();
   // shares of the bar: PCA itself is quick (≤ 1 s at 50,000 × 256); UMAP's epochs are most of a UMAP
   const progress = new RequestProgress(signal, p.method === 'umap' ? { points: 20, pca: 10, umap: 70 } : { points: 60, pca: 40, umap: 0 });
@@ -76,6 +88,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
   let matrix: Matrix;
   let totalPoints: number;
   let hook: string | undefined;
+  let kept: KeptProjection | undefined;
   if (p.source === 'resid') {
     const im = await ctx.instrumented.load(p.model);
     const layer = p.layer ?? 0;
@@ -83,7 +96,9 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     hook = `blocks.${layer}.hook_resid_post`;
     const collected = await collectResid(ctx, im, p.texts ?? [], hook, maxPoints, p.seed, signal, (done, total, message) => progress.report('points', done, total, message));
     ({ matrix, points, totalPoints } = collected);
-    points = points.map((pt) => ({ ...pt, layer }));
+    const categories = residCategories(p.texts ?? [], collected.places);
+    points = points.map((pt, i) => ({ ...pt, layer, ...(categories[i] === undefined ? {} : { category: categories[i] }) }));
+    kept = { model: p.model, hook, layer, matrix };
   } else {
     const embedding = (await embeddingOf(m)).matrix;
     let full = embedding;
@@ -97,7 +112,11 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     totalPoints = full.rows;
     const rows = evenSample(full.rows, maxPoints, p.seed);
     matrix = rows.length === full.rows ? full : pickRows(full, rows);
-    points = rows.map((id) => ({ id, text: tokenText(m, id) }));
+    points = rows.map((id) => {
+      const text = tokenText(m, id);
+      const category = m.tokenizer.isSpecial(id) ? undefined : vocabularyCategory(text);
+      return category === undefined ? { id, text } : { id, text, category };
+    });
     progress.report('points', 1, 1, `${p.source === 'unembedding' ? 'unembedding' : 'embedding'} matrix: ${matrix.rows.toLocaleString('en-US')} × ${matrix.cols}`);
   }
   if (matrix.rows < 3) throw new InputError(`Only ${matrix.rows} point${matrix.rows === 1 ? '' : 's'} to project: give more text.`);
@@ -129,6 +148,11 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     const onEpoch = ({ epoch, epochs }: { epoch: number; epochs: number }) => progress.report('umap', epoch, epochs, `UMAP epoch ${epoch}/${epochs}`);
     xy = await umap2d(input, { seed: p.seed, ...(input.rows > UMAP_MANY_POINTS ? { nEpochs: 200 } : {}) }, signal, onEpoch, ortKnn(threads));
   }
+  let projectionId: string | undefined;
+  if (kept) {
+    projectionId = randomUUID();
+    projections.put(projectionId, kept, kept.matrix.data.byteLength);
+  }
   return {
     model: m.folder.name,
     source: p.source,
@@ -139,6 +163,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
     dims: matrix.cols,
     totalPoints,
     points: points.map((pt, i) => ({ x: xy[2 * i], y: xy[2 * i + 1], ...pt })),
+    ...(projectionId ? { projectionId } : {}),
     ms: performance.now() - t0,
   };
 }

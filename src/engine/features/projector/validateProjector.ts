@@ -45,6 +45,17 @@ export const projectorValidators: ProjectorValidators = {
       ...(maxPoints === undefined ? {} : { maxPoints }),
     };
   },
+  'projector/predict': (raw) => {
+    const m = 'projector/predict';
+    const o = asObject(raw, `${m} params`);
+    const probe = asObject(o.probe, `${m}: probe`);
+    if (probe.latest !== undefined && probe.latest !== true) throw new InputError(`${m}: probe.latest must be true.`);
+    if ((probe.file === undefined) === (probe.latest === undefined)) throw new InputError(`${m}: probe must be {"file": PATH} or {"latest": true}.`);
+    return {
+      projectionId: nonEmptyString(o.projectionId, 64, `${m}: projectionId`),
+      probe: probe.latest === true ? { latest: true } : { file: nonEmptyString(probe.file, PATH_CHARS, `${m}: probe.file`) },
+    };
+  },
   'projector/neighbours': (raw) => {
     const m = 'projector/neighbours';
     const o = asObject(raw, `${m} params`);

@@ -1,0 +1,105 @@
+// What the projector's "Colour by" means: a group and a colour per point, and the legend that
+// names them. Colours are the theme's chart colours (and two terminal colours, for the tagger's
+// eight categories), so they follow Dark, Light and High Contrast; each legend row says its label
+// in text beside the swatch, with its count, so colour is never the only channel. A theme colour
+// too faint on the panel (Light Modern's chart orange is 2.9:1 on white) is moved towards the
+// text colour until it stands 3:1 off the background, WCAG's bar for non-text contrast.
+import { cssVar } from '../shared/theme';
+import { parseColor } from '../shared/colorRamp';
+import { contrastRatio, mixRgb, type Rgb } from '../../src/util/contrast';
+import { el } from '../shared/dom';
+import { TOKEN_CATEGORIES, type ProjectedPoint, type PredictResult } from '../../src/protocol/projector';
+
+export type ColourBy = 'none' | 'category' | 'probe' | 'file' | 'layer';
+
+const PALETTE: [string, string][] = [
+  ['--vscode-charts-blue', '#3794ff'], ['--vscode-charts-orange', '#d18616'], ['--vscode-charts-green', '#89d185'], ['--vscode-charts-purple', '#b180d7'],
+  ['--vscode-charts-red', '#f14c4c'], ['--vscode-charts-yellow', '#cca700'], ['--vscode-terminal-ansiCyan', '#11a8cd'], ['--vscode-terminal-ansiMagenta', '#bc3fbc'],
+];
+
+/** WCAG 2.1's non-text contrast: a point or swatch against the panel */
+const MIN_CONTRAST = 3;
+
+/** `colour`, or the least mix of it with the text colour that keeps MIN_CONTRAST on the background */
+function standingOut(colour: string, background: Rgb, text: Rgb): string {
+  const c = parseColor(colour, [text[0], text[1], text[2]]);
+  for (let t = 0; t < 1; t += 0.05) {
+    const m = mixRgb(c, text, t);
+    if (contrastRatio(m, background) >= MIN_CONTRAST) return `rgb(${m[0]}, ${m[1]}, ${m[2]})`;
+  }
+  return `rgb(${text[0]}, ${text[1]}, ${text[2]})`;
+}
+
+/** the point colours in the current theme, in group order */
+export function pointPalette(): string[] {
+  const background = parseColor(cssVar('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
+  const text = parseColor(cssVar('--vscode-foreground', '#cccccc'), [204, 204, 204]);
+  return PALETTE.map(([v, fallback]) => standingOut(cssVar(v, fallback), background, text));
+}
+
+/** points without a label (no category: another language, a token the tokenizer added) */
+const UNLABELLED = '(none)';
+/** legend rows shown at most; the rest are counted in one line (their colours repeat) */
+const LEGEND_ROWS = 16;
+
+export interface Colouring {
+  /** group index per point, undefined for one colour */
+  groups?: Uint16Array;
+  /** CSS colour per group index */
+  colours?: string[];
+  legend: { label: string; colour: string; count: number }[];
+}
+
+/**
+ * Groups of the points under `by`. Categories keep one colour each whatever the view (keyword is
+ * always the first colour); a probe whose labels are categories uses the same ones, so its
+ * predictions and the tagger's categories compare at a glance.
+ */
+export function colouring(points: ProjectedPoint[], by: ColourBy, prediction: PredictResult | undefined): Colouring {
+  if (by === 'none' || (by === 'probe' && !prediction)) return { legend: [] };
+  const palette = pointPalette();
+  const muted = cssVar('--vscode-descriptionForeground', '#999999');
+  const categoryColour = (label: string) => {
+    const i = (TOKEN_CATEGORIES as readonly string[]).indexOf(label);
+    return i < 0 ? undefined : palette[i % palette.length];
+  };
+  const keyOf = (p: ProjectedPoint, i: number): string | undefined => {
+    if (by === 'category') return p.category;
+    if (by === 'probe') return prediction!.labels[prediction!.label[i]];
+    if (by === 'file') return p.file;
+    return p.layer === undefined ? undefined : `layer ${p.layer}`;
+  };
+  // fixed orders where there is one (categories, the probe's labels), else first appearance
+  const order: string[] = by === 'category' ? [...TOKEN_CATEGORIES] : by === 'probe' ? [...prediction!.labels] : [];
+  const index = new Map(order.map((k, i) => [k, i]));
+  const counts: number[] = order.map(() => 0);
+  const groups = Uint16Array.from(points, (p, i) => {
+    const key = keyOf(p, i) ?? UNLABELLED;
+    let g = index.get(key);
+    if (g === undefined) {
+      g = order.length;
+      order.push(key);
+      index.set(key, g);
+      counts.push(0);
+    }
+    counts[g]++;
+    return g;
+  });
+  const colours = order.map((key, g) => (key === UNLABELLED ? muted : categoryColour(key) ?? palette[g % palette.length]));
+  const legend = order.map((label, g) => ({ label, colour: colours[g], count: counts[g] })).filter((row) => row.count > 0);
+  return { groups, colours, legend };
+}
+
+/** The legend's rows: a swatch in the point colour, the label as text, its count. */
+export function renderLegend(list: HTMLElement, legend: Colouring['legend']): void {
+  const rows = legend.slice(0, LEGEND_ROWS).map((row) =>
+    el('li', { className: 'legend-row' }, [
+      el('span', { className: 'swatch', style: `background: ${row.colour}`, 'aria-hidden': 'true' }),
+      el('span', { className: 'legend-label mono' }, [row.label]),
+      el('span', { className: 'legend-count muted' }, [row.count.toLocaleString('en-US')]),
+    ]),
+  );
+  if (legend.length > LEGEND_ROWS) rows.push(el('li', { className: 'legend-row muted' }, [`and ${legend.length - LEGEND_ROWS} more (their colours repeat)`]));
+  list.replaceChildren(...rows);
+  list.hidden = rows.length === 0;
+}
