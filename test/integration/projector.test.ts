@@ -43,6 +43,9 @@ test('project --source embeddings --method pca writes every token with the numpy
   }
   assert.deepEqual(file.points.slice(0, 3).map((p) => p.id), [0, 1, 2]);
   assert.equal(file.points[612].text, 'def');
+  // points carry the built-in tagger's category of their own text (def is no TS keyword)
+  assert.equal(file.points[612].category, 'identifier');
+  assert.ok(file.points.filter((p) => p.category === 'keyword').length > 10);
 });
 
 test('project --source resid --layer 1 --text FILE --method umap: points carry file, line, position; one seed, one file', async () => {
