@@ -5,6 +5,8 @@
 // per-round ratios (the requests take turns), which cancels the slow phases of a shared machine.
 // Then peak RSS over the loaded model at 512/1024 tokens (a fresh process each, realSizeRss.ts),
 // and PyTorch eager on the same shapes where /usr/bin/python3 has torch (realSizeTorch.py).
+//   default         5 rounds at 128 tokens, 3 at 512 (keeps `npm run bench` short), RSS of GPT-2
+//   BENCH_BIG=1     5 rounds at 512 too, RSS of both models (npm run bench -- real --big)
 //   BENCH_QUICK=1   128 tokens only, 3 rounds, GPT-2 only, no RSS / PyTorch (a smoke run)
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
@@ -19,9 +21,10 @@ import { ensureBenchModel, type BenchModelName } from './models/benchModels';
 import { ROOT } from '../test/helpers/paths';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const BIG = process.env.BENCH_BIG === '1';
 const THREADS = 2;
 const never = { cancelled: false, onCancel: () => undefined };
-const SIZES: [number, number][] = QUICK ? [[128, 3]] : [[128, 5], [512, 5]]; // [tokens, rounds]
+const SIZES: [number, number][] = QUICK ? [[128, 3]] : [[128, 5], [512, BIG ? 5 : 3]]; // [tokens, rounds]
 const MODELS: BenchModelName[] = QUICK ? ['gpt2-small'] : ['gpt2-small', 'llama-100m'];
 const BARS: Record<string, number> = { nextToken: 1.1, attention: 1.2, exportAll: 1.15, lensFirstPage: 1.5, lensWholeGrid: Infinity };
 
@@ -104,7 +107,7 @@ function firstPage(n: number): { positions: { from: number; to: number } } {
 }
 
 function rssRows(rows: Record<string, string>[]): void {
-  for (const name of MODELS) {
+  for (const name of BIG ? MODELS : MODELS.slice(0, 1)) {
     for (const n of [512, 1024]) {
       for (const feature of ['nextToken', 'attention', 'lens']) {
         const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'realSizeRss.ts'), name, String(n), feature], { cwd: ROOT, encoding: 'utf8' });

@@ -4,6 +4,7 @@
 //   npm run bench                 all
 //   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | real | realProbes | e2e)
 //   npm run bench -- --quick      the real-size benches at 128 tokens only, GPT-2 only, 3 rounds (a smoke run)
+//   npm run bench -- real --big   5 rounds at 512 tokens too (3 by default) and peak RSS of both real-size models
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -22,7 +23,7 @@ const benches = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);
-const quick = process.argv.includes('--quick') ? { BENCH_QUICK: '1' } : {};
+const quick = { ...(process.argv.includes('--quick') ? { BENCH_QUICK: '1' } : {}), ...(process.argv.includes('--big') ? { BENCH_BIG: '1' } : {}) };
 const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
