@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createEngineHandlers } from '../src/engine/engineHandlers';
@@ -128,10 +128,11 @@ function rssRows(rows: Record<string, string>[]): void {
  * Debian's torch links the reference BLAS (BLAS_INFO=generic): a 124M forward takes ~45 s there,
  * which measures netlib, not eager PyTorch. An OpenBLAS is used when one is found: the system's
  * (apt-get install libopenblas0-pthread) or a folder named by BENCH_TORCH_BLAS holding its
- * libblas.so.3 (apt-get download libopenblas0-pthread && dpkg -x, no install needed).
+ * libblas.so.3 (apt-get download libopenblas0-pthread && dpkg -x, no install needed), or
+ * ~/.cache/tensorloupe/openblas holding the same.
  */
 function torchBlasDir(): string | undefined {
-  const candidates = [process.env.BENCH_TORCH_BLAS, '/usr/lib/x86_64-linux-gnu/openblas-pthread'];
+  const candidates = [process.env.BENCH_TORCH_BLAS, '/usr/lib/x86_64-linux-gnu/openblas-pthread', join(homedir(), '.cache', 'tensorloupe', 'openblas')];
   return candidates.find((d): d is string => !!d && existsSync(join(d, 'libblas.so.3')));
 }
 

@@ -119,11 +119,14 @@ export function gridGraph(u: UnembedParams): Uint8Array {
 }
 
 export async function createLensHead(u: UnembedParams, threads = 0): Promise<LensHead> {
-  const [reference, compare, grid] = await Promise.all([
+  const [reference, grid] = await Promise.all([
     InferenceSession.create(unembedGraph(u, 'reference'), sessionOptions(threads)),
-    InferenceSession.create(unembedGraph(u, 'compare'), sessionOptions(threads)),
     InferenceSession.create(gridGraph(u), sessionOptions(threads)),
   ]);
+  // the grid graph does the engine's compares; this session (another copy of the unembedding:
+  // 154 MB at GPT-2 small, twice with onnxruntime's) exists only if a caller asks for rows.compare
+  let compareSession: Promise<InferenceSession> | undefined;
+  const compareOnce = () => (compareSession ??= InferenceSession.create(unembedGraph(u, 'compare'), sessionOptions(threads)));
   const feeds = (x: Float32Array, k: number): Record<string, Tensor> => ({
     x: new Tensor('float32', x, [x.length / u.dModel, u.dModel]), // [rows, d_model]
     k: new Tensor('int64', BigInt64Array.from([BigInt(Math.max(1, Math.min(k, u.vocab)))]), [1]),
@@ -145,7 +148,7 @@ export async function createLensHead(u: UnembedParams, threads = 0): Promise<Len
     rows: {
       reference: runReference,
       async compare(x, refLogp, k) {
-        const out = await compare.run({ ...feeds(x, k), ref: new Tensor('float32', refLogp, [x.length / u.dModel, u.vocab]) });
+        const out = await (await compareOnce()).run({ ...feeds(x, k), ref: new Tensor('float32', refLogp, [x.length / u.dModel, u.vocab]) });
         return { ...summary(out), klBits: (out.kl.data as Float32Array).map((v) => Math.max(0, v / Math.LN2)) };
       },
       async grid(x, layers, k) {
