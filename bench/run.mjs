@@ -2,7 +2,9 @@
 // `npm run bench`: every benchmark in one run, side by side, each printing its own table and
 // `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
 //   npm run bench                 all
-//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | e2e)
+//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | real | realProbes | e2e)
+//   npm run bench -- --quick      the real-size benches at 128 tokens only, GPT-2 only, 3 rounds (a smoke run)
+//   npm run bench -- real --big   5 rounds at 512 tokens too (3 by default) and peak RSS of both real-size models
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -16,10 +18,13 @@ const benches = {
   projector: ['bench/projector.mts', 'projector: PCA 50,000 × 256 (onnxruntime vs JavaScript products), UMAP 5,000 points (exact k-NN vs NN-descent), peak RSS'],
   projectorDraw: ['bench/projectorDraw.ts', 'projector scatter in chromium: pan and zoom frames with 50,000 points'],
   variants: ['bench/variants.ts', 'the code LM\'s fp32 / fp16 / int8 variant files: size, load, forward at 128 and 512 tokens, max logit difference'],
+  real: ['bench/realSize.ts', 'real sizes: GPT-2-small-shaped (124M) and Llama-style (110M) models built by the bench; product requests ÷ a plain onnxruntime forward, peak RSS, PyTorch eager'],
+  realProbes: ['bench/realSizeProbes.ts', 'real sizes: hidden states of 10,000 tokens at every layer ÷ plain forwards, probe training per layer, PCA of 50,000 × 768 on the 124M model'],
   e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);
+const quick = { ...(process.argv.includes('--quick') ? { BENCH_QUICK: '1' } : {}), ...(process.argv.includes('--big') ? { BENCH_BIG: '1' } : {}) };
 const build = spawnSync(process.execPath, ['esbuild.config.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
@@ -33,7 +38,7 @@ for (const [name, [file, what]] of Object.entries(benches)) {
   }
   console.log(`\n## ${name}: ${what}`);
   // in-process benches run with the engine process's allocator settings (src/engine/allocatorEnv.json), so they measure what it does
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv, ORT_DISABLE_TELEMETRY: '1' } });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv, ...quick, ORT_DISABLE_TELEMETRY: '1' } });
   if (r.status !== 0) {
     failed++;
     console.log(`(${name} exited with ${r.status})`);

@@ -78,6 +78,7 @@ export const HEAVY_METHODS = [
   'attention/summary',
   'lens/get',
   'lens/target',
+  'lens/page',
   'induction/scan',
   'dilution/get',
   'activations/export',

@@ -105,7 +105,16 @@ export const validators: Validators = {
   'lens/get': (raw) => {
     const m = 'lens/get';
     const o = paramsOf(raw, m);
-    return { model: model(o, m), text: text(o.text, `${m}: text`), maxTokens: maxTokens(o, m), topK: intIn(o.topK, 1, 1024, `${m}: topK`) };
+    const positions = optional(o.positions, `${m}: positions`, (v, what) => {
+      const r = asObject(v, what);
+      return { from: intIn(r.from, -BIG, BIG, `${what}.from`), to: intIn(r.to, -BIG, BIG, `${what}.to`) };
+    });
+    return { model: model(o, m), text: text(o.text, `${m}: text`), maxTokens: maxTokens(o, m), topK: intIn(o.topK, 1, 1024, `${m}: topK`), ...(positions ? { positions } : {}) };
+  },
+  'lens/page': (raw) => {
+    const m = 'lens/page';
+    const o = paramsOf(raw, m);
+    return { runId: runId(o, m), from: intIn(o.from, 0, BIG, `${m}: from`), to: intIn(o.to, 0, BIG, `${m}: to`), topK: intIn(o.topK, 1, 1024, `${m}: topK`) };
   },
   'lens/target': (raw) => {
     const m = 'lens/target';

@@ -77,6 +77,40 @@ export interface AttentionHeadResult {
 export interface LensParams extends TextRequest {
   /** how many candidates per cell travel (the top one is drawn; the rest are in the tooltip) */
   topK: number;
+  /**
+   * Optional: compute only positions [from, to) now (negative values count from the end, as in a
+   * slice; clamped to the selection) and the rest later with `lens/page`. Each lens cell costs a
+   * full unembedding, so the whole grid of a 124M model is ~5 forward passes; the panel asks first
+   * for the columns it shows. Absent: every position (the original contract).
+   */
+  positions?: { from: number; to: number };
+}
+
+/** The positions a lens result holds values for; the arrays keep their full [layer, positions, …] shape, 0 elsewhere. */
+export interface LensComputed {
+  from: number;
+  to: number;
+}
+
+export interface LensPageParams {
+  runId: string;
+  /** positions [from, to), clamped to the run's */
+  from: number;
+  to: number;
+  topK: number;
+}
+
+/** The lens grid of positions [from, to) of a kept run: the same fields as LensResult's, [layer, to − from, …]. */
+export interface LensPageResult {
+  from: number;
+  to: number;
+  topK: number;
+  topIds: Int32Array;
+  topProbs: Float32Array;
+  tokenTexts: Record<number, string>;
+  klToFinal: Float32Array;
+  entropyBits: Float32Array;
+  ms: number;
 }
 
 export interface LensResult {
@@ -98,6 +132,8 @@ export interface LensResult {
   klToFinal: Float32Array;
   /** [layer, position] entropy in bits */
   entropyBits: Float32Array;
+  /** the positions computed (every one unless `positions` asked for fewer); the rest via `lens/page` */
+  computed: LensComputed;
   ms: number;
 }
 
@@ -204,6 +240,7 @@ export type InternalsApi = {
   'attention/head': [AttentionHeadParams, AttentionHeadResult];
   'lens/get': [LensParams, LensResult];
   'lens/target': [LensTargetParams, LensTargetResult];
+  'lens/page': [LensPageParams, LensPageResult];
   'induction/scan': [InductionParams, InductionResult];
   'dilution/get': [DilutionParams, DilutionResult];
   'activations/export': [ExportParams, ExportResult];

@@ -25,6 +25,7 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'attention/head': { runId: RUN, layer: 0, head: 0 },
   'lens/get': { model: CODE_LM, text: 'x = 1', maxTokens: 64, topK: 3 },
   'lens/target': { runId: RUN, position: 0, target: 'x' },
+  'lens/page': { runId: RUN, from: 0, to: 1, topK: 3 },
   'induction/scan': { model: CODE_LM, seqLen: 8, batch: 1, seed: 0 },
   'dilution/get': { model: CODE_LM, text: 'x = 1', maxTokens: 64, lengths: [2], planIndex: 0 },
   'activations/export': { model: CODE_LM, text: 'x = 1', maxTokens: 64, names: ['hook_embed'], out: '/tmp/x.safetensors' },

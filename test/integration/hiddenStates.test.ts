@@ -60,6 +60,28 @@ test('a small memory budget runs one layer per pass and gives the same numbers; 
   assert.deepEqual(some.layers[0].data, all.layers[2].data);
 });
 
+test('over the memory budget the texts still run once: the layers wait in a temporary file (layerSpill.ts), same numbers', { skip }, async () => {
+  const models = new LanguageModels(settings);
+  const instrumented = new InstrumentedModels(models, cacheDir, 1);
+  const m = await instrumented.load(CODE_LM);
+  const runs: number[] = [];
+  const run = instrumented.run.bind(instrumented);
+  instrumented.run = (mm, ids, names) => {
+    runs.push(ids.length);
+    return run(mm, ids, names);
+  };
+  const spilled: HiddenLayer[] = [];
+  const progress: [number, number][] = [];
+  await collectHiddenStates(instrumented, m, TEXTS, { window: 4, maxBytes: 1, onProgress: (done, total) => progress.push([done, total]) }, (l) => void spilled.push({ ...l, data: l.data.slice() }));
+  const whole = await collect({ window: 4 });
+  const windows = whole.positions.count; // windows of 4: ceil per text
+  assert.equal(runs.length, TEXTS.map((t) => Math.ceil(m.base.tokenizer.encode(t).length / 4)).reduce((a, b) => a + b, 0), 'one forward pass per window, not one per layer');
+  assert.ok(runs.length < windows);
+  assert.deepEqual(progress.at(-1), [runs.length, runs.length]);
+  assert.deepEqual(spilled.map((l) => l.layer), [0, 1, 2, 3, 4]);
+  for (let i = 0; i < spilled.length; i++) assert.deepEqual(spilled[i].data, whole.layers[i].data, `layer ${i}`);
+});
+
 test('a text longer than the window runs as consecutive windows, positions restarting in each', { skip }, async () => {
   const { positions, layers } = await collect({ window: 4 });
   const whole = await collect({});

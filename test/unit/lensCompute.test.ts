@@ -111,3 +111,25 @@ test('the onnxruntime lens rows (top-k, entropy, KL in the graph) equal the Java
   close(got.klBits, want.klBits, 1e-4, 'KL');
   assert.ok(want.klBits.some((v) => v > 0.1), 'the rows differ from the reference');
 });
+
+test('the onnxruntime grid graph (every lens row of a chunk in one MatMul) equals the JavaScript rows, ties and chunks included', async () => {
+  const rand = seededRandom(11);
+  const [d, V, T, L, k] = [8, 40, 7, 4, 6];
+  const weight = Float32Array.from({ length: d * V }, () => rand() - 0.5);
+  for (let i = 0; i < d; i++) weight[i * V + 9] = weight[i * V + 2]; // ids 2 and 9 always tie
+  const bias = Float32Array.from({ length: V }, () => rand() - 0.5);
+  bias[9] = bias[2];
+  const p: UnembedParams = { weight, bias, dModel: d, vocab: V };
+  const head = await createLensHead(p);
+  assert.ok(head.rows.grid, 'the engine head has the one-call grid');
+  const normed = Array.from({ length: L }, () => Float32Array.from({ length: T * d }, () => rand() * 6 - 3)); // [T, d] per row
+  const want = await lensGrid(normed, T, V, k, jsLensRows(jsLogProbs(p), V));
+  for (const chunkFloats of [8 * 1024 * 1024, 3 * V * L]) {
+    const got = await lensGrid(normed, T, V, k, head.rows, () => undefined, chunkFloats); // one chunk, then chunks of 3 positions
+    assert.deepEqual([...got.topIds], [...want.topIds], `top ids (chunk floats ${chunkFloats})`);
+    for (let i = 0; i < want.topProbs.length; i++) assert.ok(Math.abs(got.topProbs[i] - want.topProbs[i]) < 1e-5, `prob ${i}`);
+    for (let i = 0; i < want.entropyBits.length; i++) assert.ok(Math.abs(got.entropyBits[i] - want.entropyBits[i]) < 1e-4, `entropy ${i}: ${got.entropyBits[i]} vs ${want.entropyBits[i]}`);
+    for (let i = 0; i < want.klToFinal.length; i++) assert.ok(Math.abs(got.klToFinal[i] - want.klToFinal[i]) < 1e-4, `kl ${i}: ${got.klToFinal[i]} vs ${want.klToFinal[i]}`);
+  }
+  assert.ok(want.klToFinal.some((v) => v > 0.1), 'the rows differ from the reference');
+});

@@ -25,4 +25,7 @@ test('logitStats matches the JavaScript row statistics, ties included', async ()
     assert.equal(s.targetRank[r], rankOf(row, targets[r]), `row ${r} rank`);
   }
   assert.equal(s.targetRank[1], targets[1] + 1, 'all-equal row: the rank is the id + 1');
+  // in chunks of 5 rows (as 512 tokens × 50,257 ids go): the same figures
+  const chunked = await logitStats(logits, vocab, targets, 1, 5 * vocab);
+  assert.deepEqual(chunked, s);
 });

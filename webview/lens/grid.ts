@@ -46,16 +46,26 @@ export function scrollToPosition(wrap: HTMLElement, table: HTMLTableElement, pos
 }
 
 /** Draws page `page` of the grid into `table`; returns the time taken in ms. */
-export function renderGrid(table: HTMLTableElement, r: LensResult, page: number, selected: { layer: number; position: number }, cb: GridCallbacks): number {
+/** Which positions hold values ([positions], 1 = computed): the engine sends the first columns, then pages (lens/page). */
+export function computedMask(r: LensResult): Uint8Array {
+  const mask = new Uint8Array(r.positions);
+  const c = r.computed ?? { from: 0, to: r.positions }; // an engine without paging sends every position
+  mask.fill(1, c.from, c.to);
+  return mask;
+}
+
+export function renderGrid(table: HTMLTableElement, r: LensResult, page: number, selected: { layer: number; position: number }, cb: GridCallbacks, computed: Uint8Array = computedMask(r)): number {
   const t0 = performance.now();
   const L = r.layers.length;
   const from = page * PAGE;
   const to = Math.min(r.positions, from + PAGE);
   const cols = Array.from({ length: to - from }, (_, i) => from + i);
+  // over the positions computed so far (all of them once every page has been seen)
+  const done = computed.reduce((n, c) => n + c, 0);
   const meanKl = r.layers.map((_, l) => {
     let s = 0;
-    for (let p = 0; p < r.positions; p++) s += r.klToFinal[l * r.positions + p];
-    return s / r.positions;
+    for (let p = 0; p < r.positions; p++) if (computed[p]) s += r.klToFinal[l * r.positions + p];
+    return done > 0 ? s / done : 0;
   });
   const header = el('tr', {}, [
     el('th', { scope: 'col' }, ['layer']),
@@ -75,6 +85,15 @@ export function renderGrid(table: HTMLTableElement, r: LensResult, page: number,
       el('td', { className: 'num muted lens-kl' }, [meanKl[l].toFixed(2)]),
     ]);
     for (const p of cols) {
+      if (!computed[p]) {
+        // not computed yet: the rest of the page is on its way (lens/page)
+        const td = el('td', { className: 'lens-cell lens-pending', tabIndex: l === selected.layer && p === selected.position ? 0 : -1, title: `${shortLayer(r.layers[l])} at ${p}: computing…` }, [el('span', { className: 'lens-token lens-clip' }, ['…'])]);
+        td.dataset.layer = String(l);
+        td.dataset.position = String(p);
+        td.addEventListener('click', () => cb.pick(p));
+        tr.append(td);
+        continue;
+      }
       const top = topAt(r, l, p);
       const next = r.tokens[p + 1];
       const hit = next !== undefined && next.id === top.id;

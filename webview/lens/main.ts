@@ -7,14 +7,14 @@ import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
 import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle, type PanelState } from '../shared/panelFrame';
-import { PAGE, renderGrid, scrollToPosition } from './grid';
+import { computedMask, PAGE, renderGrid, scrollToPosition } from './grid';
 import { TargetChart } from './targetChart';
 import { renderCellInfo, renderTrace } from './details';
 import { shortLayer } from './labels';
 import { visibleToken } from '../../src/util/format';
 import { lensTargetNote } from '../../src/util/lensTargetNote';
 import type { LensHostApi, LensPanelApi, LensView } from '../../src/protocol/lensPanel';
-import type { LensTargetResult } from '../../src/protocol/internals';
+import type { LensPageResult, LensResult, LensTargetResult } from '../../src/protocol/internals';
 
 interface UiState {
   v: number;
@@ -57,6 +57,10 @@ document.getElementById('app')!.replaceChildren(
 
 let view: LensView | undefined;
 let page = 0;
+/** [positions] 1 = the grid holds this position's values */
+let computed: Uint8Array = new Uint8Array(0);
+/** page requests in flight, by "runId:from:to", so a re-render does not ask twice */
+const pending = new Set<string>();
 let trace: LensTargetResult | undefined;
 const chart = new TargetChart(document.getElementById('target-chart') as HTMLCanvasElement);
 const input = document.getElementById('target-input') as HTMLInputElement;
@@ -66,6 +70,7 @@ const host = connectToHost<LensPanelApi, LensHostApi>({
   show: (v) => {
     view = v;
     const r = v.result;
+    computed = computedMask(r);
     if (state.position >= r.positions) state.position = -1;
     state.layer = Math.min(state.layer, r.layers.length - 1);
     page = Math.floor(position() / PAGE);
@@ -101,14 +106,63 @@ function render(): void {
     focus: (l, q) => {
       state.layer = l;
       saveState(state);
-      renderCellInfo(document.getElementById('cell-info')!, r, l, q);
+      cellInfo(r, l, q);
     },
     pick: (q) => pick(q),
-  });
-  renderCellInfo(document.getElementById('cell-info')!, r, selected.layer, selected.position);
+  }, computed);
+  cellInfo(r, selected.layer, selected.position);
   // the picked position (by default the last) may sit far right of what fits: bring it into view
   scrollToPosition(document.getElementById('lens-wrap')!, table, selected.position);
   document.body.dataset.position = String(p);
+  document.body.dataset.lensComplete = String(computed.every((c) => c === 1));
+  void fillPage();
+}
+
+function cellInfo(r: LensResult, layer: number, q: number): void {
+  const box = document.getElementById('cell-info')!;
+  if (computed[q]) renderCellInfo(box, r, layer, q);
+  else box.textContent = `Position ${q}: computing…`;
+}
+
+/** Asks the engine for this page's positions that are not computed yet (one range), then draws them. */
+async function fillPage(): Promise<void> {
+  if (!view) return;
+  const r = view.result;
+  let from = page * PAGE;
+  let to = Math.min(r.positions, from + PAGE);
+  while (from < to && computed[from]) from++;
+  while (to > from && computed[to - 1]) to--;
+  const key = `${r.runId}:${from}:${to}`;
+  if (from >= to || pending.has(key)) return;
+  pending.add(key);
+  let part: LensPageResult;
+  try {
+    part = await host.call('page', { runId: r.runId, from, to, topK: r.topK });
+  } catch (error) {
+    setNotices([...(r.truncation ? [r.truncation.reason] : []), (error as Error).message]);
+    return;
+  } finally {
+    pending.delete(key);
+  }
+  if (view?.result !== r) return; // another run arrived meanwhile
+  mergePage(r, part);
+  computed.fill(1, part.from, part.to);
+  render();
+  const p = position();
+  if (p >= part.from && p < part.to) void traceTarget(); // its KL and entropy columns were not there yet
+}
+
+/** Writes a page's [layer, to − from, …] values into the result's full [layer, positions, …] arrays. */
+function mergePage(r: LensResult, part: LensPageResult): void {
+  const P = part.to - part.from;
+  const k = r.topK;
+  for (let l = 0; l < r.layers.length; l++) {
+    r.topIds.set(part.topIds.subarray(l * P * k, (l + 1) * P * k), (l * r.positions + part.from) * k);
+    r.topProbs.set(part.topProbs.subarray(l * P * k, (l + 1) * P * k), (l * r.positions + part.from) * k);
+    r.klToFinal.set(part.klToFinal.subarray(l * P, (l + 1) * P), l * r.positions + part.from);
+    r.entropyBits.set(part.entropyBits.subarray(l * P, (l + 1) * P), l * r.positions + part.from);
+  }
+  Object.assign(r.tokenTexts, part.tokenTexts);
 }
 
 function pick(p: number): void {
@@ -118,7 +172,7 @@ function pick(p: number): void {
   document.body.dataset.position = String(p);
   for (const td of document.querySelectorAll<HTMLElement>('#lens-grid .lens-cell')) td.classList.toggle('picked', td.dataset.position === String(p));
   // the text about the position follows the click at once, not only when the trace comes back
-  renderCellInfo(document.getElementById('cell-info')!, view.result, state.layer, p);
+  cellInfo(view.result, state.layer, p);
   void traceTarget();
 }
 
@@ -138,6 +192,7 @@ async function traceTarget(): Promise<void> {
   const title = document.getElementById('target-title')!;
   const where = `after position ${p} “${visibleToken(r.tokens[p].text)}”`;
   if (!trace || !title.textContent?.endsWith(where)) title.textContent = `Target ${where}`;
+  if (!computed[p]) return; // the output's top token is not known yet: fillPage traces it when the page arrives
   try {
     trace = await host.call('target', { runId: r.runId, position: p, target: typed ?? outTop });
     if (position() !== p) return; // the user picked another position meanwhile

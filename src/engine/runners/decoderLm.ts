@@ -187,6 +187,22 @@ export class DecoderLm {
 
 /** A broken export or weights give NaN/Inf logits, which would print as a table of NaN; refuse them. */
 function checkFinite(logits: Float32Array, vocab: number, name: string): void {
+  // fast path: x·0 is 0 for every finite x and NaN otherwise, so four running sums stay 0 unless a
+  // logit is NaN/±Inf. 128 × 50,257 logits: 10.9 → 4.5 ms (Number.isFinite per element); this
+  // runs on every forward pass. Only a broken model pays the second, locating loop.
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const n4 = logits.length & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    a += logits[i] * 0;
+    b += logits[i + 1] * 0;
+    c += logits[i + 2] * 0;
+    d += logits[i + 3] * 0;
+  }
+  for (let i = n4; i < logits.length; i++) a += logits[i] * 0;
+  if (a + b + c + d === 0) return;
   for (let i = 0; i < logits.length; i++) {
     if (!Number.isFinite(logits[i])) {
       throw new ModelLoadError(`${name} produced NaN or infinite logits (${logits[i]} at position ${Math.floor(i / vocab)}, token ${i % vocab}): its weights or its export are broken.`);

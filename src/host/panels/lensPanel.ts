@@ -31,6 +31,10 @@ export class LensPanel extends ResultPanel<LensHostApi, LensView> {
           if (target === '') throw new InputError('Type a token to trace.');
           return engine.call('lens/target', { runId: shortString(o.runId, 64, 'runId'), position: intIn(o.position, 0, 1_000_000, 'position'), target }, signal);
         },
+        page: (raw, signal) => {
+          const o = asObject(raw, 'page request');
+          return engine.call('lens/page', { runId: shortString(o.runId, 64, 'runId'), from: intIn(o.from, 0, 1_000_000, 'from'), to: intIn(o.to, 0, 1_000_000, 'to'), topK: intIn(o.topK, 1, 1024, 'topK') }, signal);
+        },
       },
       slot,
     );

@@ -21,6 +21,7 @@ export class HeadAccumulator {
   private readonly pooled: Float32Array; // [S, S]
   /** key position → thumbnail column, computed once rather than per cell */
   private readonly pooledCol: Int32Array; // [T]
+  private readonly colStart: Int32Array; // [S + 1]
   private entropy = 0;
   private prev = 0;
   private first = 0;
@@ -37,6 +38,10 @@ export class HeadAccumulator {
     this.rowScale = new Float32Array(T);
     this.pooled = new Float32Array(S * S);
     this.pooledCol = Int32Array.from({ length: T }, (_, k) => Math.floor((k * S) / T));
+    // colStart[c] = the first key of thumbnail column c (pooledCol is non-decreasing); colStart[S] = T
+    this.colStart = new Int32Array(S + 1).fill(T);
+    for (let k = T - 1; k >= 0; k--) this.colStart[this.pooledCol[k]] = k;
+    for (let c = S - 1; c >= 0; c--) this.colStart[c] = Math.min(this.colStart[c], this.colStart[c + 1]);
   }
 
   /**
@@ -45,7 +50,7 @@ export class HeadAccumulator {
    * one pass writes the uint8 copy and the thumbnail; otherwise a first pass computes them.
    */
   addRow(q: number, row: Float32Array, given?: { entropyBits: number; max: number }): void {
-    const { T, S, pooled, pooledCol } = this;
+    const { T, S, pooled } = this;
     const { entropyBits, max } = given ?? rowEntropyAndMaxJs(row);
     this.entropy += entropyBits;
     this.first += row[0];
@@ -61,11 +66,23 @@ export class HeadAccumulator {
     const inv = 1 / scale;
     const out = this.data.subarray(q * T, (q + 1) * T);
     const pooledRow = Math.floor((q * S) / T) * S;
-    for (let k = 0; k < row.length; k++) {
-      const p = row[k];
-      out[k] = p * inv + 0.5; // Uint8Array stores truncate: round half up for p ≥ 0
-      const cell = pooledRow + pooledCol[k];
-      if (p > pooled[cell]) pooled[cell] = p;
+    // A decoder's row is causally zero after its query: a zero cell writes 0 to the (zeroed) copy
+    // and never raises the pooled maximum, so the loop stops at the last non-zero key. The backward
+    // scan only reads; it halved this loop, which was ~300 ms of a 124M model's 512-token summary.
+    let end = row.length;
+    while (end > 0 && row[end - 1] === 0) end--;
+    // one thumbnail column's keys at a time: their maximum in a register, one pooled update per
+    // column instead of a read-compare-write per cell
+    const { colStart } = this;
+    for (let c = 0; c < S && colStart[c] < end; c++) {
+      const k1 = Math.min(colStart[c + 1], end);
+      let m = 0;
+      for (let k = colStart[c]; k < k1; k++) {
+        const p = row[k];
+        out[k] = p * inv + 0.5; // Uint8Array stores truncate: round half up for p ≥ 0
+        if (p > m) m = p;
+      }
+      if (m > pooled[pooledRow + c]) pooled[pooledRow + c] = m;
     }
   }
 

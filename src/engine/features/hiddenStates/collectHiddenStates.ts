@@ -2,6 +2,7 @@ import { checkpoint } from '../../cancellation';
 import { InputError } from '../../errors';
 import type { InstrumentedLm, InstrumentedModels } from '../../instrumentedModels';
 import type { CancelSignal } from '../../../protocol/rpc';
+import { collectThroughSpill, MAX_SPILL_BYTES } from './layerSpill';
 
 // Hidden states of many texts, one layer at a time, for the features that read the residual
 // stream as data (probes, the projector). Layer 0 is what enters the first block (the token
@@ -113,6 +114,10 @@ export async function collectHiddenStates(
   const perPass = Math.max(1, Math.floor((options.maxBytes ?? DEFAULT_MAX_BYTES) / bytesPerLayer));
   const groups: number[][] = [];
   for (let i = 0; i < layers.length; i += perPass) groups.push(layers.slice(i, i + perPass));
+  // the layers do not all fit the budget: one pass through a temporary file instead of one pass per group (layerSpill.ts)
+  if (groups.length > 1 && bytesPerLayer * layers.length <= MAX_SPILL_BYTES) {
+    return collectThroughSpill(instrumented, m, layers, layers.map(hiddenHook), positions, windows, options, onLayer);
+  }
   const total = windows.length * groups.length;
   let done = 0;
   const layerNames = (g: number[]) => (g.length === 1 ? `layer ${g[0]}` : `layers ${g[0]}-${g[g.length - 1]}`);

@@ -9,12 +9,13 @@ import { CancelledError, type CancelSignal } from '../../../protocol/rpc';
 import { RunStore } from '../../runStore';
 import { RequestProgress } from '../../progress';
 import type { FeatureContext, FeatureHandlers } from '../context';
-import { lensGrid, lensTrace } from './lensCompute';
+import { lensTrace } from './lensCompute';
+import { lensGridRange, positionRange, widenGrid } from './lensPages';
 import { lensHeadFor, lensParamsFor, lensRowHooks } from './lensModel';
 import type { LensHead } from './lensUnembed';
 import type { InstrumentedLm } from '../../instrumentedModels';
 import type { LensParams as LensGraphParams } from '../../instrument/lensParams';
-import type { LensResult, LensTargetResult } from '../../../protocol/internals';
+import type { LensPageResult, LensResult, LensTargetResult } from '../../../protocol/internals';
 import { requireDecoder } from '../../models/kindGuard';
 
 const MAX_TOP_K = 20;
@@ -37,7 +38,7 @@ function throwIfCancelled(signal: CancelSignal): void {
  * unembedding. The grid travels as top-k ids/probabilities per cell; the normalised residuals
  * stay in the engine so a target token's trace costs one small unembedding per layer.
  */
-export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 'lens/target'> {
+export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 'lens/target' | 'lens/page'> {
   const runs = new RunStore<LensRun>(4, 128 * 1024 * 1024); // GPT-2 small at 1,024 tokens: 41 MB a run
   ctx.whenIdle?.(() => runs.clear());
   return {
@@ -69,12 +70,15 @@ export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 
         return applyFinalNorm(a.data, d, params.norm); // [pos, d_model]
       });
       acts.clear();
-      const grid = await lensGrid(normed, T, params.unembed.vocab, topK, head.rows, (done, total) => {
+      // only the positions asked for (the panel's first columns); the rest on demand with lens/page
+      const computed = positionRange(T, p.positions);
+      const part = await lensGridRange(normed, T, computed.from, computed.to, params.unembed.vocab, topK, head.rows, (done, total) => {
         throwIfCancelled(signal);
         progress.report('grid', done, total, `logit lens rows ${done}/${total}`);
       });
+      const grid = widenGrid(part, normed.length, T, computed.from, computed.to, topK);
       const tokenTexts: Record<number, string> = {};
-      for (const id of grid.topIds) tokenTexts[id] ??= tokenText(m.base, id);
+      for (const id of part.topIds) tokenTexts[id] ??= tokenText(m.base, id);
       const runId = randomUUID();
       runs.put(runId, { m, params, head, normed, T }, normed.reduce((s, a) => s + a.byteLength, 0));
       return {
@@ -87,8 +91,22 @@ export function lensHandlers(ctx: FeatureContext): FeatureHandlers<'lens/get' | 
         topK,
         ...grid,
         tokenTexts,
+        computed,
         ms: performance.now() - t0,
       };
+    },
+    'lens/page': async ({ runId, from, to, topK: k }, signal): Promise<LensPageResult> => {
+      const t0 = performance.now();
+      const run = runs.get(runId);
+      if (!run) throw new InputError('That logit-lens run is no longer in the engine: run the logit lens again.');
+      if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > run.T || from >= to) {
+        throw new InputError(`Positions ${from}–${to} are not a range inside the ${run.T} tokens of this run.`);
+      }
+      const topK = Math.max(1, Math.min(MAX_TOP_K, Math.round(k) || 1));
+      const grid = await lensGridRange(run.normed, run.T, from, to, run.params.unembed.vocab, topK, run.head.rows, () => throwIfCancelled(signal));
+      const tokenTexts: Record<number, string> = {};
+      for (const id of grid.topIds) tokenTexts[id] ??= tokenText(run.m.base, id);
+      return { from, to, topK, ...grid, tokenTexts, ms: performance.now() - t0 };
     },
     'lens/target': async ({ runId, position, target }): Promise<LensTargetResult> => {
       const run = runs.get(runId);

@@ -61,11 +61,72 @@ export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): U
   return encodeGraph({ name: `tensorloupe_lens_${kind}`, node, initializer, input, output });
 }
 
+/**
+ * Every lens row of a chunk at once: x [L, P, d_model] → z = x·W (+ b) [L, P, V], and with
+ * m = max z, xm = z − m, e = exp(xm), s = Σ e (one exp pass, as smallGraphs/logitStats):
+ *   h = log s − Σ e·xm / s (nats, two non-negative terms), top-k of z (the order of log p) with
+ *   log p = z − m − log s, and KL(ref ‖ row) = Σ p_ref·xm_ref − log s_ref − Σ p_ref·xm + log s
+ *   where ref = the last layer. The unembedding is read once per chunk (it was once per row), and
+ *   the reference's exp once (it was once per compared row).
+ */
+export function gridGraph(u: UnembedParams): Uint8Array {
+  const ints = (name: string, values: number[]): onnx.ITensorProto => ({ name, dims: [values.length], dataType: INT64, int64Data: values });
+  const initializer: onnx.ITensorProto[] = [
+    { name: 'w', dims: [u.dModel, u.vocab], dataType: FLOAT, rawData: bytesOf(u.weight) },
+    ints('axes', [-1]), ints('last', [-1]), ints('end', [2 ** 31 - 1]), ints('axis0', [0]),
+  ];
+  const node: onnx.INodeProto[] = [{ opType: 'MatMul', input: ['x', 'w'], output: [u.bias ? 'z0' : 'z'] }];
+  if (u.bias) {
+    initializer.push({ name: 'b', dims: [u.vocab], dataType: FLOAT, rawData: bytesOf(u.bias) });
+    node.push({ opType: 'Add', input: ['z0', 'b'], output: ['z'] });
+  }
+  const keep = [{ name: 'keepdims', type: 2, i: 1 }];
+  node.push(
+    { opType: 'ReduceMax', input: ['z'], output: ['m'], attribute: [{ name: 'axes', type: 7, ints: [-1] }, ...keep] }, // [L, P, 1]
+    { opType: 'Sub', input: ['z', 'm'], output: ['xm'] },
+    { opType: 'Exp', input: ['xm'], output: ['e'] },
+    { opType: 'ReduceSum', input: ['e', 'axes'], output: ['s'], attribute: keep },
+    { opType: 'Log', input: ['s'], output: ['log_s'] },
+    { opType: 'Mul', input: ['e', 'xm'], output: ['exm'] },
+    { opType: 'ReduceSum', input: ['exm', 'axes'], output: ['sum_exm'], attribute: keep },
+    { opType: 'Div', input: ['sum_exm', 's'], output: ['mean_xm'] },
+    { opType: 'Sub', input: ['log_s', 'mean_xm'], output: ['h'] }, // [L, P, 1]
+    // ties: the lower id first, as topKIndices does
+    { opType: 'TopK', input: ['z', 'k'], output: ['top_z', 'top_i'], attribute: [{ name: 'axis', type: 2, i: -1 }, { name: 'largest', type: 2, i: 1 }, { name: 'sorted', type: 2, i: 1 }] },
+    { opType: 'Add', input: ['m', 'log_s'], output: ['lse'] },
+    { opType: 'Sub', input: ['top_z', 'lse'], output: ['top_v'] }, // [L, P, k]
+    // the reference: the last layer's rows
+    { opType: 'Slice', input: ['xm', 'last', 'end', 'axis0'], output: ['xm_ref'] }, // [1, P, V]
+    { opType: 'Slice', input: ['e', 'last', 'end', 'axis0'], output: ['e_ref'] },
+    { opType: 'Slice', input: ['s', 'last', 'end', 'axis0'], output: ['s_ref'] }, // [1, P, 1]
+    { opType: 'Slice', input: ['log_s', 'last', 'end', 'axis0'], output: ['log_s_ref'] },
+    { opType: 'Div', input: ['e_ref', 's_ref'], output: ['p_ref'] },
+    { opType: 'Mul', input: ['p_ref', 'xm_ref'], output: ['pxm_ref'] },
+    { opType: 'ReduceSum', input: ['pxm_ref', 'axes'], output: ['a_ref'], attribute: keep }, // [1, P, 1]
+    { opType: 'Mul', input: ['p_ref', 'xm'], output: ['pxm'] }, // [L, P, V]
+    { opType: 'ReduceSum', input: ['pxm', 'axes'], output: ['b_dot'], attribute: keep }, // [L, P, 1]
+    { opType: 'Sub', input: ['a_ref', 'log_s_ref'], output: ['c_ref'] },
+    { opType: 'Sub', input: ['c_ref', 'b_dot'], output: ['kl0'] },
+    { opType: 'Add', input: ['kl0', 'log_s'], output: ['kl'] }, // [L, P, 1]
+  );
+  return encodeGraph({
+    name: 'tensorloupe_lens_grid',
+    node,
+    initializer,
+    input: [vi('x', ['L', 'P', u.dModel]), vi('k', [1], INT64)],
+    output: [vi('h', ['L', 'P', 1]), vi('top_v', ['L', 'P', 'k']), vi('top_i', ['L', 'P', 'k'], INT64), vi('kl', ['L', 'P', 1])],
+  });
+}
+
 export async function createLensHead(u: UnembedParams, threads = 0): Promise<LensHead> {
-  const [reference, compare] = await Promise.all([
+  const [reference, grid] = await Promise.all([
     InferenceSession.create(unembedGraph(u, 'reference'), sessionOptions(threads)),
-    InferenceSession.create(unembedGraph(u, 'compare'), sessionOptions(threads)),
+    InferenceSession.create(gridGraph(u), sessionOptions(threads)),
   ]);
+  // the grid graph does the engine's compares; this session (another copy of the unembedding:
+  // 154 MB at GPT-2 small, twice with onnxruntime's) exists only if a caller asks for rows.compare
+  let compareSession: Promise<InferenceSession> | undefined;
+  const compareOnce = () => (compareSession ??= InferenceSession.create(unembedGraph(u, 'compare'), sessionOptions(threads)));
   const feeds = (x: Float32Array, k: number): Record<string, Tensor> => ({
     x: new Tensor('float32', x, [x.length / u.dModel, u.dModel]), // [rows, d_model]
     k: new Tensor('int64', BigInt64Array.from([BigInt(Math.max(1, Math.min(k, u.vocab)))]), [1]),
@@ -87,7 +148,12 @@ export async function createLensHead(u: UnembedParams, threads = 0): Promise<Len
     rows: {
       reference: runReference,
       async compare(x, refLogp, k) {
-        const out = await compare.run({ ...feeds(x, k), ref: new Tensor('float32', refLogp, [x.length / u.dModel, u.vocab]) });
+        const out = await (await compareOnce()).run({ ...feeds(x, k), ref: new Tensor('float32', refLogp, [x.length / u.dModel, u.vocab]) });
+        return { ...summary(out), klBits: (out.kl.data as Float32Array).map((v) => Math.max(0, v / Math.LN2)) };
+      },
+      async grid(x, layers, k) {
+        const P = x.length / u.dModel / layers;
+        const out = await grid.run({ ...feeds(x, k), x: new Tensor('float32', x, [layers, P, u.dModel]) });
         return { ...summary(out), klBits: (out.kl.data as Float32Array).map((v) => Math.max(0, v / Math.LN2)) };
       },
     },
