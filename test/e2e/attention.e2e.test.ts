@@ -100,7 +100,10 @@ test('the attention panel in Dark, Light, Dark High Contrast and Light High Cont
         const map = panel.frame.locator('#head-heatmap');
         await map.scrollIntoViewIfNeeded();
         const b = (await map.boundingBox())!;
-        await page.mouse.move(b.x + b.width * 0.8, b.y + b.height * 0.9);
+        // a theme switch redraws the map; a move that lands during the redraw can leave the read-out hidden, so move again until it shows
+        await page.mouse.move(b.x + b.width * 0.8 - 3, b.y + b.height * 0.9 - 3);
+        await page.mouse.move(b.x + b.width * 0.8, b.y + b.height * 0.9, { steps: 3 });
+        await panel.frame.locator('#tooltip').waitFor({ state: 'visible', timeout: 10_000 });
         const r = await boxInViewport(panel.frame, '#tooltip');
         assert.ok(insideViewport(r), `${theme.id}: ${JSON.stringify(r)}`);
         const ratio = contrastRatio(r.color, r.background);

@@ -54,7 +54,7 @@ test('a repo id not cached, offline, is one line saying how to get it; a bad var
   assert.equal(r.stderr.trim().split('\n').length, 1);
   const v = await runCli(['download', 'tensorloupe/code-lm', '--variant', 'fp8'], { env });
   assert.equal(v.code, 1);
-  assert.match(v.stderr, /--variant must be one of fp32, fp16, quantized, int8, uint8, q4, q4f16, bnb4/);
+  assert.match(v.stderr, /--variant must be one of fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4/);
 });
 
 test('a mistyped local path of two parts is reported missing, never looked up on the Hub', async () => {

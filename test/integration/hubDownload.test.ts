@@ -185,7 +185,7 @@ test('file names from the Hub that would leave the snapshot are refused before a
 test('repo ids, revisions and variants are checked before any request', async () => {
   await assert.rejects(downloadModel({ repo: '../etc', env }), /is not a Hugging Face repo id/);
   await assert.rejects(downloadModel({ repo: REPO, revision: '../x', env }), /--revision "\.\.\/x" is not a branch/);
-  await assert.rejects(downloadModel({ repo: REPO, variant: 'fp8', env }), /--variant must be one of fp32, fp16, quantized/);
+  await assert.rejects(downloadModel({ repo: REPO, variant: 'fp8', env }), /--variant must be one of fp32, fp16, q8/);
   assert.equal(hub.requests.length, 0);
 });
 
