@@ -29,6 +29,8 @@ export interface BaselineToken {
   /** the model's and the n-gram's most probable token here */
   modelTop1: number;
   ngramTop1: number;
+  /** the token's rank under the model (1 = its top guess) */
+  modelRank: number;
 }
 
 export interface VerbatimMatch {

@@ -42,6 +42,7 @@ export function compareWithBaselines(c: CompareInputs): { tokens: BaselineToken[
       longestMatch: match.length[t],
       modelTop1: s.alternatives[0]?.id ?? s.id,
       ngramTop1: ng.top1,
+      modelRank: s.rank,
     };
   });
   const counted = tokens.filter((_, i) => !scored[i].special);
