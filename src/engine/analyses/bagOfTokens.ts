@@ -16,7 +16,12 @@ export interface BagOptions {
   beta: number;
 }
 
-export const BAG_DEFAULTS: BagOptions = { window: 32, samples: 256, beta: 32 };
+/**
+ * Held out on this repo's own sources (every tenth TypeScript file under src, the rest the corpus; code LM
+ * tokenizer): window 32 → 8.22 bits/token, 16 → 7.91, 8 → 7.46, against the unigram's 8.97 and the
+ * trigram's 4.20. 16 keeps it a bag (half a line of code and more) while most of the gain is in.
+ */
+export const BAG_DEFAULTS: BagOptions = { window: 16, samples: 256, beta: 32 };
 const ROWS_KEPT = 20_000;
 
 interface Row {
