@@ -15,6 +15,7 @@ export class BaselineDecorations implements vscode.Disposable {
   private readonly better: vscode.TextEditorDecorationType;
   private readonly worse: vscode.TextEditorDecorationType;
   private shown: { editor: vscode.TextEditor; offset: number; result: BaselineResult } | undefined;
+  private readonly onEdit: vscode.Disposable;
 
   constructor(private readonly surprisal: SurprisalView) {
     const style = (name: string): vscode.DecorationRenderOptions => ({
@@ -26,6 +27,13 @@ export class BaselineDecorations implements vscode.Disposable {
     });
     this.better = vscode.window.createTextEditorDecorationType(style('baselineModelBetter'));
     this.worse = vscode.window.createTextEditorDecorationType(style('baselineNgramBetter'));
+    // offsets no longer match once the text changes: drop what would be misplaced (the surprisal view drops its own)
+    this.onEdit = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0 || this.shown?.editor.document !== e.document) return;
+      this.shown.editor.setDecorations(this.better, []);
+      this.shown.editor.setDecorations(this.worse, []);
+      this.shown = undefined;
+    });
   }
 
   show(editor: vscode.TextEditor, offset: number, result: BaselineResult, mode: BaselineMode): void {
@@ -64,6 +72,7 @@ export class BaselineDecorations implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.onEdit.dispose();
     this.better.dispose();
     this.worse.dispose();
   }

@@ -17,6 +17,8 @@ import { readCorpusIndex, writeCorpusIndex, type StoredCorpus } from './indexFil
 
 /** bytes per corpus file read at most (bigger ones are generated or minified) */
 export const MAX_CORPUS_FILE_BYTES = 4 * 2 ** 20;
+/** text a corpus may hold in all (about 20M tokens: some 500 MB while indexing) */
+export const MAX_CORPUS_BYTES = 64 * 2 ** 20;
 /** bump when the index layout changes: old files are then never read */
 const FORMAT = 'baselines-index-1';
 
@@ -42,6 +44,7 @@ function readCorpusFiles(paths: string[]): { files: CorpusFile[]; skipped: numbe
   const hash = createHash('sha256');
   const files: CorpusFile[] = [];
   let skipped = 0;
+  let total = 0;
   for (const path of paths) {
     let buf: Buffer;
     try {
@@ -52,6 +55,8 @@ function readCorpusFiles(paths: string[]): { files: CorpusFile[]; skipped: numbe
       continue;
     }
     if (buf.includes(0)) { skipped++; continue; } // binary
+    total += buf.length;
+    if (total > MAX_CORPUS_BYTES) throw new InputError(`The corpus holds more than ${MAX_CORPUS_BYTES / 2 ** 20} MiB of text (at ${path}); choose a narrower glob or folder.`);
     hash.update(path).update('\0').update(createHash('sha256').update(buf).digest('hex')).update('\n');
     files.push({ path, text: buf.toString('utf8') });
   }
