@@ -13,6 +13,8 @@ import { selectModel } from './host/commands/selectModel';
 import { openAttentionMap } from './host/commands/openAttentionMap';
 import { logitLens } from './host/commands/logitLens';
 import { findInductionHeads } from './host/commands/findInductionHeads';
+import { compareBaselines } from './host/commands/compareBaselines';
+import { BaselineDecorations } from './host/baselineDecorations';
 import { attentionDilution } from './host/commands/attentionDilution';
 import { projectEmbeddings } from './host/commands/projectEmbeddings';
 import { trainProbe } from './host/commands/trainProbe';
@@ -39,11 +41,13 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const surprisal = new SurprisalView();
   const probeView = new ProbeView();
+  const baselineDecorations = new BaselineDecorations(surprisal);
   context.subscriptions.push(
     log,
     modelStatus,
     surprisal,
     probeView,
+    baselineDecorations,
     { dispose: () => engine.dispose() },
     vscode.commands.registerCommand('tensorloupe.inspectNextToken', () => inspectNextToken(context, engine)),
     vscode.commands.registerCommand('tensorloupe.showSurprisal', () => showSurprisal(context, engine, surprisal)),
@@ -61,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => modelStatus.loaded(statusOf(r)))),
     vscode.commands.registerCommand('tensorloupe.setHubToken', () => setHubToken(context)),
     vscode.commands.registerCommand('tensorloupe.clearHubToken', () => clearHubToken(context)),
+    vscode.commands.registerCommand('tensorloupe.compareBaselines', () => compareBaselines(context, engine, baselineDecorations)),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

@@ -36,6 +36,10 @@ export interface CliOptions {
   k: string;
   /** download / a repo id --model: branch, tag or commit */
   revision?: string;
+  /** baseline: the corpus glob, the n-gram order, the shortest verbatim match reported */
+  corpus?: string;
+  order?: string;
+  'min-match'?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;
@@ -50,6 +54,8 @@ export const LIMITS = {
   '--seed': { min: 0, max: 2 ** 32 - 1 },
   '--layer': { min: 0, max: 10_000 },
   '--k': { min: 1, max: 1000 },
+  '--order': { min: 1, max: 5 },
+  '--min-match': { min: 1, max: 100_000 },
 } as const;
 
 /** A whole number in [min, max], or an error that names the option, the range and what was given. */

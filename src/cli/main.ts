@@ -20,6 +20,7 @@ import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
+import { baselineCommand } from './commands/baseline';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
 
@@ -35,6 +36,7 @@ const USAGE = `Usage:
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
+  tensorloupe baseline    [--model DIR] --corpus GLOB [--order N] [--min-match N] [--json] <file | ->
   tensorloupe --version
 
 Options:
@@ -49,7 +51,10 @@ Options:
   --dataset F       probe: a .jsonl/.csv of {"text", "label"} or {"text", "spans"}, or a builtin task
   --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
   --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
-  --pool mean|last  probe: a sequence-level text's feature (default mean)`;
+  --pool mean|last  probe: a sequence-level text's feature (default mean)
+  --corpus GLOB     baseline: the files the n-gram, bag-of-tokens and verbatim-match baselines index (quote it)
+  --order N         baseline: n-gram order 1-5 (default 3)
+  --min-match N     baseline: shortest verbatim corpus match listed as likely memorised, in tokens (default 16)`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -63,6 +68,7 @@ const COMMANDS: Record<string, CliCommand> = {
   analogy: analogyCommand,
   info: infoCommand,
   download: downloadCommand,
+  baseline: baselineCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

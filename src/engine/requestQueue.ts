@@ -90,6 +90,7 @@ export const HEAVY_METHODS = [
   'projector/analogy',
   'model/info', // decodes the whole graph and opens a session
   'projector/predict',
+  'baseline/compare', // indexes a corpus and runs the model
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

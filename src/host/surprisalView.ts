@@ -171,7 +171,7 @@ function hoverMarkdown(token: SurprisalToken, result: SurprisalResult): vscode.M
     const t = visibleToken(text).replace(/`/g, "'");
     return `\` ${inTable ? t.replace(/\|/g, '\\|') : t} \``;
   };
-  md.appendMarkdown(`**Surprisal** ${code(token.text)} **${token.bits.toFixed(2)} bits** · p ${token.prob.toPrecision(3)} · rank ${token.rank} · ${escapeMarkdown(result.model.name)}\n\n`);
+  md.appendMarkdown(`**Surprisal** ${code(token.text)} **${token.bits.toFixed(2)} bits** · p ${token.prob.toPrecision(3)} ${token.rank > 0 ? ` · rank ${token.rank}` : ''} · ${escapeMarkdown(result.model.name)}\n\n`);
   md.appendMarkdown(`| rank | expected | p |\n|---:|---|---:|\n`);
   for (const a of token.alternatives.slice(0, HOVER_ALTERNATIVES)) {
     md.appendMarkdown(`| ${a.rank} | ${code(a.text, true)} | ${a.prob.toFixed(3)} |\n`);

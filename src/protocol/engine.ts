@@ -1,4 +1,5 @@
 import type { InternalsApi } from './internals';
+import type { BaselinesApi } from './baselines';
 import type { ProbesApi } from './probes';
 import type { ProjectorApi } from './projector';
 import type { ModelInfoApi } from './modelInfo';
@@ -228,7 +229,7 @@ export interface EngineSettings {
   variant?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 }
 
-export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi;
+export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi & BaselinesApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];

@@ -38,6 +38,7 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'model/info': { model: CODE_LM },
   'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
   'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
+  'baseline/compare': { model: CODE_LM, files: ['/tmp/x.ts'], text: 'x = 1', order: 3, maxTokens: 64, minMatch: 8 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

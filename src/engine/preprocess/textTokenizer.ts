@@ -69,6 +69,15 @@ export class TextTokenizer {
     }));
   }
 
+  /** Token ids only (no offsets: indexing a corpus needs none, and they cost as much again). */
+  ids(text: string): number[] {
+    try {
+      return this.tokenizer.encode(text).ids;
+    } catch (error) {
+      throw new TokenizerError(`${this.path} could not encode the text (${(error as Error).message}).`);
+    }
+  }
+
   /** Readable text of one token (byte-level symbols decoded; partial UTF-8 shown as �). */
   tokenText(id: number): string {
     const added = this.addedContent.get(id);
