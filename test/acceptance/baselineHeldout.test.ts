@@ -24,10 +24,12 @@ test('order-3 Kneser–Ney held-out cross-entropy is within 1 % of the model car
   const where = (f: ManifestFile) => (f.path.startsWith('/') ? f.path : join(ROOT, f.path));
   const missing = manifest.files.filter((f) => !existsSync(where(f)));
   if (missing.length) return t.skip(`${missing.length} corpus sources are not on this machine (e.g. ${missing[0].path})`);
+  // another Debian point release changes stdlib files: the card's figure is then for other text, so skip rather than fail
+  const differ = manifest.files.filter((f) => createHash('sha256').update(readFileSync(where(f))).digest('hex') !== f.sha256);
+  if (differ.length) return t.skip(`${differ.length} corpus sources differ from the ones the model was trained on (e.g. ${differ[0].path})`);
   const tok = new TextTokenizer(join(CODE_LM, 'tokenizer.json'));
   const encode = (f: ManifestFile) => {
     const raw = readFileSync(where(f));
-    assert.equal(createHash('sha256').update(raw).digest('hex'), f.sha256, `${f.path} differs from the one the model was trained on`);
     // text_corpus.py's reading: UTF-8 with replacement, CRLF as LF, no <|endoftext|> inside a document
     return tok.ids(raw.toString('utf8').replace(/\r\n/g, '\n').replaceAll('<|endoftext|>', ''));
   };
