@@ -37,6 +37,9 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'model/info': { model: CODE_LM },
   'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
   'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
+  'interventions/ablate': { model: CODE_LM, text: 'x', heads: [{ layer: 0, head: 0 }], mode: 'zero', topK: 5 },
+  'interventions/patch': { model: CODE_LM, clean: 'a', corrupt: 'b', answer: 'a', wrong: 'b', hook: 'resid_pre' },
+  'interventions/attribute': { model: CODE_LM, text: 'x', target: 'a' },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

@@ -21,7 +21,7 @@ import { buildGraphIndex } from './graphIndex.js';
 import { findInterventionPoints, type InterventionPoint } from './interventionPoints.js';
 import type { InstrumentResult } from './types.js';
 
-export const INTERVENTION_VERSION = 2;
+export const INTERVENTION_VERSION = 3;
 
 export interface InterventionResult {
   path: string;
@@ -100,6 +100,8 @@ function surgery(model: onnx.ModelProto, result: InstrumentResult): Omit<Interve
     inputs[p.name] = { scale, shift };
     points.push(p);
   }
+  // every hook the instrumenter found (resid_mid/post, patterns, ln_final) reads as it does there
+  for (const h of result.hooks) if (!h.recomputed) reads[h.name] ??= h.onnxName;
   if (found.embedSplit) {
     reads.embed = found.embedSplit.embed;
     reads.pos_embed = found.embedSplit.posEmbed;
