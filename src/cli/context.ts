@@ -36,6 +36,15 @@ export interface CliOptions {
   k: string;
   /** download / a repo id --model: branch, tag or commit */
   revision?: string;
+  /** ablate / patch / attribute (interventions) */
+  heads?: string;
+  mode?: string;
+  clean?: string;
+  corrupt?: string;
+  answer?: string;
+  wrong?: string;
+  hook?: string;
+  vs?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;
