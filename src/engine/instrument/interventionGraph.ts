@@ -10,8 +10,9 @@
  * - zero ablation: scale 0; mean ablation / patching: scale 0, shift = the value; head scaling: scale k.
  * - x · 1 + 0 = x and x · 0 + v = v exactly in float arithmetic, so an unpatched run is the model's own
  *   run and a patch restores the patched value bit for bit.
- * z is handled in TransformerLens's layout [batch, pos, head, d_head]: a Transpose (plain attention,
- * [batch, head, pos, d_head]) or a Reshape (fused ops, heads concatenated) on each side.
+ * z is taken where every exporter agrees on its layout, at the output projection's input (heads
+ * concatenated, [batch, pos, heads·d_head]), and handled in TransformerLens's [batch, pos, head, d_head]
+ * through a Reshape on each side; plain attention and fused ops alike.
  * The value *read* at a hook is the tensor as computed there, before that hook's own intervention. */
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -21,7 +22,7 @@ import { buildGraphIndex } from './graphIndex.js';
 import { findInterventionPoints, type InterventionPoint } from './interventionPoints.js';
 import type { InstrumentResult } from './types.js';
 
-export const INTERVENTION_VERSION = 3;
+export const INTERVENTION_VERSION = 5;
 
 export interface InterventionResult {
   path: string;
@@ -65,7 +66,6 @@ function surgery(model: onnx.ModelProto, result: InstrumentResult): Omit<Interve
   const reads: Record<string, string> = {};
   const inputs: InterventionResult['inputs'] = {};
   const unavailable = [...found.unavailable];
-  const floatOutputs = new Set((graph.output ?? []).filter((o) => (o.type?.tensorType?.elemType ?? 1) === 1).map((o) => o.name));
   const points: InterventionPoint[] = [];
   for (const p of found.points) {
     const vi = g.valueInfo.get(p.tensor)?.type?.tensorType?.elemType;
@@ -84,15 +84,13 @@ function surgery(model: onnx.ModelProto, result: InstrumentResult): Omit<Interve
       return out;
     };
     let read = p.tensor;
-    if (p.zLayout?.kind === 'bhtd') read = node('Transpose', [p.tensor], `${tag}/z`, [{ name: 'perm', type: 7, ints: [0, 2, 1, 3] }]);
-    else if (p.zLayout?.kind === 'btD') {
+    if (p.zLayout) {
       graph.initializer.push(onnx.TensorProto.create({ name: `${tag}/split`, dims: [4], dataType: 7, int64Data: [0, 0, p.zLayout.heads, -1] }),
         onnx.TensorProto.create({ name: `${tag}/merge`, dims: [3], dataType: 7, int64Data: [0, 0, -1] }));
       read = node('Reshape', [p.tensor, `${tag}/split`], `${tag}/z`);
     }
     let out = node('Add', [node('Mul', [read, scale], `${tag}/scaled`), shift], `${tag}/patched`);
-    if (p.zLayout?.kind === 'bhtd') out = node('Transpose', [out], `${tag}/back`, [{ name: 'perm', type: 7, ints: [0, 2, 1, 3] }]);
-    else if (p.zLayout?.kind === 'btD') out = node('Reshape', [out, `${tag}/merge`], `${tag}/back`);
+    if (p.zLayout) out = node('Reshape', [out, `${tag}/merge`], `${tag}/back`);
     rewire(graph.node, p.tensor, out, new Set());
     graph.node.push(...created);
     // a graph output that is the tensor itself (an instrumented hook) keeps the unpatched value: nothing to do
@@ -112,7 +110,6 @@ function surgery(model: onnx.ModelProto, result: InstrumentResult): Omit<Interve
   graph.node.push(onnx.NodeProto.create({ opType: 'Gather', input: [logits, `${logitsLast}/index`], output: [logitsLast], name: logitsLast, attribute: [{ name: 'axis', type: 2, i: 1 }] }));
   const have = new Set(graph.output.map((o) => o.name));
   for (const t of [...new Set([...Object.values(reads), logitsLast])]) if (!have.has(t)) graph.output.push(onnx.ValueInfoProto.create({ name: t }));
-  void floatOutputs;
   return { points, unavailable, reads, inputs, logits, logitsLast, modelOutputs: result.modelOutputs };
 }
 

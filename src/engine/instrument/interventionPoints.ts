@@ -15,10 +15,10 @@ export interface InterventionPoint {
   name: string;
   hook: InterventionHook;
   layer: number;
-  /** the tensor as the model computes it: [batch, pos, d_model], or the z tensor before reshaping */
+  /** the tensor as the model computes it: [batch, pos, d_model]; z: the output projection's input [batch, pos, heads·d_head] */
   tensor: string;
-  /** z only: how the tensor becomes TransformerLens's [batch, pos, head, d_head] */
-  zLayout?: { kind: 'bhtd' } | { kind: 'btD'; heads: number };
+  /** z only: the tensor seen as TransformerLens's [batch, pos, head, d_head] by a Reshape */
+  zLayout?: { kind: 'btD'; heads: number };
 }
 
 export interface EmbedSplit {
@@ -26,6 +26,10 @@ export interface EmbedSplit {
   embed: string;
   posEmbed: string;
 }
+
+/** a residual sum: a plain Add, or a fused Add + norm whose first two inputs are the stream and the branch
+ * (replacing the branch input there is exact: the op sums and normalises what it is given) */
+const RESIDUAL_ADDS = new Set(['Add', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization']);
 
 const PROB_OPS = new Set(['Cast', 'Dropout', 'Where', 'Reshape', 'Identity', 'Mul']);
 
@@ -43,10 +47,6 @@ function valueMatMul(g: GraphIndex, probs: string, depth = 0): number | undefine
   return undefined;
 }
 
-function rankOf(g: GraphIndex, tensor: string): number | undefined {
-  return g.valueInfo.get(tensor)?.type?.tensorType?.shape?.dim?.length;
-}
-
 /** the operand of a residual Add that is not `stream` (or, without it, the later-computed one) */
 function branchOf(g: GraphIndex, add: onnx.INodeProto, stream?: string): string | undefined {
   const [a, b] = add.input ?? [];
@@ -55,32 +55,45 @@ function branchOf(g: GraphIndex, add: onnx.INodeProto, stream?: string): string 
   return (g.producer.get(a) ?? -1) > (g.producer.get(b) ?? -1) ? a : b;
 }
 
-function zPoint(g: GraphIndex, layer: number, residPre: string, attnBranch: string): InterventionPoint | string {
+const LAYOUT_OPS = new Set(['Transpose', 'Reshape', 'Identity', 'Cast', 'Squeeze', 'Unsqueeze']);
+const PROJECTIONS = new Set(['MatMul', 'MatMulNBits', 'MatMulInteger', 'FusedMatMul']);
+
+/** From the attention-weighted values (in whatever layout the exporter keeps them) through layout ops
+ * to the output projection's input: heads concatenated, [batch, pos, heads·d_head], the one layout
+ * every exporter shares (plain, [batch·heads, pos, d_head] fairseq-style, or a fused op's output). */
+function projectionInput(g: GraphIndex, tensor: string, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const users = g.consumers.get(tensor) ?? [];
+  if (users.length !== 1) return undefined;
+  const n = g.nodes[users[0]];
+  if (PROJECTIONS.has(opOf(n)) && n.input?.[0] === tensor && g.isConst(n.input?.[1] ?? '')) return tensor;
+  if (LAYOUT_OPS.has(opOf(n)) && n.input?.[0] === tensor && n.output?.[0]) return projectionInput(g, n.output[0], depth + 1);
+  return undefined;
+}
+
+function zPoint(g: GraphIndex, layer: number, residPre: string, attnBranch: string, nHeads: number | undefined): InterventionPoint | string {
   const name = `blocks.${layer}.attn.hook_z`;
   const between = [...nodesBetween(g, residPre, attnBranch)];
   const fused = between.filter((i) => FUSED_OPS.has(opOf(g.nodes[i])));
   const softmax = between.filter((i) => opOf(g.nodes[i]) === 'Softmax');
+  let values: string | undefined;
+  let heads = nHeads;
   if (fused.length === 1) {
     const n = g.nodes[fused[0]];
     const op = opOf(n);
     if (!['Attention', 'MultiHeadAttention', 'GroupQueryAttention'].includes(op)) return `${op} is not supported for z interventions`;
-    // the contrib ops (and ONNX Attention on 3-D inputs) emit heads concatenated, [batch, pos, heads·d_head],
-    // before the output projection: z is that output seen as [batch, pos, heads, d_head]
-    const heads = attrInt(n, 'num_heads', 0) || attrInt(n, 'q_num_heads', 0);
-    const out = n.output?.[0];
-    if (!heads || !out) return `${op} in block ${layer} has no num_heads attribute`;
-    const rank = rankOf(g, out);
-    if (rank === 4) return `${op} in block ${layer} emits [batch, heads, pos, d_head]; only its 3-D form is supported`;
-    return { name, hook: 'z', layer, tensor: out, zLayout: { kind: 'btD', heads } };
-  }
-  if (softmax.length !== 1) return `block ${layer}'s attention branch has ${softmax.length} Softmax ops and ${fused.length} fused attention ops`;
-  const probs = g.nodes[softmax[0]].output?.[0] ?? '';
-  const mm = valueMatMul(g, probs);
-  const z = mm === undefined ? undefined : g.nodes[mm].output?.[0];
-  if (!z) return `no ·V MatMul reads block ${layer}'s attention probabilities`;
-  const rank = rankOf(g, z);
-  if (rank !== undefined && rank !== 4) return `block ${layer}'s attention-weighted values are ${rank}-D (heads folded into the batch); only [batch, heads, pos, d_head] is supported`;
-  return { name, hook: 'z', layer, tensor: z, zLayout: { kind: 'bhtd' } };
+    // the contrib ops (and ONNX Attention on 3-D inputs) emit heads concatenated before the output projection
+    heads = attrInt(n, 'num_heads', 0) || attrInt(n, 'q_num_heads', 0) || nHeads;
+    values = n.output?.[0];
+  } else if (softmax.length === 1) {
+    const mm = valueMatMul(g, g.nodes[softmax[0]].output?.[0] ?? '');
+    values = mm === undefined ? undefined : g.nodes[mm].output?.[0];
+    if (!values) return `no ·V MatMul reads block ${layer}'s attention probabilities`;
+  } else return `block ${layer}'s attention branch has ${softmax.length} Softmax ops and ${fused.length} fused attention ops`;
+  if (!heads) return `the number of heads in block ${layer} is unknown (no num_heads attribute, pattern shape or config.json)`;
+  const z = values ? projectionInput(g, values) : undefined;
+  if (!z) return `block ${layer}'s attention output does not reach an output projection (MatMul with constant weights) through layout ops only`;
+  return { name, hook: 'z', layer, tensor: z, zLayout: { kind: 'btD', heads } };
 }
 
 export interface PointsFound {
@@ -131,20 +144,20 @@ export function findInterventionPoints(g: GraphIndex, result: InstrumentResult):
     const attnAddOut = mid ?? post;
     const attnAdd = g.producer.get(attnAddOut);
     const attnNode = attnAdd === undefined ? undefined : g.nodes[attnAdd];
-    const attnBranch = attnNode && opOf(attnNode) === 'Add' ? branchOf(g, attnNode, pre) : undefined;
+    const attnBranch = attnNode && RESIDUAL_ADDS.has(opOf(attnNode)) ? branchOf(g, attnNode, pre) : undefined;
     if (!attnBranch) {
-      const why = `block ${layer}'s attention Add is ${attnNode ? opOf(attnNode) : 'missing'} (a fused Add + norm has no separate branch tensor to replace)`;
+      const why = `block ${layer}'s attention Add was not found (${attnNode ? opOf(attnNode) : 'no producer'} makes the stream)`;
       unavailable.push({ name: `blocks.${layer}.hook_attn_out`, reason: why }, { name: `blocks.${layer}.attn.hook_z`, reason: why });
     } else {
       points.push({ name: `blocks.${layer}.hook_attn_out`, hook: 'attn_out', layer, tensor: attnBranch });
-      const z = zPoint(g, layer, pre, attnBranch);
+      const z = zPoint(g, layer, pre, attnBranch, result.architecture.nHeads);
       if (typeof z === 'string') unavailable.push({ name: `blocks.${layer}.attn.hook_z`, reason: z });
       else points.push(z);
     }
     if (mid) {
       const mlpAdd = g.producer.get(post);
       const mlpNode = mlpAdd === undefined ? undefined : g.nodes[mlpAdd];
-      const mlpBranch = mlpNode && opOf(mlpNode) === 'Add' ? branchOf(g, mlpNode) : undefined;
+      const mlpBranch = mlpNode && RESIDUAL_ADDS.has(opOf(mlpNode)) ? branchOf(g, mlpNode) : undefined;
       if (mlpBranch) points.push({ name: `blocks.${layer}.hook_mlp_out`, hook: 'mlp_out', layer, tensor: mlpBranch });
       else unavailable.push({ name: `blocks.${layer}.hook_mlp_out`, reason: `block ${layer}'s MLP Add is ${mlpNode ? opOf(mlpNode) : 'missing'}` });
     } else unavailable.push({ name: `blocks.${layer}.hook_mlp_out`, reason: `block ${layer} has no MLP (attention-only)` });
