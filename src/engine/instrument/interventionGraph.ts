@@ -22,7 +22,7 @@ import { buildGraphIndex } from './graphIndex.js';
 import { findInterventionPoints, type InterventionPoint } from './interventionPoints.js';
 import type { InstrumentResult } from './types.js';
 
-export const INTERVENTION_VERSION = 5;
+export const INTERVENTION_VERSION = 6;
 
 export interface InterventionResult {
   path: string;
@@ -105,12 +105,45 @@ function surgery(model: onnx.ModelProto, result: InstrumentResult): Omit<Interve
     reads.pos_embed = found.embedSplit.posEmbed;
   }
   const logits = result.modelOutputs.find((o) => /logits/i.test(o)) ?? result.modelOutputs[0];
-  const logitsLast = 'tensorloupe/iv/logits_last';
-  graph.initializer.push(onnx.TensorProto.create({ name: `${logitsLast}/index`, dims: [], dataType: 7, int64Data: [-1] }));
-  graph.node.push(onnx.NodeProto.create({ opType: 'Gather', input: [logits, `${logitsLast}/index`], output: [logitsLast], name: logitsLast, attribute: [{ name: 'axis', type: 2, i: 1 }] }));
+  const logitsLast = lastPositionLogits(graph, g, result, logits);
   const have = new Set(graph.output.map((o) => o.name));
   for (const t of [...new Set([...Object.values(reads), logitsLast])]) if (!have.has(t)) graph.output.push(onnx.ValueInfoProto.create({ name: t }));
   return { points, unavailable, reads, inputs, logits, logitsLast, modelOutputs: result.modelOutputs };
+}
+
+/**
+ * [batch, vocab] logits at the last position. Where the unembedding is a MatMul with constant weights
+ * on the final norm's output (+ a constant bias), the last position is gathered *before* it, so a
+ * session that does not fetch the full logits never computes them: a batched patching run of 128
+ * entries × 64 tokens would otherwise write 128 × 64 × vocab floats for the 128 rows it reads.
+ * Otherwise the full logits are gathered.
+ */
+function lastPositionLogits(graph: onnx.GraphProto, g: ReturnType<typeof buildGraphIndex>, result: InstrumentResult, logits: string): string {
+  const name = 'tensorloupe/iv/logits_last';
+  graph.initializer.push(onnx.TensorProto.create({ name: `${name}/index`, dims: [], dataType: 7, int64Data: [-1] }));
+  const gather = (input: string, output: string) => onnx.NodeProto.create({ opType: 'Gather', input: [input, `${name}/index`], output: [output], name: output, attribute: [{ name: 'axis', type: 2, i: 1 }] });
+  const normed = result.hooks.find((h) => h.kind === 'normalized')?.onnxName;
+  const producer = g.producer.get(logits);
+  const last = producer === undefined ? undefined : g.nodes[producer];
+  // logits = MatMul(normed, W) or Add(MatMul(normed, W), b)
+  let matmul = last;
+  let bias: string | undefined;
+  if (last && last.opType === 'Add') {
+    const [a, b] = last.input ?? [];
+    const inner = [a, b].find((t) => t && !g.isConst(t));
+    bias = [a, b].find((t) => t && g.isConst(t));
+    const ip = inner ? g.producer.get(inner) : undefined;
+    matmul = ip === undefined ? undefined : g.nodes[ip];
+  }
+  const w = matmul?.input?.[1];
+  if (normed && matmul && matmul.opType === 'MatMul' && matmul.input?.[0] === normed && w && g.isConst(w) && (last === matmul || bias)) {
+    const nodes = [gather(normed, `${name}/normed`), onnx.NodeProto.create({ opType: 'MatMul', input: [`${name}/normed`, w], output: [bias ? `${name}/mm` : name], name: `${name}/mm` })];
+    if (bias) nodes.push(onnx.NodeProto.create({ opType: 'Add', input: [`${name}/mm`, bias], output: [name], name: `${name}/bias` }));
+    graph.node.push(...nodes);
+    return name;
+  }
+  graph.node.push(gather(logits, name));
+  return name;
 }
 
 /** The intervention copy of an instrumented model, written once beside the instrumented copy in the

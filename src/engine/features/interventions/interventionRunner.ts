@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { interventionModel, type InterventionResult } from '../../instrument/interventionGraph';
-import { textFeeds } from '../../instrument/textFeeds';
+import { pastSlotsOfGraph, textFeeds } from '../../instrument/textFeeds';
 import { toDense } from '../../instrument/fetchActivations';
 import type { DenseTensor } from '../../instrument/recompute';
 import { sessionOptions } from '../../sessions';
@@ -32,6 +32,15 @@ export interface BatchOutput {
   vocab: number;
   /** read name → [entries, ...] the tensor read (z in [entries, T, heads, d_head]) */
   reads: Map<string, DenseTensor>;
+  /** with `presents`: the KV cache the run left, by past input name (batch 1) */
+  presents?: Map<string, Tensor>;
+}
+
+export interface RunOptions {
+  allPositions?: boolean;
+  /** `ids` continue a prefix of this length whose KV cache is `past` (batch 1, tiled here) */
+  prefix?: { length: number; past: ReadonlyMap<string, Tensor> };
+  presents?: boolean;
 }
 
 /** what the runner needs of a model: its instrumented copy, a place for sessions, a provider (an
@@ -59,14 +68,16 @@ function stateOf(m: IvModel): Promise<IvState> {
   return s;
 }
 
-/** a lean session: the model's own outputs plus `outputs` (onnxruntime keeps every output of a run alive) */
+/** a lean session exposing `outputs` (onnxruntime keeps every output of a run alive) */
 async function sessionOf(m: IvModel, iv: InterventionResult, outputs: string[], threads: number): Promise<InferenceSession> {
   const key = `interventions|${[...outputs].sort().join('|')}`;
   let s = m.sessions.get(key);
   if (!s) {
     s = (async () => {
       const model = onnx.ModelProto.decode(await readFile(iv.path));
-      const keep = new Set([...outputs, ...iv.modelOutputs]);
+      // the model's own outputs only when the full logits are read: left out, onnxruntime drops the
+      // nodes that only they need (the unembedding of every position, when logitsLast gathers before it)
+      const keep = new Set(outputs.includes(iv.logits) ? [...outputs, ...iv.modelOutputs] : outputs);
       const graph = model.graph as onnx.GraphProto;
       graph.output = graph.output.filter((o) => keep.has(o.name ?? ''));
       const opts = sessionOptions(threads);
@@ -176,7 +187,7 @@ function concat(parts: DenseTensor[]): DenseTensor {
  * run). `reads` are hook names (or `embed` / `pos_embed`) whose values come back per entry.
  */
 export async function runPatched(m: IvModel, ids: number[], entries: Patch[][], reads: string[], threads: number,
-  options: { allPositions?: boolean } = {}): Promise<BatchOutput> {
+  options: RunOptions = {}): Promise<BatchOutput> {
   m.base.lm.checkIds(ids);
   const state = await stateOf(m);
   const { iv } = state;
@@ -185,13 +196,15 @@ export async function runPatched(m: IvModel, ids: number[], entries: Patch[][], 
     throw new InputError(why ? `${r} cannot be read: ${why.reason}.` : `${r} is not readable in this model.`);
   }
   const logitsName = options.allPositions ? iv.logits : iv.logitsLast;
-  const outputs = [logitsName, ...reads.map((r) => iv.reads[r])];
+  const slots = options.presents || options.prefix ? pastSlotsOfGraph(m.result.inputs) : [];
+  const outputs = [logitsName, ...reads.map((r) => iv.reads[r]), ...(options.presents ? slots.map((s) => s.present) : [])];
   const session = await sessionOf(m, iv, outputs, threads);
   const T = ids.length;
   const B = Math.max(1, entries.length);
-  const base = textFeeds(m.result.inputs, ids);
+  const base = textFeeds(m.result.inputs, ids, options.prefix?.length ?? 0, options.prefix?.past);
   const patches = patchFeeds(m, iv, entries.length ? entries : [[]], T);
-  const collect = (fetched: InferenceSession.OnnxValueMapType): { logits: DenseTensor; reads: DenseTensor[] } => ({
+  let lastFetched: InferenceSession.OnnxValueMapType | undefined;
+  const collect = (fetched: InferenceSession.OnnxValueMapType): { logits: DenseTensor; reads: DenseTensor[] } => (lastFetched = fetched, {
     logits: toDense(fetched[logitsName] as Tensor),
     reads: reads.map((r) => toDense(fetched[iv.reads[r]] as Tensor)),
   });
@@ -216,5 +229,6 @@ export async function runPatched(m: IvModel, ids: number[], entries: Patch[][], 
     const t = concat(parts!.map((p) => p.reads[i]));
     out.set(r, t);
   });
-  return { logits: logits.data, vocab, reads: out };
+  const presents = options.presents && B === 1 ? new Map(slots.map((sl) => [sl.input, lastFetched?.[sl.present] as Tensor])) : undefined;
+  return { logits: logits.data, vocab, reads: out, presents };
 }
