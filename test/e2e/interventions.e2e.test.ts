@@ -1,6 +1,7 @@
 // Interventions end to end: "Tensorloupe: Why This Token?" from the palette asks for the token (the
 // model's top candidate prefilled) and a second one, then draws one bar per component, sorted by
 // size, whose values add up to the actual logit difference the panel states; bars are reachable by Tab.
+// The attention panel's Ablate: the open head, zero-ablated, changes the loss and the next-token table.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { panelFrame } from './harness/panelFrame';
@@ -37,5 +38,26 @@ test('Why This Token? from the palette: sorted bars that sum to the logit', { ti
     await page.keyboard.press('Tab');
     assert.equal(await frame.locator('#dla-bars li:nth-child(2)').evaluate((e) => e === document.activeElement), true, 'Tab reaches the next bar');
     await workbench.screenshot('why-this-token');
+  });
+});
+
+test('Attention panel: Ablate the open head shows the loss and next token before vs after', { timeout: 400_000 }, async () => {
+  await withFailureReport(session, 'attention-ablate', async () => {
+    const { workbench, page } = session;
+    await workbench.openFile('stats.py');
+    await workbench.selectLines(1, 12);
+    await workbench.runPaletteCommand('Tensorloupe: Open Attention Map');
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    await frame.locator('#ablate-add').click();
+    assert.match(await frame.locator('#ablate-heads').inputValue(), /^\d+\.\d+$/);
+    await frame.locator('#ablate-heads').fill('1.0, 2.3');
+    await frame.locator('#ablate-run').click();
+    await frame.locator('#ablate-loss').waitFor({ timeout: 120_000 });
+    const line = await frame.locator('#ablate-loss').innerText();
+    const [, before, after] = /loss ([\d.]+) → ([\d.]+) nats/.exec(line) ?? [];
+    assert.ok(Number(before) > 0 && Number(after) > 0 && before !== after, line);
+    assert.ok((await frame.locator('#ablate-next tbody tr').count()) >= 5);
+    await workbench.screenshot('attention-ablate');
   });
 });
