@@ -11,7 +11,10 @@ import { runPatched } from '../src/engine/features/interventions/interventionRun
 import { patchSweep } from '../src/engine/features/interventions/patchSweep';
 import { createEngineHandlers } from '../src/engine/engineHandlers';
 import { CODE_LM, ROOT } from '../test/helpers/paths';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { instrumentModel } from '../src/engine/instrument/instrumentModel';
+import type { IvModel } from '../src/engine/features/interventions/interventionRunner';
 import { tmpdir } from 'node:os';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
@@ -66,6 +69,36 @@ async function main(): Promise<void> {
   ]);
   console.log(`BENCH ${JSON.stringify({ name: 'interventions_patch_resid_pre_64_ms', value: median(sweepTimes), runs, ratioToSingleForwards: ratio, singleForwardMs: median(single) })}`);
   console.log(`BENCH ${JSON.stringify({ name: 'interventions_ablate_128_warm_ms', value: median(ablate), tokens: nTokens })}`);
+  if (process.env.BENCH_GPT2_SMALL === '1') await gpt2SmallShape();
+}
+
+/** The same sweep on a random GPT-2-small-shaped export (bench/gpt2_small_shape.py, ~500 MB in the
+ * temp folder, built on first use): 12 layers × 32 positions against 12 × 32 single forwards. */
+async function gpt2SmallShape(): Promise<void> {
+  const dir = join(tmpdir(), 'tensorloupe-gpt2-small-shape');
+  if (!existsSync(join(dir, 'onnx', 'model.onnx'))) {
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'bench', 'gpt2_small_shape.py'), dir], { stdio: 'inherit' });
+    if (r.status !== 0) { console.log('GPT-2-small shape: export failed'); return; }
+  }
+  const result = await instrumentModel(join(dir, 'onnx', 'model.onnx'), mkdtempSync(join(tmpdir(), 'tl-bench-gpt2-')));
+  const m: IvModel = { result, sessions: new Map(), base: { info: { provider: 'cpu' }, folder: { name: 'gpt2-small-shape' }, lm: { checkIds: () => undefined } } };
+  const T = 32;
+  const clean = Array.from({ length: T }, (_, i) => 100 + ((i * 7919) % 50000));
+  const corrupt = [...clean];
+  corrupt[20] = 4242;
+  await runPatched(m, corrupt, [], [], 1);
+  const single: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const s = performance.now();
+    await runPatched(m, corrupt, [], [], 1);
+    single.push(performance.now() - s);
+  }
+  const s = performance.now();
+  const out = await patchSweep(m, clean, corrupt, 11, 13, 'resid_pre', Array.from({ length: 12 }, (_, i) => i), 1);
+  const sweep = performance.now() - s;
+  const ratio = sweep / (12 * T * median(single));
+  console.table([{ what: `GPT-2-small shape: resid_pre patching 12 layers × ${T} positions (${out.runs} runs)`, ms: sweep.toFixed(0), 'single forward ms': median(single).toFixed(1), 'vs L×T forwards': ratio.toFixed(3) }]);
+  console.log(`BENCH ${JSON.stringify({ name: 'interventions_patch_resid_pre_gpt2_small_shape_32_ms', value: sweep, runs: out.runs, ratioToSingleForwards: ratio, singleForwardMs: median(single) })}`);
 }
 
 void main();
