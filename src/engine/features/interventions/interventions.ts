@@ -31,7 +31,7 @@ function checkHeads(heads: HeadRef[], nLayers: number, nHeads: number): void {
 }
 
 export function interventionHandlers(ctx: FeatureContext): FeatureHandlers<'interventions/ablate' | 'interventions/patch' | 'interventions/attribute'> {
-  const threads = (): number => 0;
+  const threads = (): number => ctx.instrumented.threadCount; // the tensorloupe.threads setting, as every session
   const load = async (model: string, what: string) => {
     requireDecoder(await ctx.models.load(model), what, 'it measures the next-token prediction');
     return ctx.instrumented.load(model);
