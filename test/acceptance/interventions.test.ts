@@ -15,6 +15,8 @@ import { ablateHeads } from '../../src/engine/features/interventions/ablateHeads
 import { patchSweep } from '../../src/engine/features/interventions/patchSweep.js';
 import { logitAttribution } from '../../src/engine/features/interventions/logitAttribution.js';
 import { tokenLosses } from '../../src/engine/features/interventions/interventionMaths.js';
+import { createInstrumentedSession, fetchActivations } from '../../src/engine/instrument/fetchActivations.js';
+import { textFeeds } from '../../src/engine/instrument/textFeeds.js';
 
 const TOLERANCE = 1e-4;
 interface Patching { clean: number[]; corrupt: number[]; answer: number; wrong: number; cleanLogitDiff: number; corruptLogitDiff: number; resid_pre: number[][]; z?: number[][] }
@@ -57,6 +59,20 @@ for (const ref of REF.models) {
     checkAblation('zero ablation', zero.ablated, ref.zero, ref.ids, zero.vocab);
     assert.ok(maxDiff(zero.ablated, zero.clean) > 1e-3, 'ablating the heads changed nothing');
     if (ref.mean) checkAblation('mean ablation', (await ablateHeads(m, ref.ids, heads, 'mean', 1)).ablated, ref.mean, ref.ids, zero.vocab);
+    // the new reading hooks of the instrumented copy (what exports write): resid_pre + attn_out = resid_mid,
+    // and hook_z is the tensor the interventions act on
+    const session = await createInstrumentedSession(m.result, {}, ['blocks.*.hook_resid_pre', 'blocks.*.hook_resid_mid', 'blocks.*.hook_attn_out', 'blocks.*.attn.hook_z']);
+    const acts = await fetchActivations(session, m.result, textFeeds(m.result.inputs, ref.ids), ['blocks.*.hook_resid_pre', 'blocks.*.hook_resid_mid', 'blocks.*.hook_attn_out', 'blocks.*.attn.hook_z']);
+    const viaRunner = await runPatched(m, ref.ids, [], ['blocks.0.attn.hook_z'], 1);
+    assert.deepEqual(acts.get('blocks.0.attn.hook_z')?.data, viaRunner.reads.get('blocks.0.attn.hook_z')?.data);
+    assert.deepEqual(acts.get('blocks.0.attn.hook_z')?.dims, [1, ref.ids.length, ref.nHeads, (acts.get('blocks.0.attn.hook_z')?.dims ?? [])[3]]);
+    for (let l = 0; l < m.result.architecture.nLayers; l++) {
+      const pre = acts.get(`blocks.${l}.hook_resid_pre`)?.data as Float32Array;
+      const out = acts.get(`blocks.${l}.hook_attn_out`)?.data as Float32Array;
+      const mid = acts.get(`blocks.${l}.hook_resid_mid`)?.data as Float32Array;
+      assert.ok(maxDiff(Float32Array.from(pre, (v, i) => v + out[i]), mid) < 1e-5, `block ${l}: resid_pre + attn_out = resid_mid`);
+    }
+    await session.release();
     const p = ref.patch;
     if (!p) return;
     const L = m.result.architecture.nLayers;

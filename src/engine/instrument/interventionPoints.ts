@@ -63,7 +63,8 @@ const PROJECTIONS = new Set(['MatMul', 'MatMulNBits', 'MatMulInteger', 'FusedMat
  * every exporter shares (plain, [batch·heads, pos, d_head] fairseq-style, or a fused op's output). */
 function projectionInput(g: GraphIndex, tensor: string, depth = 0): string | undefined {
   if (depth > 8) return undefined;
-  const users = g.consumers.get(tensor) ?? [];
+  // the instrumented copy's own readers (the hook_z Reshape, named tensorloupe/…) are not the model's
+  const users = (g.consumers.get(tensor) ?? []).filter((i) => !(g.nodes[i].name ?? '').startsWith('tensorloupe/'));
   if (users.length !== 1) return undefined;
   const n = g.nodes[users[0]];
   if (PROJECTIONS.has(opOf(n)) && n.input?.[0] === tensor && g.isConst(n.input?.[1] ?? '')) return tensor;
