@@ -89,7 +89,7 @@ export function interventionHandlers(ctx: FeatureContext): FeatureHandlers<'inte
       const target = resolveToken(m.base, p.target, '--target', params.unembed.vocab);
       const vs = p.vs === undefined ? null : resolveToken(m.base, p.vs, '--vs', params.unembed.vocab);
       if (signal.cancelled) throw new CancelledError();
-      const a = await logitAttribution(m, tokens.map((t) => t.id), target.id, vs?.id, params, threads());
+      const a = await logitAttribution(m, tokens.map((t) => t.id), target.id, vs?.id, params, threads(), signal);
       return { model: m.base.info, tokens, target, vs, ...a, ms: performance.now() - t0 };
     },
   };

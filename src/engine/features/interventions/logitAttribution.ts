@@ -6,6 +6,7 @@
  * so attn_out with only head h's z kept minus attn_out with every head's z zeroed (= the output bias
  * b_O) is exactly head h's result. Each layer's heads are one batched run of H + 1 entries. */
 import { InputError } from '../../errors';
+import { CancelledError, type CancelSignal } from '../../../protocol/rpc';
 import { interventionsOf, runPatched, type IvModel, type Patch } from './interventionRunner';
 import type { LensParams } from '../../instrument/lensParams';
 
@@ -19,7 +20,8 @@ export interface Attribution {
 /** row `t` of a [1 or B, T, d] tensor at batch entry b */
 const rowAt = (data: Float32Array, b: number, T: number, d: number, t: number): Float32Array => data.subarray((b * T + t) * d, (b * T + t + 1) * d);
 
-export async function logitAttribution(m: IvModel, ids: number[], target: number, vs: number | undefined, params: LensParams, threads: number): Promise<Attribution> {
+export async function logitAttribution(m: IvModel, ids: number[], target: number, vs: number | undefined, params: LensParams, threads: number,
+  signal?: CancelSignal): Promise<Attribution> {
   if (m.result.architecture.layerNorm === 'post') {
     throw new InputError('Direct logit attribution needs a pre-LN model: in a post-LN model each block\'s output is normalised before the next block reads it, so the final stream is not a sum of the components.');
   }
@@ -41,6 +43,7 @@ export async function logitAttribution(m: IvModel, ids: number[], target: number
   else parts.push({ name: 'embed', v: vec('blocks.0.hook_resid_pre') });
   const constant = new Float64Array(d); // Σ b_O, carried into `bias`
   for (let l = 0; l < L; l++) {
+    if (signal?.cancelled) throw new CancelledError(); // one batched run per layer: checked between them
     const point = `blocks.${l}.attn.hook_z`;
     const out = `blocks.${l}.hook_attn_out`;
     if (!iv.inputs[point] || !iv.reads[out]) throw new InputError(`${point} cannot be intervened on here (${iv.unavailable.find((u) => u.name === point)?.reason ?? 'not found'}), so block ${l}'s heads cannot be separated.`);
