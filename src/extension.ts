@@ -22,6 +22,8 @@ import { applyProbe } from './host/commands/applyProbe';
 import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
 import { showModelInfo, statusOf } from './host/commands/showModelInfo';
+import { directLogitAttribution } from './host/commands/directLogitAttribution';
+import { activationPatching } from './host/commands/activationPatching';
 import { registerPanelSerializers } from './host/panels/serializers';
 import { createModelGate } from './host/modelGate';
 import { clearHubToken, setHubToken } from './host/commands/hubToken';
@@ -63,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.applyProbe', () => applyProbe(context, engine, probeView)),
     vscode.commands.registerCommand('tensorloupe.clearProbe', () => probeView.clear()),
     vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => modelStatus.loaded(statusOf(r)))),
+    vscode.commands.registerCommand('tensorloupe.directLogitAttribution', (given?: { target: number | string; vs?: number | string }) => directLogitAttribution(context, engine, given)),
+    vscode.commands.registerCommand('tensorloupe.activationPatching', () => activationPatching(context, engine)),
     vscode.commands.registerCommand('tensorloupe.setHubToken', () => setHubToken(context)),
     vscode.commands.registerCommand('tensorloupe.clearHubToken', () => clearHubToken(context)),
     vscode.commands.registerCommand('tensorloupe.compareBaselines', () => compareBaselines(context, engine, baselineDecorations)),

@@ -40,6 +40,15 @@ export interface CliOptions {
   corpus?: string;
   order?: string;
   'min-match'?: string;
+  /** ablate / patch / attribute (interventions) */
+  heads?: string;
+  mode?: string;
+  clean?: string;
+  corrupt?: string;
+  answer?: string;
+  wrong?: string;
+  hook?: string;
+  vs?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

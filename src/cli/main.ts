@@ -23,6 +23,7 @@ import { downloadCommand } from './commands/download';
 import { baselineCommand } from './commands/baseline';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
+import { ablateCommand, attributeCommand, patchCommand } from './commands/interventions';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--variant V] [--top-k N] [--max-tokens N] [--json] "text"
@@ -34,6 +35,9 @@ const USAGE = `Usage:
   tensorloupe project     [--model DIR] --source embeddings|unembedding|resid [--layer L] [--files GLOB] [--text FILE] --method pca|umap [--seed N] --out points.json
   tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
+  tensorloupe ablate      [--model DIR] --heads L.H[,L.H…] [--mode zero|mean] [--top-k N] [--json] "text"
+  tensorloupe patch       [--model DIR] --clean TEXT --corrupt TEXT --answer TOKEN --wrong TOKEN [--hook resid_pre|attn_out|mlp_out|z] [--json]
+  tensorloupe attribute   [--model DIR] --target TOKEN [--vs TOKEN] [--json] "text"
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
   tensorloupe baseline    [--model DIR] --corpus GLOB [--order N] [--min-match N] [--json] <file | ->
@@ -69,6 +73,9 @@ const COMMANDS: Record<string, CliCommand> = {
   info: infoCommand,
   download: downloadCommand,
   baseline: baselineCommand,
+  ablate: ablateCommand,
+  patch: patchCommand,
+  attribute: attributeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

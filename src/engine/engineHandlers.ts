@@ -13,6 +13,7 @@ import { probeHandlers } from './features/probes/probeHandlers';
 import { projectorHandlers } from './features/projector/projectorHandlers';
 import { modelInfoHandlers } from './features/modelInfo/modelInfo';
 import { baselineHandlers } from './features/baselines/baselines';
+import { interventionHandlers } from './features/interventions/interventions';
 import { ProbeRuns } from './features/probes/probeRuns';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
@@ -76,5 +77,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...projectorHandlers(ctx, probeRuns),
     ...modelInfoHandlers(ctx),
     ...baselineHandlers(ctx),
+    ...interventionHandlers(ctx),
   }, queue));
 }

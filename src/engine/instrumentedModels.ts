@@ -47,6 +47,11 @@ export class InstrumentedModels {
     this.threads = threads;
   }
 
+  /** intra-op threads the instrumented sessions use (the intervention copy's sessions too) */
+  get threadCount(): number {
+    return this.threads;
+  }
+
   /** where instrumented copies are cached (Model Info instruments into the same folder) */
   get cacheFolder(): string {
     return this.cacheDir;

@@ -91,6 +91,9 @@ export const HEAVY_METHODS = [
   'model/info', // decodes the whole graph and opens a session
   'projector/predict',
   'baseline/compare', // indexes a corpus and runs the model
+  'interventions/ablate',
+  'interventions/patch',
+  'interventions/attribute',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -7,6 +7,7 @@ import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
 import { VARIANTS } from './models/variants';
 import { baselineValidators } from './features/baselines/validateBaselineParams';
+import { interventionValidators } from './features/interventions/validateInterventions';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -154,6 +155,7 @@ export const validators: Validators = {
   ...probeValidators,
   ...projectorValidators,
   ...baselineValidators,
+  ...interventionValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -1,3 +1,4 @@
+import type { AblationRequest, AblationSummary } from './ablationPanel';
 // host⇄induction-scan panel channel.
 import type { InductionResult } from './internals';
 import type { ResultHostApi, ResultPanelApi } from './panel';
@@ -20,6 +21,8 @@ export interface InductionView {
 export type InductionHostApi = ResultHostApi & {
   /** scan again with other settings (the panel's form) */
   scan: [InductionScanSettings, null];
+  /** ablate heads on the editor's selection (the scan's own text is random tokens) */
+  ablate: [AblationRequest, AblationSummary];
 };
 
 export type InductionPanelApi = ResultPanelApi<InductionView>;

@@ -14,6 +14,8 @@ export interface NextTokenView {
 export type NextTokenHostApi = ResultHostApi & {
   position: [PositionParams, PositionResult];
   generate: [GenerateParams, GenerateResult];
+  /** Why This Token? on a candidate after the last token (runs tensorloupe.directLogitAttribution) */
+  whyToken: [{ id: number }, null];
 };
 
 /** Calls the panel serves. */

@@ -39,6 +39,9 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
   'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
   'baseline/compare': { model: CODE_LM, files: ['/tmp/x.ts'], text: 'x = 1', order: 3, maxTokens: 64, minMatch: 8 },
+  'interventions/ablate': { model: CODE_LM, text: 'x', heads: [{ layer: 0, head: 0 }], mode: 'zero', topK: 5 },
+  'interventions/patch': { model: CODE_LM, clean: 'a', corrupt: 'b', answer: 'a', wrong: 'b', hook: 'resid_pre' },
+  'interventions/attribute': { model: CODE_LM, text: 'x', target: 'a' },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

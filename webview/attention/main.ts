@@ -11,6 +11,7 @@ import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } fr
 import { renderModelView } from './modelView';
 import { StatsTable } from './statsTable';
 import { HeadView, mapMax } from './headView';
+import { ablateSection } from '../shared/ablateSection';
 import type { AttentionHostApi, AttentionPanelApi, AttentionView } from '../../src/protocol/attentionPanel';
 
 interface UiState {
@@ -37,6 +38,7 @@ const content = el('div', { id: 'content', hidden: true }, [
     el('div', { id: 'tooltip', className: 'readout', hidden: true, role: 'status' }),
   ]),
   el('section', { 'aria-label': 'Per-head statistics' }, [el('h2', {}, ['Per-head statistics']), el('table', { id: 'stats' })]),
+  ablateSection((req) => host.call('ablate', req), () => (view ? { layer: state.layer, head: state.head } : undefined)),
 ]);
 document.getElementById('app')!.replaceChildren(...panelChrome('Attention', () => void host.call('retry', {})), content);
 

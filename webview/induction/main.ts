@@ -3,6 +3,7 @@
 // each copy, and the clicked head's pattern on the first sequence.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import { ablateSection } from '../shared/ablateSection';
 import { connectToHost } from '../shared/rpcClient';
 import { loadState, saveState } from '../shared/vscodeApi';
 import { onThemeChange } from '../shared/theme';
@@ -45,6 +46,8 @@ document.getElementById('app')!.replaceChildren(
       el('canvas', { id: 'pattern', className: 'pattern', role: 'img', 'aria-label': 'Attention pattern of the selected head' }),
     ]),
     el('section', { 'aria-label': 'Loss per position' }, [el('h2', {}, ['Loss per position']), el('div', { className: 'chart-box' }, [el('canvas', { id: 'loss-chart', role: 'img', 'aria-label': 'Loss per position' })])]),
+    // on the editor's selection: the scan's own sequences are random tokens
+    ablateSection((req) => host.call('ablate', req), () => (view ? { layer: state.layer, head: state.head } : undefined)),
   ]),
 );
 

@@ -58,6 +58,10 @@ const content = el('div', { id: 'content', hidden: true }, [
     el('thead', {}, [el('tr', {}, ['rank', 'token', 'prob', 'logit', 'id'].map((h) => el('th', { scope: 'col', className: h === 'token' ? '' : 'num' }, [h])))]),
     el('tbody'),
   ]),
+  el('div', { className: 'row', id: 'why-row' }, [
+    el('label', { className: 'inline' }, ['candidate ', el('select', { id: 'why-token', 'aria-label': 'candidate to explain' })]),
+    el('vscode-button', { id: 'why', secondary: true, title: 'Split this candidate\'s logit after the last token into the embedding, every head and every MLP' }, ['Why this token?']),
+  ]),
   el('section', { id: 'generate', 'aria-label': 'Continuations' }, [
     el('h2', {}, ['Continue']),
     el('div', { className: 'row' }, [
@@ -146,6 +150,8 @@ function redraw(): void {
   const actualId = highlightedId(view.result, position);
   const rows: Row[] = candidates.slice(0, shown).map((c) => ({ ...c, prob: dist.probs[c.id], highlighted: c.id === actualId }));
   renderTable(document.querySelector('#topk tbody')!, rows);
+  const why = document.getElementById('why-token') as HTMLSelectElement;
+  why.replaceChildren(...rows.map((r) => el('option', { value: String(r.id) }, [`${panelToken(r.text)} (#${r.id})`])));
   document.getElementById('topk-count')!.textContent = `(top ${rows.length}: setting tensorloupe.topK = ${view.topK}${shown < view.topK ? `, and the sampling distribution keeps ${dist.nucleusSize}` : ''})`;
   chart.draw(rows.map((r) => ({ label: panelToken(r.text), value: r.prob, highlighted: r.highlighted })));
   const h = dist.entropyBits;
@@ -177,6 +183,10 @@ function bindControls(): void {
   for (const e of [t, k, p, input('seed'), input('count')]) e.addEventListener('input', sync);
   sync();
   document.getElementById('greedy')!.addEventListener('click', () => void generate('greedy'));
+  document.getElementById('why')!.addEventListener('click', () => {
+    const id = Number((document.getElementById('why-token') as HTMLSelectElement).value);
+    if (Number.isInteger(id)) void host.call('whyToken', { id });
+  });
   document.getElementById('sample')!.addEventListener('click', () => void generate('sample'));
 }
 

@@ -8,6 +8,7 @@ import { detectSoftmaxAttention } from './detectSoftmax.js';
 import { detectFusedAttention } from './detectFused.js';
 import { detectResidualStream } from './detectResidual.js';
 import { buildHooks } from './buildHooks.js';
+import { branchHooks } from './branchHooks.js';
 import { decodeModel, modelKey, readModelBytes } from './modelFile.js';
 import { writeInstrumented } from './writeInstrumented.js';
 import { inlineCacheBranch } from './inlineCacheBranch.js';
@@ -18,7 +19,7 @@ import type { HookInfo, InstrumentResult, RecomputeSpec } from './types.js';
 import type { GraphIndex } from './graphIndex.js';
 
 /** bump when detection or the written graph changes, so stale caches are rebuilt */
-export const INSTRUMENT_VERSION = 6;
+export const INSTRUMENT_VERSION = 7;
 
 /** ONNX tensors a recomputed pattern needs besides Q and K */
 export function recomputeInputs(spec: RecomputeSpec): string[] {
@@ -78,6 +79,14 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
   const stream = detectResidualStream(g, attentionNodes);
   const plan = buildHooks(softmax, fused, stream);
   const hints = await readConfigHints(givenPath); // config.json sits beside the link, not beside the blob
+  // reading hooks for the residual branches; a layout they cannot follow must never cost the rest
+  let branch: ReturnType<typeof branchHooks> = { hooks: [], extraNodes: [] };
+  try {
+    branch = branchHooks(g, plan, fused[0]?.spec?.numHeads ?? headsFromShape(g, plan.hooks) ?? hints.nHeads);
+  } catch {
+    // the interventions' own copy says what is unavailable, with the reason
+  }
+  plan.hooks.push(...branch.hooks);
   const constants = Object.assign({}, ...fused.map((f) => f.constants)) as InstrumentResult['constants'];
   const outputs = plan.hooks.flatMap((h) => (h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName]))
     .filter((n) => !(n in constants) && !g.initializers.has(n));
@@ -103,7 +112,7 @@ export async function instrumentModel(userModelPath: string, cacheDir: string): 
     g.nodes[p.node].output = outs;
   }
   const instrumentedPath = await writeInstrumented({
-    model, bytes, modelPath, g, outputs: [...new Set(outputs)], extraNodes: fused.flatMap((f) => f.extraNodes), outDir,
+    model, bytes, modelPath, g, outputs: [...new Set(outputs)], extraNodes: [...fused.flatMap((f) => f.extraNodes), ...branch.extraNodes], outDir,
   });
   const result: InstrumentResult = {
     instrumentedPath,

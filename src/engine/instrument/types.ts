@@ -7,8 +7,11 @@
  * previous block's final LN output; the embedding LN output for block 0), resid_mid / resid_post =
  * the raw sums before the block's two LNs, so resid_post(L) ≠ resid_pre(L+1) there.
  * ln_final.hook_normalized = the norm after the last residual Add (post-LN: the last block's LN2).
- * hook_embed = what enters block 0 (= blocks.0.hook_resid_pre). */
-export type HookKind = 'embed' | 'resid_pre' | 'resid_mid' | 'resid_post' | 'pattern' | 'normalized';
+ * hook_embed = what enters block 0 (= blocks.0.hook_resid_pre).
+ * blocks.{L}.hook_attn_out / hook_mlp_out = the branch each residual Add adds (output bias included);
+ * blocks.{L}.attn.hook_z = the attention-weighted values, [batch, pos, head, d_head], as the output
+ * projection reads them (see interventionPoints.ts). */
+export type HookKind = 'embed' | 'resid_pre' | 'resid_mid' | 'resid_post' | 'pattern' | 'normalized' | 'attn_out' | 'mlp_out' | 'z';
 
 /** Columns [offset, offset + width) of the last dimension of an ONNX tensor ([batch, pos, hidden]). */
 export interface TensorSlice {

@@ -11,6 +11,7 @@ export async function openAttentionMap(context: vscode.ExtensionContext, engine:
   if (!source) return;
   const settings = readSettings(context.extensionPath);
   const panel = AttentionPanel.show(context.extensionUri, engine);
+  panel.setAblationSource(source, settings.model);
   const run = async () => {
     panel.loading('Instrumenting the model and running the selection…');
     try {

@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn, shortString } from '../../util/validate';
 import type { EngineClient } from '../engineClient';
+import type { EditorText } from '../selection';
+import { ablateAndHighlight } from '../ablationHighlight';
+import { runWithProgress } from '../commands/runWithProgress';
+import { eitherCancel } from '../engineClient';
 import type { AttentionHostApi, AttentionView } from '../../protocol/attentionPanel';
 
 export const ATTENTION_VIEW_TYPE = 'tensorloupe.attention';
@@ -10,6 +14,9 @@ const slot = new PanelSlot<AttentionPanel>(SPEC);
 
 /** The attention-map panel: model view, head view and per-head statistics. One per window. */
 export class AttentionPanel extends ResultPanel<AttentionHostApi, AttentionView> {
+  /** the text the maps were made from, for Ablate (none in a restored panel) */
+  private ablationSource: { source: EditorText; model: string } | undefined;
+
   static show(extensionUri: vscode.Uri, engine: EngineClient): AttentionPanel {
     return slot.show((panel) => new AttentionPanel(panel, extensionUri, engine));
   }
@@ -32,9 +39,24 @@ export class AttentionPanel extends ResultPanel<AttentionHostApi, AttentionView>
             head: intIn(o.head, 0, 1000, 'head'),
           });
         },
+        ablate: async (raw, signal) => {
+          const o = asObject(raw, 'ablate request');
+          const heads = (Array.isArray(o.heads) ? o.heads : []).slice(0, 4096).map((h) => {
+            const ho = asObject(h, 'head');
+            return { layer: intIn(ho.layer, 0, 10_000, 'layer'), head: intIn(ho.head, 0, 10_000, 'head') };
+          });
+          const mode = o.mode === 'mean' ? 'mean' : 'zero';
+          const from = this.ablationSource;
+          if (!from) throw new Error('This panel was restored after a reload: run Open Attention Map again to ablate heads.');
+          return runWithProgress(engine, 'Tensorloupe: ablating heads', (cancel) => ablateAndHighlight(engine, from.source, from.model, { heads, mode }, eitherCancel(cancel, signal)));
+        },
       },
       slot,
     );
+  }
+
+  setAblationSource(source: EditorText, model: string): void {
+    this.ablationSource = { source, model };
   }
 
   display(view: AttentionView): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn } from '../../util/validate';
+import type { AblationRequest, AblationSummary } from '../../protocol/ablationPanel';
 import { INDUCTION_LIMITS, type InductionHostApi, type InductionScanSettings, type InductionView } from '../../protocol/inductionPanel';
 
 export const INDUCTION_VIEW_TYPE = 'tensorloupe.induction';
@@ -11,6 +12,7 @@ const slot = new PanelSlot<InductionPanel>(SPEC);
 /** The induction-scan panel: layers × heads scores, losses per copy, a head's pattern. */
 export class InductionPanel extends ResultPanel<InductionHostApi, InductionView> {
   private scan: ((s: InductionScanSettings) => void) | undefined;
+  private ablateHeads: ((req: AblationRequest) => Promise<AblationSummary>) | undefined;
   private last: InductionScanSettings | undefined;
 
   static show(extensionUri: vscode.Uri): InductionPanel {
@@ -35,6 +37,15 @@ export class InductionPanel extends ResultPanel<InductionHostApi, InductionView>
           this.scan?.({ seqLen: intIn(o.seqLen, sMin, sMax, 'sequence length'), batch: intIn(o.batch, bMin, bMax, 'batch'), seed: intIn(o.seed, dMin, dMax, 'seed') });
           return null;
         },
+        ablate: async (raw) => {
+          const o = asObject(raw, 'ablate request');
+          const heads = (Array.isArray(o.heads) ? o.heads : []).slice(0, 4096).map((h) => {
+            const ho = asObject(h, 'head');
+            return { layer: intIn(ho.layer, 0, 10_000, 'layer'), head: intIn(ho.head, 0, 10_000, 'head') };
+          });
+          if (!this.ablateHeads) throw new Error('Run Find Induction Heads again to ablate heads from this panel.');
+          return this.ablateHeads({ heads, mode: o.mode === 'mean' ? 'mean' : 'zero' });
+        },
       },
       slot,
     );
@@ -44,6 +55,11 @@ export class InductionPanel extends ResultPanel<InductionHostApi, InductionView>
   protected override retry(): void {
     if (this.last && this.scan) this.scan(this.last);
     else super.retry();
+  }
+
+  /** what Ablate runs (on the editor's selection) */
+  setAblate(ablate: (req: AblationRequest) => Promise<AblationSummary>): void {
+    this.ablateHeads = ablate;
   }
 
   /** what a scan request from the panel (or Retry) runs */

@@ -33,6 +33,11 @@ export class NextTokenPanel extends ResultPanel<NextTokenHostApi, NextTokenView>
         // generation can run for a while: a progress notification with Cancel, as for every command
         generate: async (raw, signal) =>
           await runWithProgress(engine, 'Tensorloupe: generating', (cancel) => engine.call('lm/generate', validateGenerate(raw), eitherCancel(cancel, signal))),
+        whyToken: (raw) => {
+          const id = intIn(asObject(raw, 'whyToken').id, 0, 2 ** 31 - 1, 'id');
+          void vscode.commands.executeCommand('tensorloupe.directLogitAttribution', { target: id });
+          return null;
+        },
       },
       slot,
     );

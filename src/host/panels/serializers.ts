@@ -8,6 +8,7 @@ import { PROJECTOR_VIEW_TYPE, ProjectorPanel } from './projectorPanel';
 import { PROBES_VIEW_TYPE, ProbesPanel } from './probesPanel';
 import { MODEL_INFO_VIEW_TYPE, ModelInfoPanel } from './modelInfoPanel';
 import { BASELINES_VIEW_TYPE, BaselinesPanel } from './baselinesPanel';
+import { DLA_VIEW_TYPE, DlaPanel, PATCHING_VIEW_TYPE, PatchingPanel } from './interventionPanels';
 import { readSettings } from '../settings';
 import { probeFilePicker, rememberProbe } from '../commands/applyProbe';
 
@@ -40,6 +41,12 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(BASELINES_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => BaselinesPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(DLA_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => DlaPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(PATCHING_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => PatchingPanel.revive(panel, context.extensionUri),
     }),
   ];
 }
