@@ -89,6 +89,9 @@ export const HEAVY_METHODS = [
   'projector/analogy',
   'model/info', // decodes the whole graph and opens a session
   'projector/predict',
+  'vision/classify',
+  'vision/inspect',
+  'vision/activations',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */
