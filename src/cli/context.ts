@@ -36,6 +36,11 @@ export interface CliOptions {
   k: string;
   /** download / a repo id --model: branch, tag or commit */
   revision?: string;
+  /** activations --image FILE (an image model's activations) */
+  image?: string;
+  /** rollout: head fusion and discard ratio */
+  fusion?: string;
+  'discard-ratio'?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

@@ -20,6 +20,9 @@ import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
+import { classifyImageCommand } from './commands/classifyImage';
+import { rolloutCommand } from './commands/rollout';
+import { defaultVisionModelDir } from '../engine/models/defaultModels';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
 
@@ -35,6 +38,9 @@ const USAGE = `Usage:
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
+  tensorloupe classify-image [--model DIR] [--top-k N] [--json] FILE.png|.jpg|.bmp
+  tensorloupe rollout     [--model DIR] [--fusion mean|max|min] [--discard-ratio R] FILE --out map.png
+  tensorloupe activations --image FILE [--model DIR] [--names GLOB] --out FILE.safetensors
   tensorloupe --version
 
 Options:
@@ -49,7 +55,10 @@ Options:
   --dataset F       probe: a .jsonl/.csv of {"text", "label"} or {"text", "spans"}, or a builtin task
   --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
   --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
-  --pool mean|last  probe: a sequence-level text's feature (default mean)`;
+  --pool mean|last  probe: a sequence-level text's feature (default mean)
+  --image FILE      activations: an image (PNG, JPEG, BMP) for a vision model (default model: the bundled tensorloupe-glyph-vit)
+  --fusion F        rollout: how a layer's heads are fused, mean (default), max or min
+  --discard-ratio R rollout: share of each layer's lowest attention weights dropped, 0 (default) to below 1`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -63,7 +72,11 @@ const COMMANDS: Record<string, CliCommand> = {
   analogy: analogyCommand,
   info: infoCommand,
   download: downloadCommand,
+  'classify-image': classifyImageCommand,
+  rollout: rolloutCommand,
 };
+/** commands on images default to the bundled vision model, not the code LM */
+const IMAGE_COMMANDS = new Set(['classify-image', 'rollout']);
 
 async function main(argv: string[]): Promise<number> {
   const { options, positionals } = parseCli(argv);
@@ -83,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await run({
       // a Hub repo id becomes its cache snapshot here, the one place --model is read
-      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : defaultModelDir(),
+      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : IMAGE_COMMANDS.has(command) || options.image !== undefined ? defaultVisionModelDir() : defaultModelDir(),
       options,
       args,
       engine: createEngineHandlers({ provider: providerOption(options.provider), threads, ...(options.variant === undefined ? {} : { variant: parseVariant(options.variant, '--variant') }) }),

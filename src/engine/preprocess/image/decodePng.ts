@@ -19,7 +19,10 @@ export function decodePng(bytes: Uint8Array, file: string): RgbImage {
   try {
     png = PNG.sync.read(buf, { skipRescale: depth === 16 });
   } catch (error) {
-    throw new ImageError(`${basename(file)} is truncated or corrupt: the PNG decoder stopped (${(error as Error).message}).`);
+    const reason = (error as Error).message;
+    // pngjs's words for a file that ends early are about its streams, not the file
+    const why = /finished stream|ran out of data|unexpected end|incomplete/i.test(reason) ? 'the file ends before its image data does' : reason;
+    throw new ImageError(`${basename(file)} is truncated or corrupt: the PNG decoder stopped (${why}).`);
   }
   const { width, height } = png;
   const n = width * height;
