@@ -224,7 +224,7 @@ function render(): void {
   setNotices(r.lensUnavailable ? [`Logit lens: ${r.lensUnavailable}.`] : []);
   drawRgb(base, r.view.rgb, r.view.width, r.view.height);
   const stack = el('div', { className: 'image-stack' }, [base, overlay]);
-  content.replaceChildren(
+  content.replaceChildren(el('div', { className: 'image-grid' }, [
     section('Prediction', [predictionsTable(r.top)]),
     section('Attention over the image', [
       el('div', { className: 'image-controls' }, [el('label', { htmlFor: 'fusion' }, ['Head fusion ']), fusionSelect, el('label', { htmlFor: 'discard' }, [' Discard ratio ']), discard, discardText, showRollout]),
@@ -234,7 +234,7 @@ function render(): void {
     ]),
     section('CLS → patches, per layer and head', [headGrid()]),
     section('CLS class distribution per layer (logit lens)', [lensTable()]),
-  );
+  ]));
   drawOverlay();
   setPanelState('drawn', content);
 }
