@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
+import { PNG } from 'pngjs';
 import type { RpcError } from '../../src/protocol/rpc';
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,6 +64,15 @@ test('inspect: CLS→patch maps are PyTorch attention, rollout is numpy rollout,
   const patch = await engine['vision/patch']({ runId: r.runId, layer: 2, head: 1, token: 10 }, signal);
   const want = ref.activations['blocks.2.attn.hook_pattern'].data;
   patch.attention.forEach((v, j) => assert.ok(Math.abs(v - want[1 * 65 * 65 + 10 * 65 + 1 + j]) <= 1e-4));
+});
+
+test('pixels decoded elsewhere (the panel decodes WebP and GIF) give the same prediction as the file; wrong sizes are refused', async () => {
+  const file = sample(1);
+  const png = PNG.sync.read(readFileSync(file)); // RGBA rows, as the webview's decoder hands them over
+  const fromFile = await engine['vision/classify']({ model: MODEL, file, topK: 5 }, signal);
+  const fromPixels = await engine['vision/classify']({ model: MODEL, file: 'decoded.webp', pixels: { width: png.width, height: png.height, rgba: new Uint8Array(png.data) }, topK: 5 }, signal);
+  assert.deepEqual(fromPixels, fromFile);
+  await assert.rejects(async () => engine['vision/classify']({ model: MODEL, file: 'x.gif', pixels: { width: 4, height: 4, rgba: new Uint8Array(10) }, topK: 1 }, signal), /pixels\.rgba must be 4 × 4 × 4 bytes/);
 });
 
 test('bad images: one line naming the file (truncated, bomb header, not an image), a text model refused', async () => {

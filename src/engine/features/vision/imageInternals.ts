@@ -51,6 +51,20 @@ export async function runInternals(models: VisionModels, m: LoadedVision, pv: Pi
   return { patterns, residPost, tokens, heads, dModel };
 }
 
+/**
+ * Whether the final norm + the classifier found in the graph, applied to CLS after the last block,
+ * give the model's own logits: false for heads that read more than CLS (DeiT's distillation token
+ * averaged in, mean pooling), where a CLS lens would be a different model's prediction.
+ */
+export function lensMatchesLogits(run: ImageRun, lens: LensParams, logits: Float32Array): boolean {
+  const last = run.residPost[run.residPost.length - 1];
+  if (!last || lens.unembed.vocab !== logits.length || lens.unembed.dModel !== run.dModel) return false;
+  const got = unembed(applyFinalNorm(last.subarray(0, run.dModel), run.dModel, lens.norm), lens.unembed);
+  let max = 0;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, Math.abs(got[i] - logits[i]));
+  return max <= 1e-3;
+}
+
 /** CLS (token 0) after each block through the final norm and classifier: the logit lens for vision. */
 export function clsLens(run: ImageRun, lens: LensParams, labels: readonly string[], k: number): { layer: number; top: ImagePrediction[] }[] {
   return run.residPost.map((resid, layer) => {

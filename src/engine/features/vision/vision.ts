@@ -14,7 +14,7 @@ import { namePatterns } from '../export/exportActivations';
 import { fileSha256 } from '../../models/fileSha256';
 import { Tensor } from 'onnxruntime-node';
 import { imageOf } from './imageInput';
-import { clsLens, clsMaps, runInternals, tokenAttention, type ImageRun } from './imageInternals';
+import { clsLens, clsMaps, lensMatchesLogits, runInternals, tokenAttention, type ImageRun } from './imageInternals';
 import { VisionModels } from './visionModels';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { InspectImageResult } from '../../../protocol/vision';
@@ -75,7 +75,12 @@ export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/cla
       const logits = await m.runner.logits(pv);
       const t2 = performance.now();
       const grid = gridOf(m.runner.folder.config as Record<string, unknown>, pv.height, pv.width, run.tokens);
-      const lens = await models.lens(m);
+      const found = await models.lens(m);
+      const lens =
+        typeof found === 'string' ? found
+        : run.residPost.length !== run.patterns.length ? 'the residual stream after each block was not found'
+        : lensMatchesLogits(run, found, logits) ? found
+        : "the final norm and classifier found in the graph do not reproduce the model's logits from the CLS token (its head reads more than CLS, e.g. DeiT's distillation token or mean pooling)";
       const runId = randomUUID();
       runs.put(runId, { run, prefix: grid.prefix }, run.patterns.reduce((a, x) => a + x.byteLength, 0));
       const rollout = clsPatchMap(attentionRollout(run.patterns, run.heads, run.tokens, p.fusion, p.discardRatio), run.tokens, grid.prefix);
@@ -91,8 +96,8 @@ export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/cla
         nHeads: run.heads,
         rollout,
         clsMaps: clsMaps(run, grid.prefix),
-        lens: typeof lens === 'string' || run.residPost.length !== run.patterns.length ? [] : clsLens(run, lens, m.runner.labels, Math.min(p.topK, 5)),
-        ...(typeof lens === 'string' ? { lensUnavailable: lens } : run.residPost.length !== run.patterns.length ? { lensUnavailable: 'the residual stream after each block was not found' } : {}),
+        lens: typeof lens === 'string' ? [] : clsLens(run, lens, m.runner.labels, Math.min(p.topK, 5)),
+        ...(typeof lens === 'string' ? { lensUnavailable: lens } : {}),
         ms: { preprocess: t1 - t0, forward: t2 - t1, total: performance.now() - t0 },
       };
     },
