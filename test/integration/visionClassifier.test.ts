@@ -94,3 +94,20 @@ test('bad images: one line naming the file (truncated, bomb header, not an image
   }
   await assert.rejects(async () => engine['vision/classify']({ model: join(ROOT, 'models', 'tensorloupe-code-lm'), file: sample(0), topK: 3 }, signal), /is not a vision model/);
 });
+
+test('a DeiT distilled export (models/train/fixtures/deit_distilled.py): crop, 2 prefix tokens, lens refused', async () => {
+  const dir = join(ROOT, 'test', 'fixtures', 'models', 'deit-distilled');
+  const deit = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as { image: string; probs: number[]; patterns: Record<string, { shape: number[]; data: number[] }> };
+  const r = await engine['vision/inspect']({ model: dir, file: join(ROOT, deit.image), topK: 5, fusion: 'max', discardRatio: 0.5 }, signal);
+  assert.deepEqual(r.input, { width: 37, height: 23 });
+  assert.deepEqual([r.view.width, r.view.height], [24, 24], 'resized to 28 × 28, then the centre 24 × 24');
+  assert.deepEqual(r.grid, { rows: 6, cols: 6, prefix: 2 });
+  for (const t of r.top) assert.ok(Math.abs(t.prob - deit.probs[t.id]) <= 1e-4, `class ${t.label}`);
+  assert.equal(r.top[0].id, deit.probs.indexOf(Math.max(...deit.probs)));
+  for (let l = 0; l < 2; l++) {
+    const want = deit.patterns[`blocks.${l}.attn.hook_pattern`].data; // [1, 2, 38, 38]
+    for (let h = 0; h < 2; h++) for (let j = 0; j < 36; j++) assert.ok(Math.abs(r.clsMaps[(l * 2 + h) * 36 + j] - want[h * 38 * 38 + 2 + j]) <= 1e-4);
+  }
+  assert.equal(r.lens.length, 0);
+  assert.match(r.lensUnavailable ?? '', /do not reproduce the model's logits from the CLS token/);
+});
