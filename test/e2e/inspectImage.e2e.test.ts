@@ -1,6 +1,7 @@
 // Inspect Image end to end: the explorer's context menu on a PNG opens the image panel, which
 // shows the bundled glyph ViT's top classes (an "A" for the workspace's glyph-A.png) and the
-// attention rollout drawn over the image; the fusion control redraws it from the kept run.
+// attention rollout drawn over the image; the fusion control redraws it from the kept run. The
+// read-only custom editor is offered by "Reopen With…" and is never the default for images.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { panelFrame } from './harness/panelFrame';
@@ -69,5 +70,27 @@ test('explorer right-click on a PNG → Inspect Image: predictions and a rollout
     await frame.locator('.head-map[data-layer="3"][data-head="-1"]').focus();
     await page.keyboard.press('Enter');
     assert.equal((await overlayState(frame)).source, 'layer3-head-1');
+  });
+});
+
+test('an image opens in VS Code\'s own preview; Reopen With… → Tensorloupe Image Inspector shows the panel in the editor', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'image-inspector-editor', async () => {
+    const { page, workbench } = session;
+    await workbench.runPaletteCommand('View: Close All Editors');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'glyph-A.png' }).first().click();
+    await page.locator('.tab.active[aria-label*="glyph-A.png"]').first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(2_000);
+    const inspectorFrames = async () => {
+      let n = 0;
+      for (const f of page.frames()) n += await f.evaluate(() => document.querySelectorAll('#predictions').length).catch(() => 0);
+      return n;
+    };
+    assert.equal(await inspectorFrames(), 0, 'the default editor for a PNG is not Tensorloupe (priority "option")');
+    await workbench.runPaletteCommandAndPick('View: Reopen Editor With...', 'Tensorloupe Image Inspector');
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    assert.equal((await frame.locator('#predictions tbody tr th').first().innerText()).trim(), 'A');
+    assert.equal((await overlayState(frame)).source, 'rollout');
+    await workbench.screenshot('image-inspector-editor');
   });
 });
