@@ -27,6 +27,7 @@ import { activationPatching } from './host/commands/activationPatching';
 import { registerPanelSerializers } from './host/panels/serializers';
 import { createModelGate } from './host/modelGate';
 import { clearHubToken, setHubToken } from './host/commands/hubToken';
+import { registerImageInspection } from './host/registerImageInspection';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tensorloupe', { log: true });
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),
     ...registerPanelSerializers(context, engine),
+    ...registerImageInspection(context, engine),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tensorloupe.model')) modelStatus.refresh();
       if (e.affectsConfiguration('tensorloupe.executionProvider') || e.affectsConfiguration('tensorloupe.threads') || e.affectsConfiguration('tensorloupe.variant')) {

@@ -49,6 +49,11 @@ export interface CliOptions {
   wrong?: string;
   hook?: string;
   vs?: string;
+  /** activations --image FILE (an image model's activations) */
+  image?: string;
+  /** rollout: head fusion and discard ratio */
+  fusion?: string;
+  'discard-ratio'?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

@@ -21,6 +21,9 @@ import { infoCommand } from './commands/info';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
 import { baselineCommand } from './commands/baseline';
+import { classifyImageCommand } from './commands/classifyImage';
+import { rolloutCommand } from './commands/rollout';
+import { defaultVisionModelDir } from '../engine/models/defaultModels';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
 import { ablateCommand, attributeCommand, patchCommand } from './commands/interventions';
@@ -41,6 +44,9 @@ const USAGE = `Usage:
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
   tensorloupe baseline    [--model DIR] --corpus GLOB [--order N] [--min-match N] [--json] <file | ->
+  tensorloupe classify-image [--model DIR] [--top-k N] [--json] FILE.png|.jpg|.bmp
+  tensorloupe rollout     [--model DIR] [--fusion mean|max|min] [--discard-ratio R] FILE --out map.png
+  tensorloupe activations --image FILE [--model DIR] [--names GLOB] --out FILE.safetensors
   tensorloupe --version
 
 Options:
@@ -58,7 +64,10 @@ Options:
   --pool mean|last  probe: a sequence-level text's feature (default mean)
   --corpus GLOB     baseline: the files the n-gram, bag-of-tokens and verbatim-match baselines index (quote it)
   --order N         baseline: n-gram order 1-5 (default 3)
-  --min-match N     baseline: shortest verbatim corpus match listed as likely memorised, in tokens (default 16)`;
+  --min-match N     baseline: shortest verbatim corpus match listed as likely memorised, in tokens (default 16)
+  --image FILE      activations: an image (PNG, JPEG, BMP) for a vision model (default model: the bundled tensorloupe-glyph-vit)
+  --fusion F        rollout: how a layer's heads are fused, mean (default), max or min
+  --discard-ratio R rollout: share of each layer's lowest attention weights dropped, 0 (default) to below 1`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -76,7 +85,11 @@ const COMMANDS: Record<string, CliCommand> = {
   ablate: ablateCommand,
   patch: patchCommand,
   attribute: attributeCommand,
+  'classify-image': classifyImageCommand,
+  rollout: rolloutCommand,
 };
+/** commands on images default to the bundled vision model, not the code LM */
+const IMAGE_COMMANDS = new Set(['classify-image', 'rollout']);
 
 async function main(argv: string[]): Promise<number> {
   const { options, positionals } = parseCli(argv);
@@ -96,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await run({
       // a Hub repo id becomes its cache snapshot here, the one place --model is read
-      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : defaultModelDir(),
+      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : IMAGE_COMMANDS.has(command) || options.image !== undefined ? defaultVisionModelDir() : defaultModelDir(),
       options,
       args,
       engine: createEngineHandlers({ provider: providerOption(options.provider), threads, ...(options.variant === undefined ? {} : { variant: parseVariant(options.variant, '--variant') }) }),

@@ -40,6 +40,9 @@ const OPTIONS = {
   wrong: { type: 'string' },
   hook: { type: 'string' },
   vs: { type: 'string' },
+  image: { type: 'string' },
+  fusion: { type: 'string' },
+  'discard-ratio': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

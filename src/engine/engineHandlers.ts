@@ -14,6 +14,7 @@ import { projectorHandlers } from './features/projector/projectorHandlers';
 import { modelInfoHandlers } from './features/modelInfo/modelInfo';
 import { baselineHandlers } from './features/baselines/baselines';
 import { interventionHandlers } from './features/interventions/interventions';
+import { visionHandlers } from './features/vision/vision';
 import { ProbeRuns } from './features/probes/probeRuns';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
@@ -78,5 +79,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...modelInfoHandlers(ctx),
     ...baselineHandlers(ctx),
     ...interventionHandlers(ctx),
+    ...visionHandlers(ctx),
   }, queue));
 }

@@ -94,6 +94,9 @@ export const HEAVY_METHODS = [
   'interventions/ablate',
   'interventions/patch',
   'interventions/attribute',
+  'vision/classify',
+  'vision/inspect',
+  'vision/activations',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -8,6 +8,7 @@ import { probeValidators } from './features/probes/validateProbeParams';
 import { VARIANTS } from './models/variants';
 import { baselineValidators } from './features/baselines/validateBaselineParams';
 import { interventionValidators } from './features/interventions/validateInterventions';
+import { visionValidators } from './features/vision/validateVision';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -156,6 +157,7 @@ export const validators: Validators = {
   ...projectorValidators,
   ...baselineValidators,
   ...interventionValidators,
+  ...visionValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

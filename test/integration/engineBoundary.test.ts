@@ -11,6 +11,7 @@ import type { EngineApi } from '../../src/protocol/engine';
 
 const settings = { provider: 'cpu' as const, threads: 1 };
 const RUN = '00000000-0000-0000-0000-000000000000';
+const GLYPH_VIT = 'models/tensorloupe-glyph-vit';
 
 /** One well-formed params object per method: each test breaks one field of it. */
 const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
@@ -42,6 +43,11 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'interventions/ablate': { model: CODE_LM, text: 'x', heads: [{ layer: 0, head: 0 }], mode: 'zero', topK: 5 },
   'interventions/patch': { model: CODE_LM, clean: 'a', corrupt: 'b', answer: 'a', wrong: 'b', hook: 'resid_pre' },
   'interventions/attribute': { model: CODE_LM, text: 'x', target: 'a' },
+  'vision/classify': { model: GLYPH_VIT, file: '/tmp/x.png', topK: 3 },
+  'vision/inspect': { model: GLYPH_VIT, file: '/tmp/x.png', topK: 3, fusion: 'mean', discardRatio: 0.5 },
+  'vision/rollout': { runId: RUN, fusion: 'max', discardRatio: 0 },
+  'vision/patch': { runId: RUN, layer: 0, head: 0, token: 0 },
+  'vision/activations': { model: GLYPH_VIT, file: '/tmp/x.png', names: ['hook_embed'], out: '/tmp/x.safetensors' },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

@@ -22,7 +22,7 @@ test('the bundled image classifier is refused as a text model, named as one', as
   const e = await loadError(join(ROOT, 'models', 'tensorloupe-glyph-vit'));
   assert.equal(e.code, 'ModelLoadError');
   assert.match(e.message, /^tensorloupe-glyph-vit is an image classifier \(ViTForImageClassification, [^)]*36 labels\): it reads images as pixel_values, not text/);
-  assert.match(e.message, /image panels come in a later version/);
+  assert.match(e.message, /for images use Tensorloupe: Inspect Image or tensorloupe classify-image/);
   assert.doesNotMatch(e.message, /tokenizer\.json \(looked in/, 'not the generic missing-tokenizer message');
   assert.doesNotMatch(e.message, /\n/);
 });

@@ -28,10 +28,10 @@ test('an empty setting means the bundled model; ${workspaceFolder} without a fol
   assert.equal(resolveModelSetting({ ...base, workspaceFolder: undefined, configured: '${workspaceFolder}/m', trusted: true }), '${workspaceFolder}/m');
 });
 
-test('package.json declares the same rule to VS Code: tensorloupe.model is restricted', () => {
+test('package.json declares the same rule to VS Code: tensorloupe.model, visionModel and audioModel are restricted', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } } };
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['tensorloupe.model']);
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['tensorloupe.model', 'tensorloupe.visionModel', 'tensorloupe.audioModel']);
 });
 
 test('numeric settings are rounded and clamped; a value that is not a number gives the default', () => {

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors';
 import { oneTextArgument, limitedOption, type CliCommand } from '../context';
+import { imageActivationsCommand } from './imageActivations';
 
 /** tensorloupe activations --out FILE.safetensors [--names GLOB[,GLOB]] "text" */
 export const activationsCommand: CliCommand = async (ctx) => {
+  if (ctx.options.image !== undefined) return imageActivationsCommand(ctx);
   const text = oneTextArgument(ctx, 'activations');
   if (!ctx.options.out) throw new InputError('activations needs --out FILE.safetensors.');
   const names = (ctx.options.names ?? '').split(',').map((s) => s.trim()).filter(Boolean);

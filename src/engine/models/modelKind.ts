@@ -71,7 +71,7 @@ export function notATextModelError(name: string, kind: NonTextKind): ModelLoadEr
   const what = kind.modality === 'image' ? 'images' : 'sound';
   return new ModelLoadError(
     `${name} is ${kind.description} (${kind.evidence}): it reads ${what} as ${kind.input}, not text, so it cannot be the text model for ` +
-      `next token, surprisal, attention or logit lens. Choose a language model (a folder with tokenizer.json); ${kind.modality} panels come in a later version.`,
+      `next token, surprisal, attention or logit lens. Choose a language model (a folder with tokenizer.json)${kind.modality === 'image' ? '; for images use Tensorloupe: Inspect Image or tensorloupe classify-image' : `; ${kind.modality} panels come in a later version`}.`,
   );
 }
 

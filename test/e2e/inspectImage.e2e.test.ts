@@ -1,0 +1,96 @@
+// Inspect Image end to end: the explorer's context menu on a PNG opens the image panel, which
+// shows the bundled glyph ViT's top classes (an "A" for the workspace's glyph-A.png) and the
+// attention rollout drawn over the image; the fusion control redraws it from the kept run. The
+// read-only custom editor is offered by "Reopen With…" and is never the default for images.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { panelFrame } from './harness/panelFrame';
+import { openSession, withFailureReport, type Session } from './harness/session';
+
+let session: Session;
+before(async () => { session = await openSession(); }, { timeout: 300_000 });
+after(async () => { await session?.close(); });
+
+/** how many patches of the overlay canvas have a visible tint, and its data-source */
+const overlayState = (frame: ReturnType<typeof panelFrame>) =>
+  frame.locator('#overlay').evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let tinted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 8) tinted++;
+    return { tinted, patches: canvas.width * canvas.height, source: canvas.dataset.source, alpha: Array.from(data.filter((_, i) => i % 4 === 3)).join(',') };
+  });
+
+test('explorer right-click on a PNG → Inspect Image: predictions and a rollout overlay', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'inspect-image', async () => {
+    const { page, workbench } = session;
+    await page.keyboard.press('Control+Shift+E');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'glyph-A.png' }).first();
+    await row.waitFor({ timeout: 60_000 });
+    const item = page.locator('.context-view .action-item .action-label', { hasText: 'Inspect Image' }).first();
+    // the explorer can be drawn before the extensions' menu contributions are registered: reopen the menu until the item is there
+    for (let attempt = 0; ; attempt++) {
+      await row.click({ button: 'right' });
+      if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt === 8) throw new Error('"Inspect Image" never appeared in the explorer context menu of glyph-A.png');
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2_000);
+    }
+    const menu = page.locator('.context-view .monaco-menu');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await item.hover().catch(() => undefined);
+      await page.waitForTimeout(300);
+      await item.click({ timeout: 5_000 }).catch(() => undefined);
+      if (await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) break;
+    }
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    const first = frame.locator('#predictions tbody tr').first();
+    assert.equal((await first.locator('th').innerText()).trim(), 'A', 'the top class of a capital A');
+    assert.match(await first.locator('td').first().innerText(), /\d+(\.\d+)? %/);
+    assert.match(await frame.locator('#subtitle').innerText(), /glyph-A\.png \(32 × 32\) · tensorloupe-glyph-vit sees 32 × 32 in 8 × 8 patches/);
+    const before = await overlayState(frame);
+    assert.equal(before.source, 'rollout');
+    assert.equal(before.patches, 64, 'one overlay pixel per patch');
+    assert.ok(before.tinted >= 8, `the rollout tints patches (${before.tinted} of 64)`);
+    assert.equal(await frame.locator('.head-map').count(), 4 * 5, 'layers × (mean + 4 heads) CLS maps');
+    assert.equal(await frame.locator('#lens tbody tr').count(), 4, 'a logit-lens row per block');
+    await workbench.screenshot('inspect-image');
+    // another head fusion: the engine recomputes the rollout from the run it keeps, the overlay changes
+    await frame.locator('#fusion').selectOption('min');
+    await frame.locator('#overlay[data-source="rollout"]').waitFor({ state: 'attached' });
+    await page.waitForFunction(() => true);
+    let after = await overlayState(frame);
+    for (let i = 0; i < 50 && after.alpha === before.alpha; i++) {
+      await page.waitForTimeout(100);
+      after = await overlayState(frame);
+    }
+    assert.notEqual(after.alpha, before.alpha, 'min fusion draws another rollout');
+    // a layer-head map picked by keyboard goes onto the image
+    await frame.locator('.head-map[data-layer="3"][data-head="-1"]').focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await overlayState(frame)).source, 'layer3-head-1');
+  });
+});
+
+test('an image opens in VS Code\'s own preview; Reopen With… → Tensorloupe Image Inspector shows the panel in the editor', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'image-inspector-editor', async () => {
+    const { page, workbench } = session;
+    await workbench.runPaletteCommand('View: Close All Editors');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'glyph-A.png' }).first().click();
+    await page.locator('.tab.active[aria-label*="glyph-A.png"]').first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(2_000);
+    const inspectorFrames = async () => {
+      let n = 0;
+      for (const f of page.frames()) n += await f.evaluate(() => document.querySelectorAll('#predictions').length).catch(() => 0);
+      return n;
+    };
+    assert.equal(await inspectorFrames(), 0, 'the default editor for a PNG is not Tensorloupe (priority "option")');
+    await workbench.runPaletteCommandAndPick('View: Reopen Editor With...', 'Tensorloupe Image Inspector');
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    assert.equal((await frame.locator('#predictions tbody tr th').first().innerText()).trim(), 'A');
+    assert.equal((await overlayState(frame)).source, 'rollout');
+    await workbench.screenshot('image-inspector-editor');
+  });
+});
