@@ -12,6 +12,7 @@ import { exportHandlers } from './features/export/exportActivations';
 import { probeHandlers } from './features/probes/probeHandlers';
 import { projectorHandlers } from './features/projector/projectorHandlers';
 import { modelInfoHandlers } from './features/modelInfo/modelInfo';
+import { audioHandlers } from './features/audio/audioHandlers';
 import { ProbeRuns } from './features/probes/probeRuns';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
@@ -74,5 +75,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...probeHandlers(ctx, probeRuns),
     ...projectorHandlers(ctx, probeRuns),
     ...modelInfoHandlers(ctx),
+    ...audioHandlers(ctx),
   }, queue));
 }

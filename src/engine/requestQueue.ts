@@ -89,6 +89,10 @@ export const HEAVY_METHODS = [
   'projector/analogy',
   'model/info', // decodes the whole graph and opens a session
   'projector/predict',
+  'audio/classify',
+  'audio/inspect',
+  'audio/attention',
+  'audio/activations',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -6,6 +6,7 @@ import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
 import { VARIANTS } from './models/variants';
+import { audioValidators } from './features/audio/validateAudioParams';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -143,6 +144,7 @@ export const validators: Validators = {
   },
   ...probeValidators,
   ...projectorValidators,
+  ...audioValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -37,6 +37,10 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'model/info': { model: CODE_LM },
   'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
   'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
+  'audio/classify': { model: CODE_LM, path: '/tmp/x.wav', topK: 3 },
+  'audio/inspect': { model: CODE_LM, path: '/tmp/x.wav', topK: 3, columns: 100 },
+  'audio/attention': { runId: RUN, window: 0, fusion: 'mean', discardRatio: 0.5 },
+  'audio/activations': { model: CODE_LM, path: '/tmp/x.wav', names: ['hook_embed'], out: '/tmp/x.safetensors' },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 
