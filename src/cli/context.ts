@@ -36,6 +36,8 @@ export interface CliOptions {
   k: string;
   /** download / a repo id --model: branch, tag or commit */
   revision?: string;
+  /** activations: an audio file instead of text */
+  audio?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

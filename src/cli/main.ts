@@ -20,6 +20,7 @@ import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
+import { classifyAudioCommand } from './commands/classifyAudio';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
 
@@ -35,6 +36,8 @@ const USAGE = `Usage:
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
+  tensorloupe classify-audio [--model DIR] [--top-k N] [--json] FILE.wav|.flac|.mp3|.ogg
+  tensorloupe activations [--model DIR] --audio FILE [--names GLOB] --out FILE.safetensors
   tensorloupe --version
 
 Options:
@@ -49,7 +52,9 @@ Options:
   --dataset F       probe: a .jsonl/.csv of {"text", "label"} or {"text", "spans"}, or a builtin task
   --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
   --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
-  --pool mean|last  probe: a sequence-level text's feature (default mean)`;
+  --pool mean|last  probe: a sequence-level text's feature (default mean)
+  --audio FILE      activations: a sound instead of text (every window of the clip as the batch);
+                    classify-audio and --audio default to the bundled tensorloupe-speech-kws`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -63,6 +68,7 @@ const COMMANDS: Record<string, CliCommand> = {
   analogy: analogyCommand,
   info: infoCommand,
   download: downloadCommand,
+  'classify-audio': classifyAudioCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -29,6 +29,7 @@ const OPTIONS = {
   k: { type: 'string', default: '10' },
   provider: { type: 'string' },
   revision: { type: 'string' },
+  audio: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;
