@@ -47,7 +47,7 @@ test('activations --audio writes every hook per window; bad files are one line n
   assert.equal(metadata.window_starts, '[0,8000,16000]');
   const bad = join(dir, 'broken.wav');
   writeFileSync(bad, Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt '), Buffer.alloc(3)]));
-  for (const [file, message] of [[bad, /broken\.wav: the WAV fmt chunk runs past the end of the file \(truncated\)\./], [join(ROOT, 'package.json'), /package\.json: not a WAV, FLAC, MP3 or Ogg Vorbis file/]] as const) {
+  for (const [file, message] of [[bad, /broken\.wav: the WAV file has no fmt chunk \(truncated or corrupt\)\./], [join(ROOT, 'package.json'), /package\.json: not a WAV, FLAC, MP3 or Ogg Vorbis file/]] as const) {
     const e = cli('classify-audio', file);
     assert.equal(e.status, 1);
     assert.match(e.stderr, message);
