@@ -20,6 +20,9 @@ import { applyProbe } from './host/commands/applyProbe';
 import { ProbeView } from './host/probeView';
 import { exportActivations } from './host/commands/exportActivations';
 import { showModelInfo, statusOf } from './host/commands/showModelInfo';
+import { inspectAudio } from './host/commands/inspectAudio';
+import { registerAudioEditor } from './host/customEditors/audioEditor';
+import { AudioPanel, AUDIO_VIEW_TYPE } from './host/panels/audioPanel';
 import { registerPanelSerializers } from './host/panels/serializers';
 import { createModelGate } from './host/modelGate';
 import { clearHubToken, setHubToken } from './host/commands/hubToken';
@@ -61,6 +64,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.showModelInfo', () => showModelInfo(context, engine, (r) => modelStatus.loaded(statusOf(r)))),
     vscode.commands.registerCommand('tensorloupe.setHubToken', () => setHubToken(context)),
     vscode.commands.registerCommand('tensorloupe.clearHubToken', () => clearHubToken(context)),
+    vscode.commands.registerCommand('tensorloupe.inspectAudio', (uri?: unknown) => inspectAudio(context, engine, uri)),
+    registerAudioEditor(context, engine),
+    vscode.window.registerWebviewPanelSerializer(AUDIO_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => AudioPanel.revive(panel, context.extensionUri, engine),
+    }),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),
