@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark in one run, side by side, each printing its own table and
 // `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
 //   npm run bench                 all
-//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | e2e)
+//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | audio | e2e)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -16,6 +16,7 @@ const benches = {
   projector: ['bench/projector.mts', 'projector: PCA 50,000 × 256 (onnxruntime vs JavaScript products), UMAP 5,000 points (exact k-NN vs NN-descent), peak RSS'],
   projectorDraw: ['bench/projectorDraw.ts', 'projector scatter in chromium: pan and zoom frames with 50,000 points'],
   variants: ['bench/variants.ts', 'the code LM\'s fp32 / fp16 / int8 variant files: size, load, forward at 128 and 512 tokens, max logit difference'],
+  audio: ['bench/audio.ts', 'Inspect Audio on a 30-second clip: decode, resample, features, windowed forward, inspect + attention (warm)'],
   e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
 };
 

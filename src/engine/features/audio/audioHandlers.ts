@@ -104,7 +104,7 @@ export function audioHandlers(ctx: FeatureContext): FeatureHandlers<'audio/class
         runId,
         strip,
         peaks: waveformPeaks(examples.samples, columns),
-        spectrogram: clipSpectrogram(view, c.cfg, columns),
+        spectrogram: clipSpectrogram(view, c.cfg, columns, view.length === examples.samples.length ? examples.features : undefined),
         playback: Float32Array.from(view),
         playbackRate: rate,
         layers: patterns.length,

@@ -17,6 +17,8 @@ export interface AudioExamples {
   dims: number[];
   /** the example at starts[i]: float32 of dims */
   example(start: number): Float32Array;
+  /** log-mel models: the extractor, whose frames the clip's whole spectrogram shares with the windows */
+  features?: WhisperFeatures;
 }
 
 /** Window starts: 0, then every half example (a multiple of hop_length) until one reaches the end. */
@@ -51,5 +53,6 @@ export function audioExamples(decoded: DecodedAudio, cfg: AudioInputConfig): Aud
     starts: windowStarts(samples.length, cfg.nSamples, cfg.hop),
     dims: [cfg.nMels, features.frames],
     example: (start) => features.example(start),
+    features,
   };
 }

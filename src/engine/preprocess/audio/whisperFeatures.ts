@@ -45,22 +45,27 @@ export class WhisperFeatures {
     [this.re, this.im, this.outRe, this.outIm] = [0, 0, 0, 0].map(() => new Float64Array(cfg.nFft));
   }
 
-  /** input_features of the example starting at sample `start`: float32 [nMels, frames] */
-  example(start: number): Float32Array {
-    const { nFft, hop, nMels, nSamples } = this.cfg;
+  /**
+   * input_features of the example starting at sample `start`: float32 [nMels, frames]. `nSamples`
+   * (a multiple of hop) other than the model's gives a longer example, e.g. the whole clip's
+   * spectrogram, sharing the clip's frames with the windows.
+   */
+  example(start: number, nSamples = this.cfg.nSamples): Float32Array {
+    const { nFft, hop, nMels } = this.cfg;
     const half = nFft >> 1;
+    const frames = Math.floor(nSamples / hop);
     const end = Math.min(start + nSamples, this.audio.length);
-    const logMel = new Float64Array(nMels * this.frames);
+    const logMel = new Float64Array(nMels * frames);
     let local: Float64Array | undefined;
     const pending: { j: number; seg: Float64Array }[] = [];
-    for (let j = 0; j < this.frames; j++) {
+    for (let j = 0; j < frames; j++) {
       const c = start + j * hop; // centre, in clip samples
       const inside = c - half >= start && c + half <= end;
       const cached = inside ? this.shared.get(c) : undefined;
-      if (cached) this.put(logMel, j, cached);
+      if (cached) this.put(logMel, frames, j, cached);
       else if (inside) pending.push({ j, seg: this.segment(this.audio, c - half) });
       else {
-        local ??= this.padded(start, end);
+        local ??= this.padded(start, end, nSamples);
         pending.push({ j, seg: this.segment(local, j * hop) }); // local is already reflect-padded by `half`
       }
     }
@@ -69,7 +74,7 @@ export class WhisperFeatures {
       const [ma, mb] = this.melPair(a.seg, b?.seg);
       for (const [p, m] of [[a, ma], [b, mb]] as const) {
         if (!p || !m) continue;
-        this.put(logMel, p.j, m);
+        this.put(logMel, frames, p.j, m);
         const c = start + p.j * hop;
         if (c - half >= start && c + half <= end) this.shared.set(c, m);
       }
@@ -82,8 +87,8 @@ export class WhisperFeatures {
   }
 
   /** log mel energies, row-major [nMels, frames] */
-  private put(logMel: Float64Array, j: number, mel: Float64Array): void {
-    for (let m = 0; m < mel.length; m++) logMel[m * this.frames + j] = mel[m];
+  private put(logMel: Float64Array, frames: number, j: number, mel: Float64Array): void {
+    for (let m = 0; m < mel.length; m++) logMel[m * frames + j] = mel[m];
   }
 
   private segment(source: Float32Array | Float64Array, at: number): Float64Array {
@@ -93,8 +98,8 @@ export class WhisperFeatures {
   }
 
   /** the example's samples (zero-padded to nSamples) with numpy's reflect padding of nFft/2 each side */
-  private padded(start: number, end: number): Float64Array {
-    const { nFft, nSamples } = this.cfg;
+  private padded(start: number, end: number, nSamples: number): Float64Array {
+    const { nFft } = this.cfg;
     const half = nFft >> 1;
     const x = new Float64Array(nSamples);
     for (let i = start; i < end; i++) x[i - start] = this.audio[i];
