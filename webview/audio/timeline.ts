@@ -43,6 +43,7 @@ export class Timeline {
     this.r = r;
     this.strip.replaceChildren(...r.strip.map((w, i) => this.cell(w, i)));
     this.draw();
+    this.place(0);
   }
 
   select(index: number): void {
