@@ -63,3 +63,18 @@ test('a truncated WAV decodes what is there and says so', async () => {
   assert.equal(d.channels[0].length, 500);
   assert.match(d.format, /WAV PCM 16-bit \(truncated/);
 });
+
+test('MP3 and Ogg Vorbis decode to their clip (lossy: rate, length and level, not samples)', async () => {
+  const { decodeAudioFile } = await import('../../src/engine/preprocess/audio/decodeAudio');
+  const { join } = await import('node:path');
+  const dir = join(__dirname, '..', 'fixtures', 'audio');
+  for (const [file, rate, seconds] of [['tone_16k_mono.mp3', 16000, 0.4], ['tone_22k_mono.ogg', 22050, 0.4]] as const) {
+    const d = await decodeAudioFile(join(dir, file));
+    assert.equal(d.sampleRate, rate, file);
+    assert.match(d.format, /^(MP3|Ogg Vorbis)$/);
+    const length = d.channels[0].length / rate;
+    assert.ok(Math.abs(length - seconds) < 0.15, `${file}: ${length} s`); // encoders add a frame or two of padding
+    const peak = d.channels[0].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assert.ok(peak > 0.3 && peak < 1.01, `${file}: peak ${peak}`);
+  }
+});
