@@ -38,6 +38,8 @@ export interface CliOptions {
   revision?: string;
   /** activations: an audio file instead of text */
   audio?: string;
+  /** --model as typed (ctx.model is it resolved, or the text default when absent) */
+  model?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

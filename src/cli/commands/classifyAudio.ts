@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../engine/errors';
-import { defaultAudioModelDir, defaultModelDir } from '../../util/paths';
+import { defaultAudioModelDir } from '../../util/paths';
 import { limitedOption, type CliCommand, type CliContext } from '../context';
 import type { ClassScore } from '../../protocol/audio';
 
-/** --model given: that; absent (the text default was filled in): the bundled speech model. */
+/** --model given: that (resolved); absent (ctx.model is then the text default): the bundled speech model. */
 export function audioModelOf(ctx: CliContext): string {
-  return ctx.model === defaultModelDir() ? defaultAudioModelDir() : ctx.model;
+  return ctx.options.model === undefined ? defaultAudioModelDir() : ctx.model;
 }
 
 const row = (t: ClassScore) => `${(t.prob * 100).toFixed(2).padStart(6)}%  ${t.label}  (id ${t.id}, logit ${t.logit.toFixed(3)})`;
