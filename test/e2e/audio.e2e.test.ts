@@ -1,7 +1,8 @@
 // Inspect Audio end to end: a right-click on a .wav in the explorer opens the Audio panel with the
 // bundled speech model's predictions (the engine's top class for the file, "yes"), the waveform,
 // spectrogram and strip, and the encoder self-attention of its window (model view thumbnails,
-// head view, rollout). The screenshot is the README's.
+// head view, rollout). The screenshot is the README's. The second test opens the same file with
+// Reopen Editor With… → Tensorloupe Audio (the read-only custom editor).
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,5 +59,24 @@ test('explorer right-click on a .wav → Inspect Audio → predictions, spectrog
     await frame.locator('#frame-readout', { hasText: /most attention to frame/ }).waitFor({ timeout: 10_000 });
     const shot = await workbench.screenshot('audio');
     copyFileSync(shot, join(repoRoot, 'media', 'screenshot-audio.png'));
+  });
+});
+
+test('Reopen Editor With… → Tensorloupe Audio: the same panel as a read-only editor of the file', { timeout: 300_000 }, async () => {
+  await withFailureReport(session, 'audio-editor', async () => {
+    const { workbench, page } = session;
+    await workbench.dismissOverlays();
+    // only the file's default (binary) editor open, so the one webview is the custom editor's
+    await workbench.runPaletteCommand('View: Close All Editors');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'yes.wav' }).first().click();
+    const tab = page.locator('.tab', { hasText: 'yes.wav' }).first();
+    await tab.waitFor({ timeout: 60_000 });
+    await tab.click();
+    await workbench.runPaletteCommandAndPick('View: Reopen Editor With...', 'Tensorloupe Audio');
+    await page.locator('.tab.active', { hasText: 'yes.wav' }).first().waitFor({ timeout: 60_000 });
+    const frame = panelFrame(page);
+    await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
+    assert.match(await frame.locator('#subtitle').innerText(), /^yes\.wav · /);
+    assert.equal((await frame.locator('#predictions tbody tr').first().locator('th').innerText()).trim(), 'yes');
   });
 });
