@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       const [decoded, decodeMs] = await time(() => decodeAudioFile(path));
       const [examples, resampleMs] = await time(() => audioExamples(decoded, cfg));
       const [inputs, featuresMs] = await time(() => examples.starts.map((s) => examples.example(s)));
-      const [, forwardMs] = await time(() => classifyWindows(c, inputs, examples.dims, signal));
+      const [, forwardMs] = await time(() => classifyWindows(c, inputs.length, (i) => inputs[i], examples.dims, signal));
       const [inspected, inspectMs] = await time(() => engine['audio/inspect']({ model: MODEL, path, columns: 1200 }, signal));
       const [, attentionMs] = await time(() => engine['audio/attention']({ runId: inspected.runId, window: 10 }, signal));
       r = {

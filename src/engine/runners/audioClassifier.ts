@@ -50,24 +50,30 @@ export async function loadAudioClassifier(model: string, options: EngineOptions)
   return { folder, loaded, inputName, cfg, labels };
 }
 
-/** examples: one float32 of `dims` per window → logits [windows, classes] */
-export async function classifyWindows(c: AudioClassifier, examples: Float32Array[], dims: number[], signal?: CancelSignal): Promise<{ logits: Float32Array; classes: number }> {
+/**
+ * `count` windows, each made on demand by `example(i)` (float32 of `dims`), a batch at a time so
+ * an hour of audio never holds all its inputs at once → logits [windows, classes]. A cancel is
+ * seen between batches; `onBatch` reports how many windows are done.
+ */
+export async function classifyWindows(c: AudioClassifier, count: number, example: (i: number) => Float32Array, dims: number[], signal?: CancelSignal,
+  onBatch?: (done: number) => void): Promise<{ logits: Float32Array; classes: number }> {
   const per = dims.reduce((a, b) => a * b, 1);
   const parts: Float32Array[] = [];
   let classes = 0;
-  for (let at = 0; at < examples.length; at += BATCH) {
+  for (let at = 0; at < count; at += BATCH) {
     await checkpoint(signal);
-    const batch = examples.slice(at, at + BATCH);
-    const data = new Float32Array(batch.length * per);
-    batch.forEach((e, i) => data.set(e, i * per));
-    const out = await c.loaded.session.run({ [c.inputName]: new ort.Tensor('float32', data, [batch.length, ...dims]) }).catch((error: unknown) => {
+    const n = Math.min(BATCH, count - at);
+    const data = new Float32Array(n * per);
+    for (let i = 0; i < n; i++) data.set(example(at + i), i * per);
+    const out = await c.loaded.session.run({ [c.inputName]: new ort.Tensor('float32', data, [n, ...dims]) }).catch((error: unknown) => {
       throw new ModelLoadError(`${explainOrtError(error, c.folder.name, 'run')}.`);
     });
-    const logits = out.logits; // [batch, classes]
+    const logits = out.logits; // [n, classes]
     classes = logits.dims[1];
     parts.push(Float32Array.from(logits.data as Float32Array));
+    onBatch?.(at + n);
   }
-  const logits = new Float32Array(examples.length * classes);
+  const logits = new Float32Array(count * classes);
   let o = 0;
   for (const p of parts) {
     logits.set(p, o);

@@ -58,9 +58,9 @@ export function audioHandlers(ctx: FeatureContext): FeatureHandlers<'audio/class
     const examples = audioExamples(decoded, c.cfg);
     const seconds = decoded.channels[0].length / decoded.sampleRate;
     progress.report('decode', 1, 1, `${examples.starts.length} windows`);
-    const inputs = examples.starts.map((s) => examples.example(s));
-    const { logits, classes } = await classifyWindows(c, inputs, examples.dims, signal);
-    progress.report('windows', 1, 1);
+    const n = examples.starts.length;
+    const { logits, classes } = await classifyWindows(c, n, (i) => examples.example(examples.starts[i]), examples.dims, signal,
+      (done) => progress.report('windows', done, n, `window ${done}/${n}`));
     const k = Math.min(p.topK ?? DEFAULT_TOP_K, classes);
     const rate = c.cfg.sampleRate;
     const strip: AudioWindow[] = examples.starts.map((s, w) => ({
