@@ -31,8 +31,10 @@ export class WhisperFeatures {
   private readonly im: Float64Array;
   private readonly outRe: Float64Array;
   private readonly outIm: Float64Array;
-  /** log10 mel energies of the clip's own frames, by centre sample: [nMels] each */
-  private readonly shared = new Map<number, Float64Array>();
+  /** log10 mel energies of the clip's own frames by centre sample / hop: [clipFrames, nMels] (float32: 4 bytes a value, an hour of audio ~115 MB) */
+  private readonly shared: Float32Array;
+  /** which of `shared`'s frames are computed */
+  private readonly have: Uint8Array;
 
   constructor(
     readonly cfg: WhisperFeatureConfig,
@@ -43,6 +45,9 @@ export class WhisperFeatures {
     this.window = Float64Array.from({ length: cfg.nFft }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / cfg.nFft));
     this.filters = melFilters(cfg.sampleRate, cfg.nFft, cfg.nMels);
     [this.re, this.im, this.outRe, this.outIm] = [0, 0, 0, 0].map(() => new Float64Array(cfg.nFft));
+    const clipFrames = Math.floor(audio.length / cfg.hop) + 1;
+    this.shared = new Float32Array(clipFrames * cfg.nMels);
+    this.have = new Uint8Array(clipFrames);
   }
 
   /**
@@ -61,8 +66,8 @@ export class WhisperFeatures {
     for (let j = 0; j < frames; j++) {
       const c = start + j * hop; // centre, in clip samples
       const inside = c - half >= start && c + half <= end;
-      const cached = inside ? this.shared.get(c) : undefined;
-      if (cached) this.put(logMel, frames, j, cached);
+      const f = c / hop; // a whole number: window starts are multiples of hop
+      if (inside && this.have[f]) this.put(logMel, frames, j, this.shared.subarray(f * nMels, (f + 1) * nMels));
       else if (inside) pending.push({ j, seg: this.segment(this.audio, c - half) });
       else {
         local ??= this.padded(start, end, nSamples);
@@ -76,7 +81,10 @@ export class WhisperFeatures {
         if (!p || !m) continue;
         this.put(logMel, frames, p.j, m);
         const c = start + p.j * hop;
-        if (c - half >= start && c + half <= end) this.shared.set(c, m);
+        if (c - half >= start && c + half <= end && c % hop === 0) {
+          this.shared.set(m, (c / hop) * nMels);
+          this.have[c / hop] = 1;
+        }
       }
     }
     let max = -Infinity;
@@ -87,7 +95,7 @@ export class WhisperFeatures {
   }
 
   /** log mel energies, row-major [nMels, frames] */
-  private put(logMel: Float64Array, frames: number, j: number, mel: Float64Array): void {
+  private put(logMel: Float64Array, frames: number, j: number, mel: Float64Array | Float32Array): void {
     for (let m = 0; m < mel.length; m++) logMel[m * frames + j] = mel[m];
   }
 
