@@ -81,7 +81,8 @@ export class EngineClient {
    * to `cancel.progress` until it is cancelled or settles.
    */
   async call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
-    const model = (params as { model?: unknown }).model;
+    // params are checked by the engine; a null or non-object one (engineBoundary.test.ts sends them) must reach it to be refused there
+    const model = typeof params === 'object' && params !== null ? (params as { model?: unknown }).model : undefined;
     if (this.options.prepareModel && typeof model === 'string') params = { ...params, model: await this.options.prepareModel(model) };
     while (this.stopping.size > 0) await Promise.all(this.stopping);
     const endpoint = this.ensure();
