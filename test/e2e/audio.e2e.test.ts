@@ -1,14 +1,11 @@
 // Inspect Audio end to end: a right-click on a .wav in the explorer opens the Audio panel with the
 // bundled speech model's predictions (the engine's top class for the file, "yes"), the waveform,
 // spectrogram and strip, and the encoder self-attention of its window (model view thumbnails,
-// head view, rollout). The screenshot is the README's. The second test opens the same file with
+// head view, rollout). Its screenshot is the README's (copied by hand to media/). The second test opens the same file with
 // Reopen Editor With… → Tensorloupe Audio (the read-only custom editor).
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { panelFrame } from './harness/panelFrame';
-import { repoRoot } from './harness/paths';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
 let session: Session;
@@ -57,8 +54,7 @@ test('explorer right-click on a .wav → Inspect Audio → predictions, spectrog
     assert.ok(box);
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
     await frame.locator('#frame-readout', { hasText: /most attention to frame/ }).waitFor({ timeout: 10_000 });
-    const shot = await workbench.screenshot('audio');
-    copyFileSync(shot, join(repoRoot, 'media', 'screenshot-audio.png'));
+    await workbench.screenshot('audio'); // test-results/e2e/audio.png; media/screenshot-audio.png is a copy of it
   });
 });
 
