@@ -31,6 +31,10 @@ export class WhisperFeatures {
   private readonly im: Float64Array;
   private readonly outRe: Float64Array;
   private readonly outIm: Float64Array;
+  private readonly powA: Float64Array;
+  private readonly powB: Float64Array;
+  private readonly melA: Float64Array;
+  private readonly melB: Float64Array;
   /** log10 mel energies of the clip's own frames by centre sample / hop: [clipFrames, nMels] (float32: 4 bytes a value, an hour of audio ~115 MB) */
   private readonly shared: Float32Array;
   /** which of `shared`'s frames are computed */
@@ -45,6 +49,10 @@ export class WhisperFeatures {
     this.window = Float64Array.from({ length: cfg.nFft }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / cfg.nFft));
     this.filters = melFilters(cfg.sampleRate, cfg.nFft, cfg.nMels);
     [this.re, this.im, this.outRe, this.outIm] = [0, 0, 0, 0].map(() => new Float64Array(cfg.nFft));
+    this.powA = new Float64Array((cfg.nFft >> 1) + 1);
+    this.powB = new Float64Array((cfg.nFft >> 1) + 1);
+    this.melA = new Float64Array(cfg.nMels);
+    this.melB = new Float64Array(cfg.nMels);
     const clipFrames = Math.floor(audio.length / cfg.hop) + 1;
     this.shared = new Float32Array(clipFrames * cfg.nMels);
     this.have = new Uint8Array(clipFrames);
@@ -62,25 +70,35 @@ export class WhisperFeatures {
     const end = Math.min(start + nSamples, this.audio.length);
     const logMel = new Float64Array(nMels * frames);
     let local: Float64Array | undefined;
-    const pending: { j: number; seg: Float64Array }[] = [];
+    // frames still to compute: their index j, the samples they read and where their first sample is
+    const pendJ: number[] = [];
+    const pendSrc: (Float32Array | Float64Array)[] = [];
+    const pendAt: number[] = [];
     for (let j = 0; j < frames; j++) {
       const c = start + j * hop; // centre, in clip samples
       const inside = c - half >= start && c + half <= end;
       const f = c / hop; // a whole number: window starts are multiples of hop
       if (inside && this.have[f]) this.put(logMel, frames, j, this.shared.subarray(f * nMels, (f + 1) * nMels));
-      else if (inside) pending.push({ j, seg: this.segment(this.audio, c - half) });
       else {
-        local ??= this.padded(start, end, nSamples);
-        pending.push({ j, seg: this.segment(local, j * hop) }); // local is already reflect-padded by `half`
+        pendJ.push(j);
+        if (inside) {
+          pendSrc.push(this.audio);
+          pendAt.push(c - half);
+        } else {
+          local ??= this.padded(start, end, nSamples);
+          pendSrc.push(local); // already reflect-padded by `half`
+          pendAt.push(j * hop);
+        }
       }
     }
-    for (let i = 0; i < pending.length; i += 2) {
-      const [a, b] = [pending[i], pending[i + 1]];
-      const [ma, mb] = this.melPair(a.seg, b?.seg);
-      for (const [p, m] of [[a, ma], [b, mb]] as const) {
-        if (!p || !m) continue;
-        this.put(logMel, frames, p.j, m);
-        const c = start + p.j * hop;
+    for (let i = 0; i < pendJ.length; i += 2) {
+      const two = i + 1 < pendJ.length;
+      this.melPair(pendSrc[i], pendAt[i], two ? pendSrc[i + 1] : undefined, two ? pendAt[i + 1] : 0);
+      for (let t = 0; t < (two ? 2 : 1); t++) {
+        const j = pendJ[i + t];
+        const m = t === 0 ? this.melA : this.melB;
+        this.put(logMel, frames, j, m);
+        const c = start + j * hop;
         if (c - half >= start && c + half <= end && c % hop === 0) {
           this.shared.set(m, (c / hop) * nMels);
           this.have[c / hop] = 1;
@@ -88,21 +106,16 @@ export class WhisperFeatures {
       }
     }
     let max = -Infinity;
-    for (const v of logMel) if (v > max) max = v;
+    for (let i = 0; i < logMel.length; i++) if (logMel[i] > max) max = logMel[i];
     const out = new Float32Array(logMel.length);
-    for (let i = 0; i < logMel.length; i++) out[i] = (Math.max(logMel[i], max - 8) + 4) / 4;
+    const floor = max - 8;
+    for (let i = 0; i < logMel.length; i++) out[i] = ((logMel[i] > floor ? logMel[i] : floor) + 4) / 4;
     return out;
   }
 
   /** log mel energies, row-major [nMels, frames] */
   private put(logMel: Float64Array, frames: number, j: number, mel: Float64Array | Float32Array): void {
     for (let m = 0; m < mel.length; m++) logMel[m * frames + j] = mel[m];
-  }
-
-  private segment(source: Float32Array | Float64Array, at: number): Float64Array {
-    const seg = new Float64Array(this.cfg.nFft);
-    for (let i = 0; i < seg.length; i++) seg[i] = source[at + i] * this.window[i];
-    return seg;
   }
 
   /** the example's samples (zero-padded to nSamples) with numpy's reflect padding of nFft/2 each side */
@@ -120,36 +133,40 @@ export class WhisperFeatures {
     return out;
   }
 
-  /** Two real frames through one complex FFT (a + ib), split by conjugate symmetry. */
-  private melPair(a: Float64Array, b: Float64Array | undefined): [Float64Array, Float64Array | undefined] {
+  /** Two real frames (windowed here) through one complex FFT (a + ib), split by conjugate symmetry, into melA / melB. */
+  private melPair(srcA: Float32Array | Float64Array, atA: number, srcB: Float32Array | Float64Array | undefined, atB: number): void {
     const n = this.cfg.nFft;
-    this.re.set(a);
-    if (b) this.im.set(b);
-    else this.im.fill(0);
-    fft(this.plan, this.re, this.im, this.outRe, this.outIm);
+    const { re, im, outRe, outIm, window: w, powA, powB } = this;
+    for (let i = 0; i < n; i++) {
+      re[i] = srcA[atA + i] * w[i];
+      im[i] = srcB ? srcB[atB + i] * w[i] : 0;
+    }
+    fft(this.plan, re, im, outRe, outIm);
     const bins = (n >> 1) + 1;
-    const pa = new Float64Array(bins);
-    const pb = new Float64Array(bins);
     for (let k = 0; k < bins; k++) {
-      const nk = (n - k) % n;
-      const [zr, zi, cr, ci] = [this.outRe[k], this.outIm[k], this.outRe[nk], -this.outIm[nk]];
+      const nk = k === 0 ? 0 : n - k;
+      const zr = outRe[k];
+      const zi = outIm[k];
+      const cr = outRe[nk];
+      const ci = -outIm[nk];
       const ar = (zr + cr) / 2; // A[k] = (Z[k] + conj Z[n-k]) / 2
       const ai = (zi + ci) / 2;
       const br = (zi - ci) / 2; // B[k] = (Z[k] - conj Z[n-k]) / 2i
       const bi = (cr - zr) / 2;
-      pa[k] = ar * ar + ai * ai;
-      pb[k] = br * br + bi * bi;
+      powA[k] = ar * ar + ai * ai;
+      powB[k] = br * br + bi * bi;
     }
-    return [this.mel(pa), b ? this.mel(pb) : undefined];
+    this.mel(powA, this.melA);
+    if (srcB) this.mel(powB, this.melB);
   }
 
-  private mel(power: Float64Array): Float64Array {
-    const out = new Float64Array(this.filters.length);
-    this.filters.forEach((f, m) => {
-      let s = 0;
-      for (let i = 0; i < f.weights.length; i++) s += f.weights[i] * power[f.start + i];
-      out[m] = Math.log10(Math.max(s, LOG_MEL_FLOOR));
-    });
-    return out;
+  private mel(power: Float64Array, out: Float64Array): void {
+    const filters = this.filters;
+    for (let m = 0; m < filters.length; m++) {
+      const { start, weights } = filters[m];
+      let sum = 0;
+      for (let i = 0; i < weights.length; i++) sum += weights[i] * power[start + i];
+      out[m] = Math.log10(sum > LOG_MEL_FLOOR ? sum : LOG_MEL_FLOOR);
+    }
   }
 }
