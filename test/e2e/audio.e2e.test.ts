@@ -2,7 +2,7 @@
 // bundled speech model's predictions (the engine's top class for the file, "yes"), the waveform,
 // spectrogram and strip, and the encoder self-attention of its window (model view thumbnails,
 // head view, rollout). Its screenshot is the README's (copied by hand to media/). The second test opens the same file with
-// Reopen Editor With… → Tensorloupe Audio (the read-only custom editor).
+// the explorer's Open With… → Tensorloupe Audio (the read-only custom editor Reopen With… offers too).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { panelFrame } from './harness/panelFrame';
@@ -12,31 +12,40 @@ let session: Session;
 before(async () => { session = await openSession(); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
+/**
+ * Right-clicks a file in the explorer and runs a context-menu item. The explorer's resource context
+ * keys (resourceExtname) follow the focused row, so the row is clicked first. The menu is built from
+ * the contributions known when it opens: until the extension host has registered Tensorloupe's,
+ * the item is missing, so close the menu and ask again.
+ */
+async function explorerMenu(s: Session, file: string, label: string): Promise<void> {
+  const page = s.page;
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+  const item = page.locator('.context-view .action-item .action-label', { hasText: label }).first();
+  for (let attempt = 0; ; attempt++) {
+    await row.click({ button: 'right' });
+    if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 11) throw new Error(`the explorer context menu never offered ${label}`);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(5_000);
+  }
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await item.hover().catch(() => undefined);
+    await page.waitForTimeout(300);
+    await item.click({ timeout: 5_000 }).catch(() => undefined);
+    if (await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error(`context menu item "${label}" did not run: the menu stayed open`);
+}
+
 test('explorer right-click on a .wav → Inspect Audio → predictions, spectrogram and attention', { timeout: 300_000 }, async () => {
   await withFailureReport(session, 'audio', async () => {
     const { workbench, page } = session;
     await workbench.dismissOverlays();
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'yes.wav' }).first();
-    await row.waitFor({ timeout: 60_000 });
-    // the explorer's resource context keys (resourceExtname) follow the focused row: focus it
-    // first. Its menu is built from the contributions known when it opens: until the extension
-    // host has registered Tensorloupe's, the item is missing, so close the menu and ask again.
-    await row.click();
-    const item = page.locator('.context-view .action-item .action-label', { hasText: 'Inspect Audio' }).first();
-    for (let attempt = 0; ; attempt++) {
-      await row.click({ button: 'right' });
-      if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-      if (attempt === 11) throw new Error('the explorer context menu never offered Inspect Audio');
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(5_000);
-    }
-    const menu = page.locator('.context-view .monaco-menu');
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await item.hover().catch(() => undefined);
-      await page.waitForTimeout(300);
-      await item.click({ timeout: 5_000 }).catch(() => undefined);
-      if (await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) break;
-    }
+    await explorerMenu(session, 'yes.wav', 'Inspect Audio');
     const frame = panelFrame(page);
     await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
     await frame.locator('body[data-attention="drawn"]').waitFor({ state: 'attached', timeout: 60_000 });
@@ -58,17 +67,16 @@ test('explorer right-click on a .wav → Inspect Audio → predictions, spectrog
   });
 });
 
-test('Reopen Editor With… → Tensorloupe Audio: the same panel as a read-only editor of the file', { timeout: 300_000 }, async () => {
+test('Open With… → Tensorloupe Audio: the same panel as a read-only editor of the file', { timeout: 300_000 }, async () => {
   await withFailureReport(session, 'audio-editor', async () => {
     const { workbench, page } = session;
     await workbench.dismissOverlays();
-    // only the file's default (binary) editor open, so the one webview is the custom editor's
+    // no other webview open (the Audio panel, VS Code's own media preview), so the frame found is the editor's
     await workbench.runPaletteCommand('View: Close All Editors');
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'yes.wav' }).first().click();
-    const tab = page.locator('.tab', { hasText: 'yes.wav' }).first();
-    await tab.waitFor({ timeout: 60_000 });
-    await tab.click();
-    await workbench.runPaletteCommandAndPick('View: Reopen Editor With...', 'Tensorloupe Audio');
+    await explorerMenu(session, 'yes.wav', 'Open With...');
+    const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tensorloupe Audio' }).first();
+    await choice.waitFor({ timeout: 60_000 });
+    await choice.click();
     await page.locator('.tab.active', { hasText: 'yes.wav' }).first().waitFor({ timeout: 60_000 });
     const frame = panelFrame(page);
     await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
