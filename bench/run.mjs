@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark in one run, side by side, each printing its own table and
 // `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
 //   npm run bench                 all
-//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | real | realProbes | baselines | interventions | image | e2e)
+//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | real | realProbes | baselines | interventions | image | audio | e2e)
 //   npm run bench -- --quick      the real-size benches at 128 tokens only, GPT-2 only, 3 rounds (a smoke run)
 //   npm run bench -- real --big   5 rounds at 512 tokens too (3 by default) and peak RSS of both real-size models
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ const benches = {
   realProbes: ['bench/realSizeProbes.ts', 'real sizes: hidden states of 10,000 tokens at every layer ÷ plain forwards, probe training per layer, PCA of 50,000 × 768 on the 124M model'],
   baselines: ['bench/baselines.ts', 'baselines: index a 10 MB corpus (suffix array + n-gram levels) on one core, bytes/token, a warm 2,000-token query'],
   interventions: ['bench/interventions.ts', 'code LM: full resid_pre patching of 64 tokens vs layers × positions single forwards; warm head ablation at 128 tokens'],
+  audio: ['bench/audio.ts', 'Inspect Audio on a 30-second clip: decode, resample, features, windowed forward, inspect + attention (warm)'],
   e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
   image: ['bench/imagePanel.ts', 'Inspect Image warm: engine request (decode, preprocess, instrumented forward, rollout, lens) + image panel drawn in chromium, glyph ViT'],
 };

@@ -100,6 +100,15 @@ const MUTANTS = [
     from: 'stats.nextRank[i] = t.rank;', to: 'stats.nextRank[i] = t.rank + 1;', tests: ['test/integration/nextTokenReference.test.ts'] },
   { id: '16b-greedy-second-best', bug: 'greedy continuation takes the second most probable token', file: 'src/engine/features/nextToken/generate.ts',
     from: 'id = topKIndices(row, 1)[0];', to: 'id = topKIndices(row, 2)[1];', tests: ['test/integration/sampling.test.ts', 'test/acceptance/modelDtypes.test.ts'] },
+  // --- audio (issue 12) ---
+  { id: '39-audio-hann-symmetric', bug: 'log-mel features with a symmetric Hann window (Whisper uses the periodic one)', file: 'src/engine/preprocess/audio/whisperFeatures.ts',
+    from: 'Math.cos((2 * Math.PI * i) / cfg.nFft)', to: 'Math.cos((2 * Math.PI * i) / (cfg.nFft - 1))', tests: ['test/acceptance/audioFeatures.test.ts'] },
+  { id: '40-audio-resampler-phase', bug: 'the resampler uses the next phase of its filter', file: 'src/engine/preprocess/audio/resample.ts',
+    from: 'const row = ph * taps + W - 1;', to: 'const row = Math.min(ph + 1, L - 1) * taps + W - 1;', tests: ['test/acceptance/audioFeatures.test.ts'] },
+  { id: '41-audio-rollout-no-residual', bug: 'attention rollout leaves out the residual identity', file: 'src/engine/analyses/rollout.ts',
+    from: 'fused[i * n + j] + (i === j ? 1 : 0)', to: 'fused[i * n + j]', tests: ['test/acceptance/audioClassifier.test.ts'] },
+  { id: '42-audio-wav-duration-from-data', bug: 'a 10-hour WAV is read before its length is checked', file: 'src/engine/preprocess/audio/wav.ts',
+    from: 'checkDuration(name, Math.floor(declared / frameBytes), f.sampleRate);', to: 'checkDuration(name, Math.max(1, frames), f.sampleRate);', tests: ['test/unit/audioDecode.test.ts'] },
 ];
 
 const all = MUTANTS;

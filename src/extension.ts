@@ -24,6 +24,9 @@ import { exportActivations } from './host/commands/exportActivations';
 import { showModelInfo, statusOf } from './host/commands/showModelInfo';
 import { directLogitAttribution } from './host/commands/directLogitAttribution';
 import { activationPatching } from './host/commands/activationPatching';
+import { inspectAudio } from './host/commands/inspectAudio';
+import { registerAudioEditor } from './host/customEditors/audioEditor';
+import { AudioPanel, AUDIO_VIEW_TYPE } from './host/panels/audioPanel';
 import { registerPanelSerializers } from './host/panels/serializers';
 import { createModelGate } from './host/modelGate';
 import { clearHubToken, setHubToken } from './host/commands/hubToken';
@@ -71,6 +74,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.setHubToken', () => setHubToken(context)),
     vscode.commands.registerCommand('tensorloupe.clearHubToken', () => clearHubToken(context)),
     vscode.commands.registerCommand('tensorloupe.compareBaselines', () => compareBaselines(context, engine, baselineDecorations)),
+    vscode.commands.registerCommand('tensorloupe.inspectAudio', (uri?: unknown) => inspectAudio(context, engine, uri)),
+    registerAudioEditor(context, engine),
+    vscode.window.registerWebviewPanelSerializer(AUDIO_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => AudioPanel.revive(panel, context.extensionUri, engine),
+    }),
     vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
     }),

@@ -54,6 +54,10 @@ export interface CliOptions {
   /** rollout: head fusion and discard ratio */
   fusion?: string;
   'discard-ratio'?: string;
+  /** activations: an audio file instead of text */
+  audio?: string;
+  /** --model as typed (ctx.model is it resolved, or the text default when absent) */
+  model?: string;
 }
 
 export type CliCommand = (ctx: CliContext) => Promise<number>;

@@ -24,6 +24,7 @@ import { baselineCommand } from './commands/baseline';
 import { classifyImageCommand } from './commands/classifyImage';
 import { rolloutCommand } from './commands/rollout';
 import { defaultVisionModelDir } from '../engine/models/defaultModels';
+import { classifyAudioCommand } from './commands/classifyAudio';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
 import { ablateCommand, attributeCommand, patchCommand } from './commands/interventions';
@@ -47,6 +48,8 @@ const USAGE = `Usage:
   tensorloupe classify-image [--model DIR] [--top-k N] [--json] FILE.png|.jpg|.bmp
   tensorloupe rollout     [--model DIR] [--fusion mean|max|min] [--discard-ratio R] FILE --out map.png
   tensorloupe activations --image FILE [--model DIR] [--names GLOB] --out FILE.safetensors
+  tensorloupe classify-audio [--model DIR] [--top-k N] [--json] FILE.wav|.flac|.mp3|.ogg
+  tensorloupe activations [--model DIR] --audio FILE [--names GLOB] --out FILE.safetensors
   tensorloupe --version
 
 Options:
@@ -67,7 +70,9 @@ Options:
   --min-match N     baseline: shortest verbatim corpus match listed as likely memorised, in tokens (default 16)
   --image FILE      activations: an image (PNG, JPEG, BMP) for a vision model (default model: the bundled tensorloupe-glyph-vit)
   --fusion F        rollout: how a layer's heads are fused, mean (default), max or min
-  --discard-ratio R rollout: share of each layer's lowest attention weights dropped, 0 (default) to below 1`;
+  --discard-ratio R rollout: share of each layer's lowest attention weights dropped, 0 (default) to below 1
+  --audio FILE      activations: a sound instead of text (every window of the clip as the batch);
+                    classify-audio and --audio default to the bundled tensorloupe-speech-kws`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -87,6 +92,7 @@ const COMMANDS: Record<string, CliCommand> = {
   attribute: attributeCommand,
   'classify-image': classifyImageCommand,
   rollout: rolloutCommand,
+  'classify-audio': classifyAudioCommand,
 };
 /** commands on images default to the bundled vision model, not the code LM */
 const IMAGE_COMMANDS = new Set(['classify-image', 'rollout']);

@@ -43,6 +43,7 @@ const OPTIONS = {
   image: { type: 'string' },
   fusion: { type: 'string' },
   'discard-ratio': { type: 'string' },
+  audio: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -15,6 +15,7 @@ import { modelInfoHandlers } from './features/modelInfo/modelInfo';
 import { baselineHandlers } from './features/baselines/baselines';
 import { interventionHandlers } from './features/interventions/interventions';
 import { visionHandlers } from './features/vision/vision';
+import { audioHandlers } from './features/audio/audioHandlers';
 import { ProbeRuns } from './features/probes/probeRuns';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
@@ -80,5 +81,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...baselineHandlers(ctx),
     ...interventionHandlers(ctx),
     ...visionHandlers(ctx),
+    ...audioHandlers(ctx),
   }, queue));
 }

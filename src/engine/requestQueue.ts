@@ -97,6 +97,10 @@ export const HEAVY_METHODS = [
   'vision/classify',
   'vision/inspect',
   'vision/activations',
+  'audio/classify',
+  'audio/inspect',
+  'audio/attention',
+  'audio/activations',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -9,6 +9,7 @@ import { VARIANTS } from './models/variants';
 import { baselineValidators } from './features/baselines/validateBaselineParams';
 import { interventionValidators } from './features/interventions/validateInterventions';
 import { visionValidators } from './features/vision/validateVision';
+import { audioValidators } from './features/audio/validateAudioParams';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -158,6 +159,7 @@ export const validators: Validators = {
   ...baselineValidators,
   ...interventionValidators,
   ...visionValidators,
+  ...audioValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -29,3 +29,10 @@ export function defaultModelDir(root = packageRoot()): string {
 export function packageVersion(root = packageRoot()): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** The bundled audio model (tensorloupe.audioModel's and classify-audio's default). */
+export const DEFAULT_AUDIO_MODEL_NAME = 'tensorloupe-speech-kws';
+
+export function defaultAudioModelDir(root = packageRoot()): string {
+  return join(root, 'models', DEFAULT_AUDIO_MODEL_NAME);
+}

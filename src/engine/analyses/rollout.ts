@@ -9,12 +9,20 @@ import type { RolloutFusion } from '../../protocol/vision';
  * here, as the paper defines it (test/fixtures/references/rollout.json is numpy's rollout).
  * patterns[l]: [heads, T, T] float32 (softmax rows). Returns the rollout [T, T], float64.
  */
-export function attentionRollout(patterns: readonly Float32Array[], heads: number, tokens: number, fusion: RolloutFusion, discardRatio: number): Float64Array {
+export function attentionRollout(
+  patterns: readonly Float32Array[],
+  heads: number,
+  tokens: number,
+  fusion: RolloutFusion,
+  discardRatio: number,
+  /** what the discard never drops: a ViT's CLS→CLS entry (vit-explain), or the whole diagonal for models without a CLS token (audio frames) */
+  keep: 'cls' | 'diagonal' = 'cls',
+): Float64Array {
   const T = tokens;
   let result = identity(T);
   for (const p of patterns) {
     const fused = fuseHeads(p, heads, T, fusion);
-    discardLowest(fused, discardRatio);
+    discardLowest(fused, discardRatio, keep === 'diagonal' ? T + 1 : 0);
     for (let i = 0; i < T; i++) {
       fused[i * T + i] += 1;
       let sum = 0;
@@ -46,13 +54,15 @@ export function fuseHeads(p: Float32Array, heads: number, T: number, fusion: Rol
 
 /**
  * Zeroes the floor(ratio · T²) smallest entries (as torch.topk(largest=False) over the flattened
- * map; equal values keep their lower index first), except flat index 0 (CLS→CLS).
+ * map; equal values keep their lower index first), except flat index 0 (CLS→CLS), or every
+ * diagonal entry when `diagonalStride` (T + 1) is given.
  */
-function discardLowest(a: Float64Array, ratio: number): void {
+function discardLowest(a: Float64Array, ratio: number, diagonalStride: number): void {
   const k = Math.floor(a.length * ratio);
   if (k <= 0) return;
   const order = Array.from(a.keys()).sort((x, y) => a[x] - a[y] || x - y);
-  for (let i = 0; i < k; i++) if (order[i] !== 0) a[order[i]] = 0;
+  const kept = (j: number) => (diagonalStride > 0 ? j % diagonalStride === 0 : j === 0);
+  for (let i = 0; i < k; i++) if (!kept(order[i])) a[order[i]] = 0;
 }
 
 function identity(T: number): Float64Array {

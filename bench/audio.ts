@@ -1,0 +1,93 @@
+// Inspect Audio on a 30-second clip: decode, resample, log-mel features for every window, the
+// windowed forward passes, the whole audio/inspect call and one window's attention, warm (second
+// run). Targets (issue 12): inspect + attention ≤ 2 s warm; feature extraction ≤ 10 % of forward.
+// The clip: the bundled model's three sample words repeated with noise between, written as a
+// 16 kHz mono WAV and as 44.1 kHz stereo (to show the resampler's cost).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createEngineHandlers } from '../src/engine/engineHandlers';
+import { decodeAudioFile } from '../src/engine/preprocess/audio/decodeAudio';
+import { audioExamples } from '../src/engine/preprocess/audio/audioExamples';
+import { readAudioConfig } from '../src/engine/preprocess/audio/audioConfig';
+import { classifyWindows, loadAudioClassifier } from '../src/engine/runners/audioClassifier';
+
+const MODEL = join(__dirname, '..', 'models', 'tensorloupe-speech-kws');
+const SECONDS = 30;
+
+function wav(samples: Float32Array[], rate: number): Buffer {
+  const ch = samples.length;
+  const n = samples[0].length;
+  const b = Buffer.alloc(44 + n * ch * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * ch * 2, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(ch, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * ch * 2, 28);
+  b.writeUInt16LE(ch * 2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * ch * 2, 40);
+  for (let i = 0; i < n; i++) for (let c = 0; c < ch; c++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[c][i] * 32767))), 44 + (i * ch + c) * 2);
+  return b;
+}
+
+async function clip(dir: string): Promise<{ mono16: string; stereo44: string }> {
+  const words = ['samples/yes_en-gb-scotland_Nguyen.wav', 'samples/left_en-gb-x-rp_Denis.wav', 'samples/seven_en-gb_anika.wav'];
+  const sounds = await Promise.all(words.map(async (w) => (await decodeAudioFile(join(MODEL, w))).channels[0]));
+  const out = new Float32Array(SECONDS * 16000);
+  let seed = 1;
+  for (let i = 0; i < out.length; i++) out[i] = ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.01;
+  for (let at = 0, k = 0; at + 16000 <= out.length; at += 16000 + 4000, k++) out.set(sounds[k % 3], at);
+  const mono16 = join(dir, 'clip30_16k.wav');
+  writeFileSync(mono16, wav([out], 16000));
+  const n44 = Math.round((out.length * 44100) / 16000);
+  const up = new Float32Array(n44).map((_, i) => out[Math.min(out.length - 1, Math.floor((i * 16000) / 44100))]);
+  const stereo44 = join(dir, 'clip30_44k_stereo.wav');
+  writeFileSync(stereo44, wav([up, up], 44100));
+  return { mono16, stereo44 };
+}
+
+async function time<T>(f: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await f();
+  return [r, performance.now() - t0];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-audio-bench-'));
+  const files = await clip(dir);
+  const engine = createEngineHandlers({ provider: 'cpu', threads: 0 });
+  const signal = { cancelled: false, onCancel: () => undefined };
+  const c = await loadAudioClassifier(MODEL, { provider: 'cpu', threads: 0 });
+  const cfg = readAudioConfig(MODEL, 'tensorloupe-speech-kws', 'input_features');
+  const rows: Record<string, number | string>[] = [];
+  for (const [name, path] of Object.entries(files)) {
+    let r: Record<string, number | string> = {};
+    for (let round = 0; round < 2; round++) { // the second round is the warm one
+      const [decoded, decodeMs] = await time(() => decodeAudioFile(path));
+      const [examples, resampleMs] = await time(() => audioExamples(decoded, cfg));
+      const [inputs, featuresMs] = await time(() => examples.starts.map((s) => examples.example(s)));
+      const [, forwardMs] = await time(() => classifyWindows(c, inputs.length, (i) => inputs[i], examples.dims, signal));
+      const [inspected, inspectMs] = await time(() => engine['audio/inspect']({ model: MODEL, path, columns: 1200 }, signal));
+      const [, attentionMs] = await time(() => engine['audio/attention']({ runId: inspected.runId, window: 10 }, signal));
+      r = {
+        clip: name, bytes: readFileSync(path).length, windows: examples.starts.length, decodeMs, resampleMs, featuresMs, forwardMs,
+        featuresOverForward: featuresMs / forwardMs, inspectMs, attentionMs, panelTotalMs: inspectMs + attentionMs,
+      };
+    }
+    rows.push(r);
+  }
+  console.log('clip                 windows  decode  resample  features  forward  feat/fwd  inspect  attention  total (warm, ms)');
+  for (const r of rows) {
+    const f = (k: string, w = 8) => (typeof r[k] === 'number' ? (r[k] as number).toFixed(k === 'featuresOverForward' ? 2 : 0) : String(r[k])).padStart(w);
+    console.log(`${String(r.clip).padEnd(20)} ${f('windows', 7)} ${f('decodeMs', 7)} ${f('resampleMs', 9)} ${f('featuresMs', 9)} ${f('forwardMs', 8)} ${f('featuresOverForward', 9)} ${f('inspectMs', 8)} ${f('attentionMs', 10)} ${f('panelTotalMs', 6)}`);
+    console.log(`BENCH ${JSON.stringify({ bench: 'audio', ...r, targetTotalMs: 2000, targetFeatureShare: 0.1 })}`);
+  }
+}
+
+void main();
