@@ -114,10 +114,20 @@ export class DecoderLm {
     return this.pasts.length > 0;
   }
 
-  /** One forward pass over `ids` (batch 1), logits only: the KV cache is not copied out. */
-  async forward(ids: readonly number[]): Promise<LogitsResult> {
-    const { logits, vocab } = await this.run(ids, undefined, 0, []);
+  /**
+   * One forward pass over `ids` (batch 1), logits only: the KV cache is not copied out.
+   * `finiteChecked: false` skips the pass over every logit that refuses NaN/±Inf, for a caller
+   * whose own statistics reveal them (next-token's log-sum-exp and entropy are NaN/±Inf then)
+   * and that calls checkLogitsFinite itself when they do.
+   */
+  async forward(ids: readonly number[], options: { finiteChecked?: boolean } = {}): Promise<LogitsResult> {
+    const { logits, vocab } = await this.run(ids, undefined, 0, [], options.finiteChecked ?? true);
     return { logits, vocab };
+  }
+
+  /** Refuses NaN/±Inf logits, naming the position and token (what forward does unless told not to). */
+  checkLogitsFinite(logits: Float32Array, vocab: number): void {
+    checkFinite(logits, vocab, this.name);
   }
 
   /**
@@ -158,7 +168,7 @@ export class DecoderLm {
   }
 
   /** present.* (about 4 MB at 512 tokens on the bundled LM) is copied out only for generation, the one caller that reads it. */
-  private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, presents: readonly PastSlot[]): Promise<ForwardResult> {
+  private async run(ids: readonly number[], past: KvCache | undefined, pastLength: number, presents: readonly PastSlot[], finiteChecked = true): Promise<ForwardResult> {
     if (ids.length === 0) throw new InputError('Nothing to run: the selection has no tokens.');
     if (pastLength + ids.length > this.contextLength) {
       throw new InputError(`${pastLength + ids.length} tokens exceed the model's context of ${this.contextLength}.`);
@@ -178,7 +188,7 @@ export class DecoderLm {
     const logitsTensor = out.logits; // [batch, seq, vocab]
     const vocab = Number(logitsTensor.dims[logitsTensor.dims.length - 1]);
     const logits = toFloat32(logitsTensor);
-    checkFinite(logits, vocab, this.name);
+    if (finiteChecked) checkFinite(logits, vocab, this.name);
     const present: KvCache = new Map();
     for (const p of presents) present.set(p.input, out[p.present]);
     return { logits, vocab, present };

@@ -6,7 +6,6 @@ import { checkpoint, throwIfCancelled } from '../../cancellation';
 import { RunStore } from '../../runStore';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import { HeadAccumulator, inductionTargets } from './attentionMaps';
-import { rowEntropyAndMax } from '../../smallGraphs/probabilityRows';
 import type { AttentionSummaryResult, HeadStats } from '../../../protocol/internals';
 
 /**
@@ -61,12 +60,10 @@ export function attentionHandlers(ctx: FeatureContext): FeatureHandlers<'attenti
           const [, heads, rows, keys] = a.dims;
           nHeads = heads;
           maps[l] ??= Array.from({ length: heads }, () => new HeadAccumulator(T, thumbSize, targets));
-          const rowStats = await rowEntropyAndMax(a.data.subarray(0, heads * rows * keys), keys, ctx.models.threads); // [head, chunk] (batch 0)
           for (let h = 0; h < heads; h++) {
             for (let i = 0; i < rows && start + i < end; i++) {
               const offset = (h * rows + i) * keys;
-              const r = h * rows + i;
-              maps[l][h].addRow(start + i, a.data.subarray(offset, offset + keys), { entropyBits: rowStats.entropyBits[r], max: rowStats.max[r] });
+              maps[l][h].addRow(start + i, a.data.subarray(offset, offset + keys)); // entropy and max in JS over the non-zero keys (attentionMaps.ts)
             }
           }
         }

@@ -62,26 +62,33 @@ export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): U
 }
 
 /**
- * Every lens row of a chunk at once: x [L, P, d_model] → z = x·W (+ b) [L, P, V], and with
- * m = max z, xm = z − m, e = exp(xm), s = Σ e (one exp pass, as smallGraphs/logitStats):
+ * Every lens row of a chunk at once, in two graphs. The unembedding: x [n, d_model] → z = x·W (+ b)
+ * [n, V], the weight read once per chunk of positions (it was once per row). Then, one position at
+ * a time, z [L, 1, V] (that position's rows, layers first) → with m = max z, xm = z − m,
+ * e = exp(xm), s = Σ e (one exp pass, as smallGraphs/logitStats):
  *   h = log s − Σ e·xm / s (nats, two non-negative terms), top-k of z (the order of log p) with
  *   log p = z − m − log s, and KL(ref ‖ row) = Σ p_ref·xm_ref − log s_ref − Σ p_ref·xm + log s
- *   where ref = the last layer. The unembedding is read once per chunk (it was once per row), and
- *   the reference's exp once (it was once per compared row).
+ *   where ref = the last layer (the reference's exp once, not once per compared row).
+ * Why split: in one graph over [L, P, V] (13 × 12 × 50,257 floats at GPT-2 small) each of the ~12
+ * element-wise steps wrote a 31 MB intermediate that streamed through memory; one position's
+ * [13, 1, 50,257] (2.6 MB) stays in the CPU's cache from one step to the next. z's hand-over
+ * between the graphs costs less than that (see the commit's figures).
  */
-export function gridGraph(u: UnembedParams): Uint8Array {
-  const ints = (name: string, values: number[]): onnx.ITensorProto => ({ name, dims: [values.length], dataType: INT64, int64Data: values });
-  const initializer: onnx.ITensorProto[] = [
-    { name: 'w', dims: [u.dModel, u.vocab], dataType: FLOAT, rawData: bytesOf(u.weight) },
-    ints('axes', [-1]), ints('last', [-1]), ints('end', [2 ** 31 - 1]), ints('axis0', [0]),
-  ];
+export function unembedOnlyGraph(u: UnembedParams): Uint8Array {
+  const initializer: onnx.ITensorProto[] = [{ name: 'w', dims: [u.dModel, u.vocab], dataType: FLOAT, rawData: bytesOf(u.weight) }];
   const node: onnx.INodeProto[] = [{ opType: 'MatMul', input: ['x', 'w'], output: [u.bias ? 'z0' : 'z'] }];
   if (u.bias) {
     initializer.push({ name: 'b', dims: [u.vocab], dataType: FLOAT, rawData: bytesOf(u.bias) });
     node.push({ opType: 'Add', input: ['z0', 'b'], output: ['z'] });
   }
+  return encodeGraph({ name: 'tensorloupe_lens_unembed', node, initializer, input: [vi('x', ['n', u.dModel])], output: [vi('z', ['n', u.vocab])] });
+}
+
+export function gridStatsGraph(): Uint8Array {
+  const ints = (name: string, values: number[]): onnx.ITensorProto => ({ name, dims: [values.length], dataType: INT64, int64Data: values });
+  const initializer: onnx.ITensorProto[] = [ints('axes', [-1]), ints('last', [-1]), ints('end', [2 ** 31 - 1]), ints('axis0', [0])];
   const keep = [{ name: 'keepdims', type: 2, i: 1 }];
-  node.push(
+  const node: onnx.INodeProto[] = [
     { opType: 'ReduceMax', input: ['z'], output: ['m'], attribute: [{ name: 'axes', type: 7, ints: [-1] }, ...keep] }, // [L, P, 1]
     { opType: 'Sub', input: ['z', 'm'], output: ['xm'] },
     { opType: 'Exp', input: ['xm'], output: ['e'] },
@@ -108,20 +115,21 @@ export function gridGraph(u: UnembedParams): Uint8Array {
     { opType: 'Sub', input: ['a_ref', 'log_s_ref'], output: ['c_ref'] },
     { opType: 'Sub', input: ['c_ref', 'b_dot'], output: ['kl0'] },
     { opType: 'Add', input: ['kl0', 'log_s'], output: ['kl'] }, // [L, P, 1]
-  );
+  ];
   return encodeGraph({
-    name: 'tensorloupe_lens_grid',
+    name: 'tensorloupe_lens_grid_stats',
     node,
     initializer,
-    input: [vi('x', ['L', 'P', u.dModel]), vi('k', [1], INT64)],
+    input: [vi('z', ['L', 'P', 'V']), vi('k', [1], INT64)],
     output: [vi('h', ['L', 'P', 1]), vi('top_v', ['L', 'P', 'k']), vi('top_i', ['L', 'P', 'k'], INT64), vi('kl', ['L', 'P', 1])],
   });
 }
 
 export async function createLensHead(u: UnembedParams, threads = 0): Promise<LensHead> {
-  const [reference, grid] = await Promise.all([
+  const [reference, unembedOnly, gridStats] = await Promise.all([
     InferenceSession.create(unembedGraph(u, 'reference'), sessionOptions(threads)),
-    InferenceSession.create(gridGraph(u), sessionOptions(threads)),
+    InferenceSession.create(unembedOnlyGraph(u), sessionOptions(threads)),
+    InferenceSession.create(gridStatsGraph(), sessionOptions(threads)),
   ]);
   // the grid graph does the engine's compares; this session (another copy of the unembedding:
   // 154 MB at GPT-2 small, twice with onnxruntime's) exists only if a caller asks for rows.compare
@@ -152,9 +160,36 @@ export async function createLensHead(u: UnembedParams, threads = 0): Promise<Len
         return { ...summary(out), klBits: (out.kl.data as Float32Array).map((v) => Math.max(0, v / Math.LN2)) };
       },
       async grid(x, layers, k) {
-        const P = x.length / u.dModel / layers;
-        const out = await grid.run({ ...feeds(x, k), x: new Tensor('float32', x, [layers, P, u.dModel]) });
-        return { ...summary(out), klBits: (out.kl.data as Float32Array).map((v) => Math.max(0, v / Math.LN2)) };
+        const d = u.dModel;
+        const V = u.vocab;
+        const P = x.length / d / layers;
+        // x [L, P, d] → [P, L, d], so that each position's rows of z are contiguous: [L, 1, V]
+        const xt = new Float32Array(x.length);
+        for (let l = 0; l < layers; l++) for (let p = 0; p < P; p++) xt.set(x.subarray((l * P + p) * d, (l * P + p + 1) * d), (p * layers + l) * d);
+        const z = (await unembedOnly.run({ x: new Tensor('float32', xt, [P * layers, d]) })).z.data as Float32Array; // [P, L, V]
+        const kT = feeds(x.subarray(0, d), k).k;
+        const kk = Number(kT.data[0]);
+        const entropyBits = new Float32Array(layers * P);
+        const klBits = new Float32Array(layers * P);
+        const topIds = new Int32Array(layers * P * kk);
+        const topLogp = new Float32Array(layers * P * kk);
+        for (let p = 0; p < P; p++) {
+          const out = await gridStats.run({ z: new Tensor('float32', z.subarray(p * layers * V, (p + 1) * layers * V), [layers, 1, V]), k: kT });
+          const h = out.h.data as Float32Array;
+          const kl = out.kl.data as Float32Array;
+          const ti = out.top_i.data as BigInt64Array;
+          const tv = out.top_v.data as Float32Array;
+          for (let l = 0; l < layers; l++) {
+            const at = l * P + p; // [L, P] as the callers read it
+            entropyBits[at] = h[l] / Math.LN2;
+            klBits[at] = Math.max(0, kl[l] / Math.LN2);
+            for (let j = 0; j < kk; j++) {
+              topIds[at * kk + j] = Number(ti[l * kk + j]);
+              topLogp[at * kk + j] = tv[l * kk + j];
+            }
+          }
+        }
+        return { entropyBits, topIds, topLogp, klBits };
       },
     },
   };

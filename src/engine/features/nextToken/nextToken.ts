@@ -60,11 +60,14 @@ export function nextTokenHandlers(ctx: FeatureContext): FeatureHandlers<'lm/next
       const { tokens, truncation } = fitToContext(all, limit, model.tokenizer.bosId);
       await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
       const t0 = performance.now();
-      const { logits, vocab } = await lm.forward(tokens.map((t) => t.id));
+      // the finite check's own pass over every logit is left out: a NaN/±Inf logit makes its
+      // row's log-sum-exp or entropy NaN/±Inf, and only then does the locating check run
+      const { logits, vocab } = await lm.forward(tokens.map((t) => t.id), { finiteChecked: false });
       const forwardMs = performance.now() - t0;
       const seq = tokens.length;
       const ids = tokens.map((t) => t.id);
       const { stats, logSumExps } = await positionStats(logits, vocab, ids, ctx.models.threads);
+      if (!allFinite(logSumExps) || !allFinite(stats.entropyBits)) lm.checkLogitsFinite(logits, vocab);
       const positionTopK = p.positionTopK ?? 0;
       let positions: PositionPrediction[] | undefined;
       if (positionTopK > 0) {
@@ -123,6 +126,11 @@ export function nextTokenHandlers(ctx: FeatureContext): FeatureHandlers<'lm/next
       return generate(run.model, run.ids, p, signal);
     },
   };
+}
+
+function allFinite(xs: Float32Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return false;
+  return true;
 }
 
 /** One position's candidates, with the statistics positionStats already computed for it. */
