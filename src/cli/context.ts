@@ -33,7 +33,9 @@ export interface CliOptions {
   source?: string;
   text?: string;
   method?: string;
-  k: string;
+  k?: string;
+  /** future: the corpus glob */
+  corpus?: string;
   /** download / a repo id --model: branch, tag or commit */
   revision?: string;
 }

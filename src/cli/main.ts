@@ -18,6 +18,7 @@ import { projectCommand } from './commands/project';
 import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
+import { futureCommand } from './commands/future';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
@@ -33,6 +34,8 @@ const USAGE = `Usage:
   tensorloupe project     [--model DIR] --source embeddings|unembedding|resid [--layer L] [--files GLOB] [--text FILE] --method pca|umap [--seed N] --out points.json
   tensorloupe neighbours  [--model DIR] [--k 10] [--json] TOKEN
   tensorloupe analogy     [--model DIR] [--k 10] [--json] A B C
+  tensorloupe future      [--model DIR] --corpus GLOB [--k 4] [--seed N] [--json]
+  tensorloupe checkpoints [--model DIR] [--json]
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
   tensorloupe --version
@@ -49,7 +52,9 @@ Options:
   --dataset F       probe: a .jsonl/.csv of {"text", "label"} or {"text", "spans"}, or a builtin task
   --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
   --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
-  --pool mean|last  probe: a sequence-level text's feature (default mean)`;
+  --pool mean|last  probe: a sequence-level text's feature (default mean)
+  --corpus GLOB     future: the files the probes train and are scored on (split by file; quote it)
+  --k N             future: probe t+1 … t+N (default 4, at most 8); neighbours/analogy: how many (default 10)`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -62,6 +67,7 @@ const COMMANDS: Record<string, CliCommand> = {
   neighbours: neighboursCommand,
   analogy: analogyCommand,
   info: infoCommand,
+  future: futureCommand,
   download: downloadCommand,
 };
 

@@ -26,7 +26,8 @@ const OPTIONS = {
   source: { type: 'string' },
   text: { type: 'string' },
   method: { type: 'string' },
-  k: { type: 'string', default: '10' },
+  k: { type: 'string' }, // neighbours/analogy default 10, future 4
+  corpus: { type: 'string' },
   provider: { type: 'string' },
   revision: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },

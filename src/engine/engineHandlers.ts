@@ -13,6 +13,7 @@ import { probeHandlers } from './features/probes/probeHandlers';
 import { projectorHandlers } from './features/projector/projectorHandlers';
 import { modelInfoHandlers } from './features/modelInfo/modelInfo';
 import { ProbeRuns } from './features/probes/probeRuns';
+import { futureHandlers } from './features/futureTokens/futureHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -74,5 +75,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...probeHandlers(ctx, probeRuns),
     ...projectorHandlers(ctx, probeRuns),
     ...modelInfoHandlers(ctx),
+    ...futureHandlers(ctx),
   }, queue));
 }

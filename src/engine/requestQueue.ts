@@ -89,6 +89,8 @@ export const HEAVY_METHODS = [
   'projector/analogy',
   'model/info', // decodes the whole graph and opens a session
   'projector/predict',
+  'future/train',
+  'future/apply',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -5,6 +5,7 @@ import type { EngineApi } from '../protocol/engine';
 import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
+import { futureValidators } from './features/futureTokens/validateFutureParams';
 import { VARIANTS } from './models/variants';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
@@ -143,6 +144,7 @@ export const validators: Validators = {
   },
   ...probeValidators,
   ...projectorValidators,
+  ...futureValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

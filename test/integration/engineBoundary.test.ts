@@ -37,6 +37,8 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'model/info': { model: CODE_LM },
   'probe/preview': { model: CODE_LM, dataset: 'builtin:category', files: ['/tmp/x.ts'] },
   'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
+  'future/train': { model: CODE_LM, files: ['/tmp/x.ts'], k: 2, seed: 0 },
+  'future/apply': { runId: RUN, text: 'x = 1', maxTokens: 64 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 
