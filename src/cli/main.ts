@@ -19,6 +19,7 @@ import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
 import { futureCommand } from './commands/future';
+import { checkpointsCommand } from './commands/checkpoints';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
@@ -68,6 +69,7 @@ const COMMANDS: Record<string, CliCommand> = {
   analogy: analogyCommand,
   info: infoCommand,
   future: futureCommand,
+  checkpoints: checkpointsCommand,
   download: downloadCommand,
 };
 

@@ -14,6 +14,7 @@ import { projectorHandlers } from './features/projector/projectorHandlers';
 import { modelInfoHandlers } from './features/modelInfo/modelInfo';
 import { ProbeRuns } from './features/probes/probeRuns';
 import { futureHandlers } from './features/futureTokens/futureHandlers';
+import { checkpointHandlers } from './features/checkpoints/checkpointHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -76,5 +77,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...projectorHandlers(ctx, probeRuns),
     ...modelInfoHandlers(ctx),
     ...futureHandlers(ctx),
+    ...checkpointHandlers(ctx),
   }, queue));
 }

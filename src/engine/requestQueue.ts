@@ -91,6 +91,7 @@ export const HEAVY_METHODS = [
   'projector/predict',
   'future/train',
   'future/apply',
+  'checkpoints/compare',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -6,6 +6,7 @@ import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
 import { futureValidators } from './features/futureTokens/validateFutureParams';
+import { checkpointValidators } from './features/checkpoints/validateCheckpointParams';
 import { VARIANTS } from './models/variants';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
@@ -145,6 +146,7 @@ export const validators: Validators = {
   ...probeValidators,
   ...projectorValidators,
   ...futureValidators,
+  ...checkpointValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -3,6 +3,7 @@ import type { ProbesApi } from './probes';
 import type { ProjectorApi } from './projector';
 import type { ModelInfoApi } from './modelInfo';
 import type { FutureTokensApi } from './futureTokens';
+import type { CheckpointsApi } from './checkpoints';
 
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
@@ -229,7 +230,7 @@ export interface EngineSettings {
   variant?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 }
 
-export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi & FutureTokensApi;
+export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi & FutureTokensApi & CheckpointsApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];

@@ -39,6 +39,7 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'projector/predict': { projectionId: RUN, probe: { file: '/tmp/x.json' } },
   'future/train': { model: CODE_LM, files: ['/tmp/x.ts'], k: 2, seed: 0 },
   'future/apply': { runId: RUN, text: 'x = 1', maxTokens: 64 },
+  'checkpoints/compare': { model: CODE_LM, seed: 0 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 
