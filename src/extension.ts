@@ -14,6 +14,8 @@ import { openAttentionMap } from './host/commands/openAttentionMap';
 import { logitLens } from './host/commands/logitLens';
 import { findInductionHeads } from './host/commands/findInductionHeads';
 import { attentionDilution } from './host/commands/attentionDilution';
+import { probeFutureTokens } from './host/commands/probeFutureTokens';
+import { compareCheckpoints } from './host/commands/compareCheckpoints';
 import { projectEmbeddings } from './host/commands/projectEmbeddings';
 import { trainProbe } from './host/commands/trainProbe';
 import { applyProbe } from './host/commands/applyProbe';
@@ -53,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.logitLens', () => logitLens(context, engine)),
     vscode.commands.registerCommand('tensorloupe.findInductionHeads', () => findInductionHeads(context, engine)),
     vscode.commands.registerCommand('tensorloupe.attentionDilution', () => attentionDilution(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.futureTokens', () => probeFutureTokens(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.compareCheckpoints', () => compareCheckpoints(context, engine)),
     vscode.commands.registerCommand('tensorloupe.exportActivations', () => exportActivations(context, engine)),
     vscode.commands.registerCommand('tensorloupe.projectEmbeddings', () => projectEmbeddings(context, engine)),
     vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),

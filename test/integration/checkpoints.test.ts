@@ -43,6 +43,6 @@ test('checkpoints/compare on a selection: an ICL score per checkpoint, CKA on th
   assert.equal(r.ckaInput, 'selection');
   assert.ok(r.iclWindows && r.iclWindows.early[0] < r.iclWindows.late[0]);
   for (const c of r.checkpoints) assert.ok(c.icl && Number.isFinite(c.icl.score) && Math.abs(c.icl.score - (c.icl.late - c.icl.early)) < 1e-12);
-  await assert.rejects(engine['checkpoints/compare']({ model: join(ROOT, 'models', 'tensorloupe-code-lm'), seed: 0 }, signal), /tensorloupe-code-lm has no checkpoints folder/);
-  await assert.rejects(engine['checkpoints/compare']({ model: FIXTURE, folders: [join(FIXTURE, 'checkpoints', 'step-100')], seed: 0 }, signal), /needs at least 2; found 1/);
+  await assert.rejects(async () => engine['checkpoints/compare']({ model: join(ROOT, 'models', 'tensorloupe-code-lm'), seed: 0 }, signal), /tensorloupe-code-lm has no checkpoints folder/);
+  await assert.rejects(async () => engine['checkpoints/compare']({ model: FIXTURE, folders: [join(FIXTURE, 'checkpoints', 'step-100')], seed: 0 }, signal), /needs at least 2; found 1/);
 });

@@ -7,6 +7,8 @@ import { DilutionPanel, DILUTION_VIEW_TYPE } from './dilutionPanel';
 import { PROJECTOR_VIEW_TYPE, ProjectorPanel } from './projectorPanel';
 import { PROBES_VIEW_TYPE, ProbesPanel } from './probesPanel';
 import { MODEL_INFO_VIEW_TYPE, ModelInfoPanel } from './modelInfoPanel';
+import { FUTURE_VIEW_TYPE, FuturePanel } from './futurePanel';
+import { CHECKPOINTS_VIEW_TYPE, CheckpointsPanel } from './checkpointsPanel';
 import { readSettings } from '../settings';
 import { probeFilePicker, rememberProbe } from '../commands/applyProbe';
 
@@ -36,6 +38,12 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(MODEL_INFO_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => ModelInfoPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(FUTURE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => FuturePanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(CHECKPOINTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => CheckpointsPanel.revive(panel, context.extensionUri),
     }),
   ];
 }
