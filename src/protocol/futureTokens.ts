@@ -36,7 +36,8 @@ export interface FutureTrainResult {
   classes: number;
   /** share of test targets that are one of those classes (the ceiling of top-1 and top-5) */
   coverage: number;
-  files: { train: number; validation: number; test: number };
+  /** leftOut: files the corpus matched beyond MAX_FUTURE_POSITIONS tokens (a seeded choice of whole files is read) */
+  files: { train: number; validation: number; test: number; leftOut: number };
   /** positions the probes trained on (a seeded sample of the training files' positions), and test positions scored */
   trainPositions: number;
   testPositions: number;

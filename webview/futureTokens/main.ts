@@ -37,7 +37,7 @@ function render(): void {
   if (!view) return;
   const r = view.result;
   const K = r.bestLayer.length;
-  setSubtitle(`${r.model} · ${view.corpus} · files ${r.files.train} / ${r.files.validation} / ${r.files.test} (train / validation / test) · ${(r.ms / 1000).toFixed(1)} s`);
+  setSubtitle(`${r.model} · ${view.corpus} · files ${r.files.train} / ${r.files.validation} / ${r.files.test} (train / validation / test)${r.files.leftOut ? `, ${r.files.leftOut} left out (past 200,000 tokens)` : ''} · ${(r.ms / 1000).toFixed(1)} s`);
   setNotices(r.coverage < 0.5 ? [`Only ${pct(r.coverage)} of the test targets are among the probes' ${r.classes - 1} classes: the rest count as misses.`] : []);
   document.getElementById('about')!.textContent = `Each cell: a linear probe from the layer's residual stream at t to the token at t + k, held-out top-1 / top-5, and the n-gram lookup's top-1 from the tokens up to t. A "plan" is credited only where the probe beats the lookup. Probes: the ${r.classes - 1} most frequent targets + other, ${r.trainPositions.toLocaleString('en-US')} training positions, ${r.testPositions.toLocaleString('en-US')} test positions. ★ = best layer for that k (validation files).`;
   const heat = heatScale();

@@ -23,7 +23,7 @@ export const futureCommand: CliCommand = async (ctx) => {
 function printGrid(r: FutureTrainResult, out: (text: string) => void): void {
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   const K = r.bestLayer.length;
-  out(`${r.model} · files train ${r.files.train} / validation ${r.files.validation} / test ${r.files.test} · ${r.trainPositions.toLocaleString('en-US')} training positions, ${r.testPositions.toLocaleString('en-US')} test positions`);
+  out(`${r.model} · files train ${r.files.train} / validation ${r.files.validation} / test ${r.files.test}${r.files.leftOut ? ` (${r.files.leftOut} left out: past 200,000 tokens)` : ''} · ${r.trainPositions.toLocaleString('en-US')} training positions, ${r.testPositions.toLocaleString('en-US')} test positions`);
   out(`probe classes: the ${r.classes - 1} most frequent targets + other (covering ${pct(r.coverage)} of test targets)`);
   out(`top-1 / top-5 of the probe, n-gram top-1 on the same context, by layer (rows) and k (columns)`);
   out(['layer'.padEnd(6), ...Array.from({ length: K }, (_, i) => `t+${i + 1}`.padEnd(22))].join(''));

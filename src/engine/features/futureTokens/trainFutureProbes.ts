@@ -10,6 +10,7 @@ import { fitLogistic } from '../../analyses/logisticRegression';
 import { applyStandardisation, fitStandardisation } from '../../analyses/standardise';
 import { fitNgramAhead, predictNgramAhead } from '../../analyses/ngramAhead';
 import { readCorpus } from './readCorpus';
+import { seededRandom } from '../../../util/distribution';
 import { sampleRows, scoreProbe, topTargetIds, type FutureProbe } from './futureProbeMaths';
 import type { FeatureContext } from '../context';
 import type { InstrumentedLm } from '../../instrumentedModels';
@@ -47,6 +48,30 @@ export interface TrainedFuture {
   probes: Map<string, FutureProbe>;
   classIds: Int32Array;
   K: number;
+}
+
+/**
+ * The files read, in their sorted order: all of them when they fit in MAX_FUTURE_POSITIONS tokens,
+ * else a seeded choice of whole files that does (a workspace glob easily matches millions of tokens;
+ * refusing it would make the default glob useless on any real project).
+ */
+function withinBudget<F extends { text: string }>(files: F[], count: (text: string) => number, seed: number): F[] {
+  const sizes = files.map((f) => count(f.text));
+  if (sizes.reduce((s, n) => s + n, 0) <= MAX_FUTURE_POSITIONS) return files;
+  const order = files.map((_, i) => i);
+  const random = seededRandom((seed + 1000) >>> 0);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const keep = new Set<number>();
+  let total = 0;
+  for (const i of order) {
+    if (total + sizes[i] > MAX_FUTURE_POSITIONS) continue;
+    keep.add(i);
+    total += sizes[i];
+  }
+  return files.filter((_, i) => keep.has(i));
 }
 
 /** Rows r whose token at r + k is in the same text. */
@@ -117,10 +142,11 @@ function planOf(positions: HiddenPositions, K: number, seed: number): Plan {
 
 export async function trainFutureProbes(ctx: FeatureContext, p: FutureTrainParams, signal: CancelSignal): Promise<TrainedFuture> {
   const t0 = performance.now();
-  const corpus = readCorpus(p.files);
-  if (corpus.length < 3) throw new InputError(`--corpus matched ${corpus.length} readable text file${corpus.length === 1 ? '' : 's'}; future-token probes need at least 3 (train, validation and test are split by file).`);
+  const all = readCorpus(p.files);
+  if (all.length < 3) throw new InputError(`--corpus matched ${all.length} readable text file${all.length === 1 ? '' : 's'}; future-token probes need at least 3 (train, validation and test are split by file).`);
   requireDecoder(await ctx.models.load(p.model), 'Future-token probes', 'they read a decoder\'s residual stream before the tokens it predicts');
   const m = await ctx.instrumented.load(p.model);
+  const corpus = withinBudget(all, (text) => m.base.tokenizer.encode(text).length, p.seed);
   const nLayers = m.info.nLayers;
   const K = p.k;
   const progress = new RequestProgress(signal, { collect: 40, fit: 60 });
@@ -163,7 +189,7 @@ export async function trainFutureProbes(ctx: FeatureContext, p: FutureTrainParam
     bestLayer,
     classes: FUTURE_CLASSES,
     coverage: pl.coverage,
-    files: pl.files,
+    files: { ...pl.files, leftOut: all.length - corpus.length },
     trainPositions: pl.train[0]?.length ?? 0,
     testPositions: pl.test[0]?.length ?? 0,
     ms: performance.now() - t0,
