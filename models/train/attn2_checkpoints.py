@@ -210,10 +210,12 @@ for it in range(STEPS):
                          time.time() - t0)
 if MINI:
     steps = sorted(kept)
-    phase = next((s for s in steps if max(max(r) for r in kept[s][2]) > 0.3), steps[len(steps) // 2])
+    crossed = next((s for s in steps if max(max(r) for r in kept[s][2]) > 0.3), None)
+    phase = crossed if crossed is not None else steps[len(steps) // 2]  # no head passed 0.3: around the middle
     i = steps.index(phase)
     chosen = sorted(set([steps[0], steps[max(0, i - 2)], steps[max(0, i - 1)], phase, steps[min(len(steps) - 1, i + 1)], steps[-1]]))
-    say(f'phase change (best induction > 0.3) at step {phase}; exporting {chosen}')
+    say(f'best induction > 0.3 first at step {crossed}; exporting {chosen}' if crossed is not None else
+        f'no head passed 0.3; exporting {chosen} (around the middle of the run)')
     for s_ in chosen:
         state, loss_, ind_, sec_ = kept[s_]
         model.load_state_dict(state)
