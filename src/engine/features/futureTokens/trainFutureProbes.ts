@@ -37,9 +37,9 @@ export const MAX_FUTURE_POSITIONS = 200_000;
 export const FUTURE_CLASSES = 128;
 export const MAX_TRAIN_ROWS = 16_384;
 /** validation and test positions scored at most per k (a seeded sample beyond) */
-export const MAX_EVAL_ROWS = 50_000;
+export const MAX_EVAL_ROWS = 20_000;
 const L2 = 1e-4;
-const ITERATIONS = 60;
+const ITERATIONS = 40;
 
 export interface TrainedFuture {
   result: Omit<FutureTrainResult, 'runId'>;
