@@ -56,6 +56,10 @@ test('tensorloupe future: the exact JSON, a layer × k grid, k = 1 near the mode
   // the same seed, looking one step ahead only: the k = 1 cells are the same figures
   const again = await engine['future/train']({ model: CODE_LM, files, k: 1, seed: 3 }, signal);
   assert.deepEqual(again.layers.map((c) => [c.layer, c.top1, c.top5, c.ngramTop1]), r.layers.filter((c) => c.k === 1).map((c) => [c.layer, c.top1, c.top5, c.ngramTop1]));
+  // the token embedding alone does not know the next token (reading the current one instead would be right on
+  // every covered target: top-1 = coverage), and the model's own layers add to it
+  assert.ok(again.layers[0].top1 < 0.8 * again.coverage, `embedding top-1 ${again.layers[0].top1.toFixed(3)} vs coverage ${again.coverage.toFixed(3)}`);
+  assert.ok(again.layers[nLayers].top1 > again.layers[0].top1 + 0.03, 'the last layer reads the next token better than the embedding');
   // the selection view: every position, a guess for t + 2 at k = 2's best layer... here K = 1, so none
   const view = await engine['future/apply']({ runId: again.runId, text: 'def f(x):\n    return x\n', maxTokens: 64 }, signal);
   assert.ok(view.positions.length > 3 && view.positions.every((p) => p.ahead.length === 0));
