@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark in one run, side by side, each printing its own table and
 // `BENCH {...}` JSON lines. Figures, not pass/fail: these machines are shared and noisy.
 //   npm run bench                 all
-//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | real | realProbes | baselines | interventions | image | audio | e2e)
+//   npm run bench -- latency      one (latency | internals | draw | probes | projector | projectorDraw | variants | real | realProbes | baselines | interventions | image | audio | future | e2e)
 //   npm run bench -- --quick      the real-size benches at 128 tokens only, GPT-2 only, 3 rounds (a smoke run)
 //   npm run bench -- real --big   5 rounds at 512 tokens too (3 by default) and peak RSS of both real-size models
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,10 @@ const benches = {
   audio: ['bench/audio.ts', 'Inspect Audio on a 30-second clip: decode, resample, features, windowed forward, inspect + attention (warm)'],
   e2e: ['bench/e2eLatency.ts', 'right-click → next-token panel drawn in code-server + chromium, 128 tokens'],
   image: ['bench/imagePanel.ts', 'Inspect Image warm: engine request (decode, preprocess, instrumented forward, rollout, lens) + image panel drawn in chromium, glyph ViT'],
+  future: ['bench/futureTokens.ts', 'future-token probes on 200,000 positions of the code LM, 5 layers × 4 k (target ≤ 2 minutes; only when named: minutes)'],
 };
+/** long benches that run only when named (npm run bench -- future) */
+const ON_REQUEST = new Set(['future']);
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);
 const quick = { ...(process.argv.includes('--quick') ? { BENCH_QUICK: '1' } : {}), ...(process.argv.includes('--big') ? { BENCH_BIG: '1' } : {}) };
@@ -34,6 +37,10 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
 for (const [name, [file, what]] of Object.entries(benches)) {
   if (wanted.length && !wanted.includes(name)) continue;
+  if (!wanted.length && ON_REQUEST.has(name)) {
+    console.log(`\n## ${name}: skipped (run it with npm run bench -- ${name})`);
+    continue;
+  }
   if (name === 'draw' || name === 'projectorDraw' || name === 'e2e' || name === 'image') {
     if (!existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')) {
       console.log(`\n## ${name}: skipped (no chromium at /usr/bin/chromium)`);

@@ -16,6 +16,8 @@ import { findInductionHeads } from './host/commands/findInductionHeads';
 import { compareBaselines } from './host/commands/compareBaselines';
 import { BaselineDecorations } from './host/baselineDecorations';
 import { attentionDilution } from './host/commands/attentionDilution';
+import { probeFutureTokens } from './host/commands/probeFutureTokens';
+import { compareCheckpoints } from './host/commands/compareCheckpoints';
 import { projectEmbeddings } from './host/commands/projectEmbeddings';
 import { trainProbe } from './host/commands/trainProbe';
 import { applyProbe } from './host/commands/applyProbe';
@@ -63,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.logitLens', () => logitLens(context, engine)),
     vscode.commands.registerCommand('tensorloupe.findInductionHeads', () => findInductionHeads(context, engine)),
     vscode.commands.registerCommand('tensorloupe.attentionDilution', () => attentionDilution(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.futureTokens', () => probeFutureTokens(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.compareCheckpoints', () => compareCheckpoints(context, engine)),
     vscode.commands.registerCommand('tensorloupe.exportActivations', () => exportActivations(context, engine)),
     vscode.commands.registerCommand('tensorloupe.projectEmbeddings', () => projectEmbeddings(context, engine)),
     vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),

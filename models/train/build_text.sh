@@ -26,4 +26,7 @@ nice -n 10 $PY text_code_lm.py --init .data/code_lm_stage2.pt --lr 1.5e-3 --step
 nice -n 10 $PY text_attn2.py                  # -> .data/attn2.pt, .data/attn2.log (about 9 minutes)
 $PY text_export.py code-lm                           # -> models/tensorloupe-code-lm/
 $PY text_export.py attn2                             # -> models/tensorloupe-attn2/
+# checkpoints across attn2's phase change (its own seeded run replayed to step 1,200) and the Zipf / uniform variants,
+# about 0.15-0.3 s a step each on an idle core (1,200 steps); on a loaded 2-core machine 3-6 s a step
+for v in attn2 uniform zipf; do nice -n 10 $PY attn2_checkpoints.py $v; done   # -> models/tensorloupe-attn2{,-uniform,-zipf}/checkpoints/
 cd ../.. && node --import tsx --test test/acceptance/textModels.test.ts

@@ -33,10 +33,10 @@ export interface CliOptions {
   source?: string;
   text?: string;
   method?: string;
-  k: string;
+  k?: string;
   /** download / a repo id --model: branch, tag or commit */
   revision?: string;
-  /** baseline: the corpus glob, the n-gram order, the shortest verbatim match reported */
+  /** baseline and future: the corpus glob; baseline: the n-gram order, the shortest verbatim match reported */
   corpus?: string;
   order?: string;
   'min-match'?: string;

@@ -18,6 +18,8 @@ import { projectCommand } from './commands/project';
 import { neighboursCommand } from './commands/neighbours';
 import { analogyCommand } from './commands/analogy';
 import { infoCommand } from './commands/info';
+import { futureCommand } from './commands/future';
+import { checkpointsCommand } from './commands/checkpoints';
 import { parseVariant } from '../engine/models/variants';
 import { downloadCommand } from './commands/download';
 import { baselineCommand } from './commands/baseline';
@@ -42,6 +44,8 @@ const USAGE = `Usage:
   tensorloupe ablate      [--model DIR] --heads L.H[,L.H…] [--mode zero|mean] [--top-k N] [--json] "text"
   tensorloupe patch       [--model DIR] --clean TEXT --corrupt TEXT --answer TOKEN --wrong TOKEN [--hook resid_pre|attn_out|mlp_out|z] [--json]
   tensorloupe attribute   [--model DIR] --target TOKEN [--vs TOKEN] [--json] "text"
+  tensorloupe future      [--model DIR] --corpus GLOB [--k 4] [--seed N] [--json]
+  tensorloupe checkpoints [--model DIR] [--json]
   tensorloupe info        [--model DIR] [--provider auto|cpu|cuda|dml|coreml] [--json]
   tensorloupe download    <org/name> [--revision R] [--variant V]
   tensorloupe baseline    [--model DIR] --corpus GLOB [--order N] [--min-match N] [--json] <file | ->
@@ -65,14 +69,16 @@ Options:
   --files GLOB      probe: the TS/JS files a builtin task labels (quote it: "src/**/*.ts")
   --layer all|N     probe: every layer (default) or one; 0 = embedding, N = blocks.N-1.hook_resid_post
   --pool mean|last  probe: a sequence-level text's feature (default mean)
-  --corpus GLOB     baseline: the files the n-gram, bag-of-tokens and verbatim-match baselines index (quote it)
+  --corpus GLOB     baseline: the files the n-gram, bag-of-tokens and verbatim-match baselines index;
+                    future: the files the probes train and are scored on (split by file); quote it
   --order N         baseline: n-gram order 1-5 (default 3)
   --min-match N     baseline: shortest verbatim corpus match listed as likely memorised, in tokens (default 16)
   --image FILE      activations: an image (PNG, JPEG, BMP) for a vision model (default model: the bundled tensorloupe-glyph-vit)
   --fusion F        rollout: how a layer's heads are fused, mean (default), max or min
   --discard-ratio R rollout: share of each layer's lowest attention weights dropped, 0 (default) to below 1
   --audio FILE      activations: a sound instead of text (every window of the clip as the batch);
-                    classify-audio and --audio default to the bundled tensorloupe-speech-kws`;
+                    classify-audio and --audio default to the bundled tensorloupe-speech-kws
+  --k N             future: probe t+1 … t+N (default 4, at most 8); neighbours/analogy: how many (default 10)`;
 
 const COMMANDS: Record<string, CliCommand> = {
   'next-token': nextTokenCommand,
@@ -85,6 +91,8 @@ const COMMANDS: Record<string, CliCommand> = {
   neighbours: neighboursCommand,
   analogy: analogyCommand,
   info: infoCommand,
+  future: futureCommand,
+  checkpoints: checkpointsCommand,
   download: downloadCommand,
   baseline: baselineCommand,
   ablate: ablateCommand,

@@ -26,7 +26,7 @@ const OPTIONS = {
   source: { type: 'string' },
   text: { type: 'string' },
   method: { type: 'string' },
-  k: { type: 'string', default: '10' },
+  k: { type: 'string' }, // neighbours/analogy default 10, future 4
   provider: { type: 'string' },
   revision: { type: 'string' },
   corpus: { type: 'string' },

@@ -17,6 +17,8 @@ import { interventionHandlers } from './features/interventions/interventions';
 import { visionHandlers } from './features/vision/vision';
 import { audioHandlers } from './features/audio/audioHandlers';
 import { ProbeRuns } from './features/probes/probeRuns';
+import { futureHandlers } from './features/futureTokens/futureHandlers';
+import { checkpointHandlers } from './features/checkpoints/checkpointHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -82,5 +84,7 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...interventionHandlers(ctx),
     ...visionHandlers(ctx),
     ...audioHandlers(ctx),
+    ...futureHandlers(ctx),
+    ...checkpointHandlers(ctx),
   }, queue));
 }

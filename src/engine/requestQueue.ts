@@ -101,6 +101,9 @@ export const HEAVY_METHODS = [
   'audio/inspect',
   'audio/attention',
   'audio/activations',
+  'future/train',
+  'future/apply',
+  'checkpoints/compare',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

@@ -5,6 +5,8 @@ import type { EngineApi } from '../protocol/engine';
 import { projectorValidators } from './features/projector/validateProjector';
 import type { CancelSignal, Handlers } from '../protocol/rpc';
 import { probeValidators } from './features/probes/validateProbeParams';
+import { futureValidators } from './features/futureTokens/validateFutureParams';
+import { checkpointValidators } from './features/checkpoints/validateCheckpointParams';
 import { VARIANTS } from './models/variants';
 import { baselineValidators } from './features/baselines/validateBaselineParams';
 import { interventionValidators } from './features/interventions/validateInterventions';
@@ -160,6 +162,8 @@ export const validators: Validators = {
   ...interventionValidators,
   ...visionValidators,
   ...audioValidators,
+  ...futureValidators,
+  ...checkpointValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

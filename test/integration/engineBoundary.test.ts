@@ -52,6 +52,9 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'audio/inspect': { model: CODE_LM, path: '/tmp/x.wav', topK: 3, columns: 100 },
   'audio/attention': { runId: RUN, window: 0, fusion: 'mean', discardRatio: 0.5 },
   'audio/activations': { model: CODE_LM, path: '/tmp/x.wav', names: ['hook_embed'], out: '/tmp/x.safetensors' },
+  'future/train': { model: CODE_LM, files: ['/tmp/x.ts'], k: 2, seed: 0 },
+  'future/apply': { runId: RUN, text: 'x = 1', maxTokens: 64 },
+  'checkpoints/compare': { model: CODE_LM, seed: 0 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

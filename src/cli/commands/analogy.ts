@@ -6,7 +6,7 @@ import { neighbourRows } from './neighbours';
 export const analogyCommand: CliCommand = async (ctx) => {
   if (ctx.args.length !== 3) throw new InputError(`analogy takes exactly three tokens A B C (got ${ctx.args.length}).`);
   const [a, b, c] = ctx.args;
-  const r = await ctx.engine['projector/analogy']({ model: ctx.model, a, b, c, k: limitedOption(ctx.options, '--k') }, ctx.signal);
+  const r = await ctx.engine['projector/analogy']({ model: ctx.model, a, b, c, k: limitedOption(ctx.options, '--k', 10) }, ctx.signal);
   if (ctx.options.json) {
     ctx.out(JSON.stringify(r));
     return 0;

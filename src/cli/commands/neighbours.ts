@@ -10,7 +10,7 @@ export function neighbourRows(rows: NeighbourToken[]): string[] {
 /** tensorloupe neighbours [--k 10] TOKEN */
 export const neighboursCommand: CliCommand = async (ctx) => {
   if (ctx.args.length !== 1) throw new InputError('neighbours takes exactly one TOKEN (quote it).');
-  const r = await ctx.engine['projector/neighbours']({ model: ctx.model, token: ctx.args[0], k: limitedOption(ctx.options, '--k') }, ctx.signal);
+  const r = await ctx.engine['projector/neighbours']({ model: ctx.model, token: ctx.args[0], k: limitedOption(ctx.options, '--k', 10) }, ctx.signal);
   if (ctx.options.json) {
     ctx.out(JSON.stringify(r));
     return 0;

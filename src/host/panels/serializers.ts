@@ -9,6 +9,8 @@ import { PROBES_VIEW_TYPE, ProbesPanel } from './probesPanel';
 import { MODEL_INFO_VIEW_TYPE, ModelInfoPanel } from './modelInfoPanel';
 import { BASELINES_VIEW_TYPE, BaselinesPanel } from './baselinesPanel';
 import { DLA_VIEW_TYPE, DlaPanel, PATCHING_VIEW_TYPE, PatchingPanel } from './interventionPanels';
+import { FUTURE_VIEW_TYPE, FuturePanel } from './futurePanel';
+import { CHECKPOINTS_VIEW_TYPE, CheckpointsPanel } from './checkpointsPanel';
 import { readSettings } from '../settings';
 import { probeFilePicker, rememberProbe } from '../commands/applyProbe';
 
@@ -47,6 +49,12 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(PATCHING_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => PatchingPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(FUTURE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => FuturePanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(CHECKPOINTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => CheckpointsPanel.revive(panel, context.extensionUri),
     }),
   ];
 }

@@ -1,0 +1,230 @@
+"""Checkpoints of tensorloupe-attn2 across its induction phase change, and two variants trained on Zipfian vs
+uniform token streams, for "Tensorloupe: Compare Checkpoints".
+
+  OPENBLAS_NUM_THREADS=1 nice -n 10 /usr/bin/python3 models/train/attn2_checkpoints.py attn2|zipf|uniform
+Logs to .data/checkpoints-<variant>.log; writes <model>/checkpoints/step-{N}/ (config.json, tokenizer files,
+onnx/model.onnx, metrics.json) and, for the variants, the final step as the model folder itself.
+
+Recipes (the same architecture, optimiser, LR warmup, batch of 32 sequences and step count for all three):
+  attn2    the first 1,200 steps of text_attn2.py's synthetic phase, replayed with its seed and its random stream
+           (BOS, n = 8-40 uniformly random ids, the same ids again; loss on the second copy only). The code
+           batches of text_attn2.py only start at step 1,300, so these are checkpoints of the bundled model's
+           own run (same seed, same batches) up to the point where its training turns to code.
+  zipf     BOS, n ids drawn from a Zipf law (p(rank r) ~ 1/r over the 4,095 non-BOS ids, ranks shuffled once by
+           seed), the same ids again; loss on EVERY position (a token stream: the model must also learn the
+           unigram, which under Zipf is worth a lot, so lookup competes with copying).
+  uniform  the same as zipf with the ids drawn uniformly (the unigram is worth nothing; only copying helps).
+Weights are stored as float16 initializers, each followed by a Cast to float32 (the graph computes in float32
+as before): a checkpoint is 1.5 MB instead of 2.9 MB.
+"""
+import json, math, os, shutil, sys, time
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper, TensorProto
+import torch
+import torch.nn.functional as F
+from text_model import GPT, Config
+from text_card import induction_scores
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(ROOT))
+DATA = os.path.join(ROOT, '.data')
+VARIANT = sys.argv[1] if len(sys.argv) > 1 else 'attn2'
+assert VARIANT in ('attn2', 'zipf', 'uniform', 'mini', 'mini-zipf', 'mini-uniform'), VARIANT
+# mini*: the test fixture test/fixtures/models/attn-checkpoints* (the same recipes at a size that trains in
+# minutes on a busy core: vocabulary 512 = the bundled tokenizer cut to ids < 512, d 32, 4 heads, 128 positions)
+MINI = VARIANT.startswith('mini')
+DIST = VARIANT.replace('mini-', '') if VARIANT != 'mini' else 'attn2'
+STEPS = 1500 if MINI else 1200
+# mini: the weights every 100 steps are kept in memory and six are exported after training, chosen around the
+# step where the best induction score first passes 0.3 (the phase change's step is not known in advance)
+SAVE = (list(range(100, STEPS + 1, 100)) if MINI else
+        {'attn2': [200, 400, 600, 700, 800, 900, 1000, 1200]}.get(DIST, [200, 400, 600, 800, 1000, 1200]))
+BATCH, LR = 32, (3e-3 if MINI else 1e-3)  # a model this small needs a larger step to leave the plateau in time
+BASE = os.path.join(REPO, 'models', 'tensorloupe-attn2')
+if MINI:
+    OUT = os.path.join(REPO, 'test', 'fixtures', 'models', 'attn-checkpoints' + ('' if VARIANT == 'mini' else VARIANT[4:]))
+else:
+    OUT = BASE if VARIANT == 'attn2' else os.path.join(REPO, 'models', f'tensorloupe-attn2-{VARIANT}')
+
+torch.manual_seed(1337)
+torch.set_num_threads(1); torch.set_flush_denormal(True)
+cfg = (Config(vocab_size=512, n_positions=64, n_layer=2, n_head=4, n_embd=64, mlp=False, tie=True) if MINI else
+       Config(n_positions=512, n_layer=2, n_head=8, n_embd=128, mlp=False, tie=True))
+MAX_N = 24 if MINI else 40
+model = GPT(cfg)
+with torch.no_grad():  # as text_attn2.py: sinusoidal start for the learned positions
+    pos = torch.arange(cfg.n_positions).unsqueeze(1) / (10000 ** (torch.arange(0, cfg.n_embd, 2) / cfg.n_embd))
+    model.transformer.wpe.weight.copy_(0.02 * math.sqrt(2) * torch.cat([pos.sin(), pos.cos()], dim=1))
+rng = np.random.default_rng(1337)
+zipf_rng = np.random.default_rng(7)  # a stream of its own, so the Zipf ranks do not shift the batches' stream
+ranks = zipf_rng.permutation(np.arange(1, cfg.vocab_size))  # rank r -> token id
+zipf_p = 1.0 / np.arange(1, cfg.vocab_size); zipf_p /= zipf_p.sum()
+os.makedirs(DATA, exist_ok=True)
+log = open(os.path.join(DATA, f'checkpoints-{VARIANT}.log'), 'a')
+def say(s):
+    print(s, flush=True); log.write(s + '\n'); log.flush()
+
+def batch():
+    """[BOS, r_1..r_n, r_1..r_n] x BATCH and the scored targets"""
+    n = int(rng.integers(8, MAX_N + 1))
+    if DIST == 'zipf':
+        r = ranks[rng.choice(len(zipf_p), (BATCH, n), p=zipf_p)]
+    else:
+        r = rng.integers(1, cfg.vocab_size, (BATCH, n))
+    seq = np.concatenate([np.zeros((BATCH, 1), np.int64), r, r], axis=1)
+    scored = np.ones((BATCH, 2 * n), bool)
+    if DIST == 'attn2':
+        scored[:, :n] = False
+    return seq, scored
+
+# export code copied from text_export.py, which imports the tokenizer (python3-regex, not on every machine)
+class OnnxGPT(GPT):
+    """flat Optimum-style signature: input_ids, attention_mask, position_ids, past k/v per layer
+    (a subclass, not a wrapper, so node scopes read /transformer/h.0/attn/... as in an HF export)"""
+    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, presents = super().forward(input_ids, attention_mask, position_ids, past)
+        return (logits,) + tuple(t for kv in presents for t in kv)
+
+def dedupe_tied(m):
+    """the exporter folds the tied unembedding into a transposed copy of wte (2 MB): use a Transpose node instead"""
+    from onnx import numpy_helper, helper
+    inits = {i.name: i for i in m.graph.initializer}
+    wte = numpy_helper.to_array(inits['transformer.wte.weight'])
+    for name, init in list(inits.items()):
+        if name != 'transformer.wte.weight' and tuple(init.dims) == wte.T.shape and \
+                np.array_equal(numpy_helper.to_array(init), wte.T):
+            m.graph.initializer.remove(init)
+            m.graph.node.insert(0, helper.make_node('Transpose', ['transformer.wte.weight'], [name],
+                                                    name='/lm_head/Transpose', perm=[1, 0]))
+            print(f'tied unembedding {name}: Transpose of transformer.wte.weight')
+
+def export_onnx(model, path):
+    cfg = model.cfg
+    L, H, D = cfg.n_layer, cfg.n_head, cfg.n_embd // cfg.n_head
+    B, P, T = 2, 3, 5
+    ids = torch.randint(1, cfg.vocab_size, (B, T))
+    mask = torch.ones(B, P + T, dtype=torch.long)
+    pos = torch.arange(P, P + T).unsqueeze(0).repeat(B, 1)
+    past = [torch.randn(B, H, P, D) for _ in range(2 * L)]
+    past_names = [f'past_key_values.{i}.{kv}' for i in range(L) for kv in ('key', 'value')]
+    present_names = [f'present.{i}.{kv}' for i in range(L) for kv in ('key', 'value')]
+    axes = {'input_ids': {0: 'batch_size', 1: 'sequence_length'},
+            'attention_mask': {0: 'batch_size', 1: 'past_sequence_length + sequence_length'},
+            'position_ids': {0: 'batch_size', 1: 'sequence_length'},
+            'logits': {0: 'batch_size', 1: 'sequence_length'}}
+    axes.update({n: {0: 'batch_size', 2: 'past_sequence_length'} for n in past_names})
+    axes.update({n: {0: 'batch_size', 2: 'past_sequence_length + sequence_length'} for n in present_names})
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    onnx_model = OnnxGPT(cfg)
+    onnx_model.load_state_dict(model.state_dict())
+    onnx_model.eval()
+    torch.onnx.export(onnx_model, (ids, mask, pos, *past), path, opset_version=17,
+                      input_names=['input_ids', 'attention_mask', 'position_ids'] + past_names,
+                      output_names=['logits'] + present_names, dynamic_axes=axes, do_constant_folding=True)
+    m = onnx.load(path)
+    dedupe_tied(m)
+    onnx.save(m, path)
+    onnx.checker.check_model(m)
+    ops = {}
+    for n in m.graph.node:
+        ops[n.op_type] = ops.get(n.op_type, 0) + 1
+    assert ops.get('Softmax') == L and ops.get('LayerNormalization') == (2 * L + 1 if cfg.mlp else L + 1), ops
+    print(f'exported {path}: {os.path.getsize(path)} bytes, ops {dict(sorted(ops.items()))}')
+
+def write_mini_tokenizer(dst):
+    """the bundled tokenizer restricted to ids < 512 (as fixtures/decoder_layouts.py cuts it)"""
+    t = json.load(open(os.path.join(BASE, 'tokenizer.json'), encoding='utf-8'))
+    t['model']['vocab'] = {s: i for s, i in t['model']['vocab'].items() if i < cfg.vocab_size}
+    t['model']['merges'] = t['model']['merges'][:cfg.vocab_size - 257]
+    with open(os.path.join(dst, 'tokenizer.json'), 'w', encoding='utf-8') as f:
+        json.dump(t, f, ensure_ascii=False, separators=(',', ':'))
+    shutil.copy(os.path.join(BASE, 'tokenizer_config.json'), os.path.join(dst, 'tokenizer_config.json'))
+
+def fp16_weights(path):
+    """float32 initializers -> float16 + Cast (halves the file; the graph still computes in float32)"""
+    m = onnx.load(path)
+    nodes = []
+    for init in list(m.graph.initializer):
+        if init.data_type != TensorProto.FLOAT or len(init.dims) == 0 or np.prod(init.dims) < 64:
+            continue
+        arr = numpy_helper.to_array(init)
+        m.graph.initializer.remove(init)
+        m.graph.initializer.append(numpy_helper.from_array(arr.astype(np.float16), init.name + '_fp16'))
+        nodes.append(helper.make_node('Cast', [init.name + '_fp16'], [init.name], to=TensorProto.FLOAT,
+                                      name=f'/weights/{init.name}/Cast'))
+    for i, n in enumerate(nodes):
+        m.graph.node.insert(i, n)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+def write_folder(folder, step, loss, ind, seconds):
+    os.makedirs(os.path.join(folder, 'onnx'), exist_ok=True)
+    if MINI:
+        write_mini_tokenizer(folder)
+        json.dump({'model_type': 'tensorloupe-attn-only', 'architectures': ['AttnOnlyLMHeadModel'], 'attn_only': True,
+                   # the context is what training covered (BOS + 2 x MAX_N), not the 64-row position table: rows past
+                   # it are never trained, and an induction scan reaching them measured noise
+                   'vocab_size': cfg.vocab_size, 'n_positions': 2 * MAX_N + 1, 'n_ctx': 2 * MAX_N + 1,
+                   'n_embd': cfg.n_embd, 'n_layer': cfg.n_layer, 'n_head': cfg.n_head, 'bos_token_id': 0,
+                   'eos_token_id': 0, 'tie_word_embeddings': True, 'layer_norm_epsilon': 1e-5},
+                  open(os.path.join(folder, 'config.json'), 'w'), indent=1)
+    else:
+        for f in ('config.json', 'tokenizer.json', 'tokenizer_config.json'):
+            shutil.copy(os.path.join(BASE, f), os.path.join(folder, f))
+    path = os.path.join(folder, 'onnx', 'model.onnx')
+    model.eval(); export_onnx(model, path); model.train()
+    fp16_weights(path)
+    json.dump({'variant': VARIANT, 'step': step, 'train_loss': round(loss, 4), 'induction_scores': ind,
+               'max_induction_score': max(max(r) for r in ind), 'train_seconds': round(seconds, 1),
+               'weights': 'float16 initializers, Cast to float32'}, open(os.path.join(folder, 'metrics.json'), 'w'), indent=1)
+
+opt = torch.optim.AdamW(model.parameters(), lr=LR, betas=(0.9, 0.95), weight_decay=0.0)
+say(f'== checkpoints {VARIANT}: {STEPS} steps, save at {SAVE}')
+t0, recent, kept = time.time(), [], {}
+for it in range(STEPS):
+    for g in opt.param_groups:
+        g['lr'] = LR * (it + 1) / 100 if it < 100 else LR  # text_attn2.py's synthetic-phase schedule
+    seq, scored = batch()
+    x, y, m = torch.from_numpy(seq[:, :-1]), torch.from_numpy(seq[:, 1:]), torch.from_numpy(scored)
+    h, _ = model.transformer(x)  # [B, T, C]
+    # the unembedding only where a target is scored (the same loss as text_attn2.py's logits[m]; for attn2
+    # half the positions, and the [*, 4096] product is most of a step's work)
+    loss = F.cross_entropy(model.lm_head(h[m]), y[m])
+    opt.zero_grad(set_to_none=True); loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
+    recent = (recent + [loss.item()])[-20:]
+    if (it + 1) % 50 == 0:
+        say(f'step {it + 1}/{STEPS} loss {loss.item():.4f} elapsed {time.time() - t0:.0f}s')
+    if it + 1 in SAVE:
+        model.eval()
+        with torch.no_grad():
+            ind = induction_scores(model, n=24 if MINI else 50, trials=2)
+        model.train()
+        say(f'step {it + 1} best induction score {max(max(r) for r in ind):.3f}')
+        if MINI:
+            kept[it + 1] = ({k: v.clone() for k, v in model.state_dict().items()}, float(np.mean(recent)), ind, time.time() - t0)
+        else:
+            write_folder(os.path.join(OUT, 'checkpoints', f'step-{it + 1}'), it + 1, float(np.mean(recent)), ind,
+                         time.time() - t0)
+if MINI:
+    steps = sorted(kept)
+    crossed = next((s for s in steps if max(max(r) for r in kept[s][2]) > 0.3), None)
+    phase = crossed if crossed is not None else steps[len(steps) // 2]  # no head passed 0.3: around the middle
+    i = steps.index(phase)
+    chosen = sorted(set([steps[0], steps[max(0, i - 2)], steps[max(0, i - 1)], phase, steps[min(len(steps) - 1, i + 1)], steps[-1]]))
+    say(f'best induction > 0.3 first at step {crossed}; exporting {chosen}' if crossed is not None else
+        f'no head passed 0.3; exporting {chosen} (around the middle of the run)')
+    for s_ in chosen:
+        state, loss_, ind_, sec_ = kept[s_]
+        model.load_state_dict(state)
+        write_folder(os.path.join(OUT, 'checkpoints', f'step-{s_}'), s_, loss_, ind_, sec_)
+    SAVE = chosen
+if VARIANT != 'attn2':  # the variant's (or fixture's) model folder is its final checkpoint
+    last = os.path.join(OUT, 'checkpoints', f'step-{SAVE[-1]}')
+    for f in ('config.json', 'tokenizer.json', 'tokenizer_config.json', 'metrics.json'):
+        shutil.copy(os.path.join(last, f), os.path.join(OUT, f))
+    os.makedirs(os.path.join(OUT, 'onnx'), exist_ok=True)
+    shutil.copy(os.path.join(last, 'onnx', 'model.onnx'), os.path.join(OUT, 'onnx', 'model.onnx'))
+say(f'done: {STEPS} steps in {time.time() - t0:.0f}s')
