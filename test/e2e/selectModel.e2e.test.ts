@@ -65,19 +65,20 @@ async function waitNotification(pattern: RegExp): Promise<string> {
   }
 }
 
-for (const [name, kind] of [
-  ['tensorloupe-glyph-vit', /is an image classifier \(ViTForImageClassification.*reads images as pixel_values, not text/],
-  ['tensorloupe-speech-kws', /is an audio classifier .*reads sound as input_features, not text/],
+// A vision or audio folder chosen in Select Model becomes that modality's model (Inspect Image /
+// Inspect Audio read it); the text commands keep theirs.
+for (const [name, modality, setting] of [
+  ['tensorloupe-glyph-vit', 'vision', 'visionModel'],
+  ['tensorloupe-speech-kws', 'audio', 'audioModel'],
 ] as const) {
-  test(`choosing ${name} as the model says what it is and keeps the text model`, { timeout: 300_000 }, async () => {
+  test(`choosing ${name} as the model makes it the ${modality} model and keeps the text model`, { timeout: 300_000 }, async () => {
     await withFailureReport(session, `select-model-${name}`, async () => {
       const { workbench, page } = session;
       await workbench.openFile('tokenize.ts');
       await chooseFolder(join(repoRoot, 'models', name));
-      const message = await waitNotification(new RegExp(`${name} is an`));
+      const message = await waitNotification(new RegExp(`${name} is now the`));
       await workbench.screenshot(`select-model-${name}`);
-      assert.match(message, kind);
-      assert.match(message, /The model setting is unchanged \(tensorloupe-code-lm\)/);
+      assert.match(message, new RegExp(`${name} is now the ${modality} model \\(tensorloupe\\.${setting}\\); the text model is still tensorloupe-code-lm`));
       await modelItem().waitFor({ timeout: 60_000 });
       assert.match(await modelItem().innerText(), /tensorloupe-code-lm/, 'the status bar still names the text model');
 
