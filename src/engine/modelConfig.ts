@@ -30,13 +30,7 @@ const TOKEN_IDS = ['bos_token_id', 'eos_token_id'] as const;
  * `null` (as transformers writes for unset keys) counts as absent.
  */
 export function readModelConfig(path: string): ModelConfig {
-  const text = readBoundedText(path, MAX_CONFIG_BYTES, (m) => new ModelLoadError(m));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ModelLoadError(`${path} is not valid JSON (${(error as Error).message}).`);
-  }
+  const parsed = readConfigJson(path);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ModelLoadError(`${path} must hold a JSON object (it holds ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}).`);
   }
@@ -65,4 +59,14 @@ function wholeNumber(path: string, key: string, value: unknown, min: number, max
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return;
   const shown = JSON.stringify(value)?.slice(0, 40) ?? String(value);
   throw new ModelLoadError(`${path}: ${key} is invalid: it must be ${what} from ${min} to ${max.toLocaleString('en-US')} (got ${shown}).`);
+}
+
+/** A model folder's JSON file (config.json, genai_config.json), size-bounded, or one line naming it. */
+export function readConfigJson(path: string): unknown {
+  const text = readBoundedText(path, MAX_CONFIG_BYTES, (m) => new ModelLoadError(m));
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ModelLoadError(`${path} is not valid JSON (${(error as Error).message}).`);
+  }
 }

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { ModelLoadError } from '../errors';
-import { MAX_CONFIG_BYTES, existsOrLink, readBoundedText } from '../../util/readBounded';
-import { checkModelConfig } from '../modelConfig';
+import { existsOrLink } from '../../util/readBounded';
+import { checkModelConfig, readConfigJson } from '../modelConfig';
 import type { ModelConfig } from '../modelFolder';
 import { OPTIMUM_CACHE_NAMES, type CacheNames } from '../runners/decoderFeeds';
 
@@ -30,13 +30,7 @@ export function hasGenaiConfig(dir: string): boolean {
 
 export function readGenaiConfig(dir: string): GenaiFolder {
   const path = join(dir, GENAI_CONFIG);
-  const text = readBoundedText(path, MAX_CONFIG_BYTES, (m) => new ModelLoadError(m));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ModelLoadError(`${path} is not valid JSON (${(error as Error).message}).`);
-  }
+  const parsed = readConfigJson(path);
   const model = obj(obj(parsed)?.model);
   const decoder = obj(model?.decoder);
   if (!model || !decoder) throw new ModelLoadError(`${path} has no model.decoder section: it is not an onnxruntime-genai configuration.`);
