@@ -5,7 +5,7 @@
 // pattern follows torch's export of transformers' GPT2Attention at opset 17: LayerNormalization,
 // fused c_attn MatMul + Split, Q·Kᵀ / √d, additive causal+padding bias, Softmax, tanh GELU
 // decomposed, lm_head as MatMul with the transposed embedding.
-import { GraphWriter, INT64, vi } from './graphWriter';
+import { finishOptimumDecoder, GraphWriter } from './graphWriter';
 
 export interface Gpt2Shape {
   layers: number;
@@ -82,19 +82,6 @@ export function buildGpt2(dir: string, s: Gpt2Shape = GPT2_SMALL, seed = 124): {
   }
   const final = layerNorm(w, h, 'transformer.ln_f', d);
   w.op('MatMul', [final, w.op('Transpose', [wte], { perm: [1, 0] })], {}, 'logits');
-  const past = (l: number, kind: string) => vi(`past_key_values.${l}.${kind}`, ['batch_size', s.heads, 'past_sequence_length', hd]);
-  const present = (l: number, kind: string) => vi(`present.${l}.${kind}`, ['batch_size', s.heads, 'past_sequence_length + sequence_length', hd]);
-  const kinds = ['key', 'value'];
-  w.finish(
-    'gpt2_bench',
-    [
-      vi('input_ids', ['batch_size', 'sequence_length'], INT64),
-      vi('attention_mask', ['batch_size', 'past_sequence_length + sequence_length'], INT64),
-      vi('position_ids', ['batch_size', 'sequence_length'], INT64),
-      ...Array.from({ length: s.layers }, (_, l) => kinds.map((k) => past(l, k))).flat(),
-    ],
-    [vi('logits', ['batch_size', 'sequence_length', s.vocab]), ...Array.from({ length: s.layers }, (_, l) => kinds.map((k) => present(l, k))).flat()],
-    17,
-  );
+  finishOptimumDecoder(w, 'gpt2_bench', { layers: s.layers, kvHeads: s.heads, headDim: hd, vocab: s.vocab });
   return { params: w.params };
 }

@@ -5,7 +5,7 @@
 // follows torch's export of transformers' LlamaAttention at opset 17: RMSNorm decomposed
 // (Pow → ReduceMean → Add → Sqrt → Reciprocal → Mul), RoPE from position_ids with rotate_half,
 // repeat_kv as Unsqueeze → Expand → Reshape after the cache, SiLU as x·Sigmoid(x).
-import { GraphWriter, INT64, vi } from './graphWriter';
+import { finishOptimumDecoder, GraphWriter } from './graphWriter';
 import { causalBias, mergeHeads, splitHeads } from './buildGpt2';
 
 export interface LlamaShape {
@@ -82,19 +82,6 @@ export function buildLlama(dir: string, s: LlamaShape = LLAMA_100M, seed = 100):
     h = w.op('Add', [h, proj(w, act, `${p}.mlp.down_proj`, s.intermediate, d, outputStd)]);
   }
   w.op('MatMul', [rmsNorm(w, h, 'model.norm', d), w.weight('lm_head.weight', [d, s.vocab], 0.02)], {}, 'logits');
-  const kinds = ['key', 'value'];
-  const past = (l: number, kind: string) => vi(`past_key_values.${l}.${kind}`, ['batch_size', s.kvHeads, 'past_sequence_length', hd]);
-  const present = (l: number, kind: string) => vi(`present.${l}.${kind}`, ['batch_size', s.kvHeads, 'past_sequence_length + sequence_length', hd]);
-  w.finish(
-    'llama_bench',
-    [
-      vi('input_ids', ['batch_size', 'sequence_length'], INT64),
-      vi('attention_mask', ['batch_size', 'past_sequence_length + sequence_length'], INT64),
-      vi('position_ids', ['batch_size', 'sequence_length'], INT64),
-      ...Array.from({ length: s.layers }, (_, l) => kinds.map((k) => past(l, k))).flat(),
-    ],
-    [vi('logits', ['batch_size', 'sequence_length', s.vocab]), ...Array.from({ length: s.layers }, (_, l) => kinds.map((k) => present(l, k))).flat()],
-    17,
-  );
+  finishOptimumDecoder(w, 'llama_bench', { layers: s.layers, kvHeads: s.kvHeads, headDim: hd, vocab: s.vocab });
   return { params: w.params };
 }

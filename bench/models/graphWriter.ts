@@ -119,3 +119,24 @@ export class GraphWriter {
 export function vi(name: string, dims: (number | string)[], elemType = FLOAT): onnx.IValueInfoProto {
   return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } };
 }
+
+/**
+ * Closes a decoder graph with Optimum's `model.onnx` signature: input_ids, attention_mask,
+ * position_ids and past_key_values.{L}.key|value in, logits and present.{L}.key|value out.
+ */
+export function finishOptimumDecoder(w: GraphWriter, name: string, s: { layers: number; kvHeads: number; headDim: number; vocab: number }): void {
+  const kinds = ['key', 'value'];
+  const cache = (prefix: string, past: string) =>
+    Array.from({ length: s.layers }, (_, l) => kinds.map((k) => vi(`${prefix}.${l}.${k}`, ['batch_size', s.kvHeads, past, s.headDim]))).flat();
+  w.finish(
+    name,
+    [
+      vi('input_ids', ['batch_size', 'sequence_length'], INT64),
+      vi('attention_mask', ['batch_size', 'past_sequence_length + sequence_length'], INT64),
+      vi('position_ids', ['batch_size', 'sequence_length'], INT64),
+      ...cache('past_key_values', 'past_sequence_length'),
+    ],
+    [vi('logits', ['batch_size', 'sequence_length', s.vocab]), ...cache('present', 'past_sequence_length + sequence_length')],
+    17,
+  );
+}
