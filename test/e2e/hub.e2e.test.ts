@@ -12,6 +12,7 @@ import { fixtureLines } from './harness/fixtureText';
 import { NextTokenPanel } from './harness/nextTokenPanel';
 import { repoRoot } from './harness/paths';
 import { openSession, withFailureReport, type Session } from './harness/session';
+import { selectHubModel } from './harness/selectHubModel';
 import { LoopbackHub } from '../helpers/loopbackHub';
 
 const REPO = 'tensorloupe/code-lm';
@@ -30,33 +31,12 @@ after(async () => {
   rmSync(hfHome, { recursive: true, force: true });
 });
 
-/** Tensorloupe: Select Model → Hugging Face Hub… → REPO → Enter (main). */
-async function selectHubModel(): Promise<void> {
-  const { page, workbench } = session;
-  await workbench.dismissOverlays();
-  await workbench.focusEditor();
-  // the Hub item opens an input box in the same quick-input widget, so the palette helper that
-  // waits for the widget to close does not fit: the steps by hand
-  await page.keyboard.press('F1');
-  await workbench.quickInput.fill('>Tensorloupe: Select Model');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tensorloupe: Select Model' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  const hubRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Hugging Face Hub…' }).first();
-  await hubRow.waitFor();
-  await hubRow.click();
-  await page.locator('.quick-input-widget', { hasText: 'Hugging Face Hub model' }).first().waitFor();
-  await workbench.quickInput.fill(REPO);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget', { hasText: `revision of ${REPO}` }).first().waitFor();
-  await page.keyboard.press('Enter'); // main
-}
-
 test('Cancel on the progress notification stops the download: the model setting is unchanged, the partial file stays', { timeout: 300_000 }, async () => {
   await withFailureReport(session, 'hub-cancel', async () => {
     const { page, workbench } = session;
     hub.switches.chunkDelayMs = 300; // ~30 s for the graph: time to press Cancel
     await workbench.openFile('tokenize.ts');
-    await selectHubModel();
+    await selectHubModel(session, REPO);
     // Cancel once bytes of the graph have arrived (a Cancel before the first byte leaves nothing to resume)
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /onnx\/model\.onnx · [\d.]+ KB of/ }).first();
     await toast.waitFor({ timeout: 120_000 });
@@ -76,7 +56,7 @@ test('Select Model → Hugging Face Hub… downloads the repo, the status bar na
     hub.switches.chunkDelayMs = 40;
     hub.requests.length = 0;
     await workbench.runPaletteCommand('Notifications: Clear All Notifications');
-    await selectHubModel();
+    await selectHubModel(session, REPO);
 
     // the transfer is slowed (64 KiB every 40 ms) so its progress notification can be read
     const progress: string[] = [];

@@ -11,6 +11,7 @@ import { fixtureLines } from './harness/fixtureText';
 import { NextTokenPanel } from './harness/nextTokenPanel';
 import { repoRoot } from './harness/paths';
 import { openSession, withFailureReport, type Session } from './harness/session';
+import { selectHubModel } from './harness/selectHubModel';
 import { LoopbackHub } from '../helpers/loopbackHub';
 
 const REPO = 'tensorloupe/code-lm';
@@ -34,31 +35,13 @@ after(async () => {
   rmSync(hfHome, { recursive: true, force: true });
 });
 
-async function selectHubModel(): Promise<void> {
-  const { page, workbench } = session;
-  await workbench.dismissOverlays();
-  await workbench.focusEditor();
-  await page.keyboard.press('F1');
-  await workbench.quickInput.fill('>Tensorloupe: Select Model');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tensorloupe: Select Model' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  const hubRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Hugging Face Hub…' }).first();
-  await hubRow.waitFor();
-  await hubRow.click();
-  await page.locator('.quick-input-widget', { hasText: 'Hugging Face Hub model' }).first().waitFor();
-  await workbench.quickInput.fill(REPO);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget', { hasText: `revision of ${REPO}` }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
 const dialog = () => session.page.locator('.monaco-dialog-box', { hasText: 'This workspace is not trusted' });
 
 test('untrusted workspace: a Hub model waits for a modal yes; no keeps the setting; yes is remembered', { timeout: 400_000 }, async () => {
   await withFailureReport(session, 'hub-untrusted', async () => {
     const { page, workbench } = session;
     await workbench.openFile('tokenize.ts');
-    await selectHubModel();
+    await selectHubModel(session, REPO);
     await dialog().waitFor({ timeout: 180_000 });
     assert.match(await dialog().innerText(), /Load the model tensorloupe\/code-lm\?[\s\S]*downloaded from the Hugging Face Hub/);
     await workbench.screenshot('hub-untrusted-ask');
@@ -68,7 +51,7 @@ test('untrusted workspace: a Hub model waits for a modal yes; no keeps the setti
     await workbench.runPaletteCommand('Notifications: Clear All Notifications');
 
     hub.requests.length = 0;
-    await selectHubModel();
+    await selectHubModel(session, REPO);
     await dialog().waitFor({ timeout: 60_000 });
     assert.equal(hub.requests.length, 0, 'the second time the cache answers');
     await dialog().locator('.monaco-button', { hasText: 'Load Model' }).click();
