@@ -139,15 +139,17 @@ test('each panel in Dark Modern, Light Modern, Dark and Light High Contrast: tex
       await useColorTheme(session, theme, panels[0].frame);
       for (const p of panels) {
         await revealPanel(page, p, theme.body);
+        let reached = '';
         if (t === 0) {
           // the keyboard reaches every kind of control from the panel's title
           const reach = await tabReach(page, p);
+          reached = `  Tab reaches ${reach.reached.length}/${reach.kinds.length} kinds of control`;
           for (const k of reach.kinds) if (!reach.reached.includes(k)) failures.push(`${p.name}: Tab never reaches ${k} (reached ${reach.reached.join(', ')})`);
           for (const u of reach.unreachable) failures.push(`${p.name}: ${u} is out of the Tab order`);
         }
         const m = await auditPanel(workbench, page, p, theme.slug);
         failures.push(...m.failures);
-        table.push(`${p.name.padEnd(26)} ${theme.label.padEnd(20)} text ≥ ${m.text.toFixed(2)}  marks ≥ ${Number.isFinite(m.marks) ? m.marks.toFixed(2) : '—'}  focus ≥ ${Number.isFinite(m.focus) ? m.focus.toFixed(2) : '—'}`);
+        table.push(`${p.name.padEnd(26)} ${theme.label.padEnd(20)} text ≥ ${m.text.toFixed(2)} (${JSON.stringify(m.textWorst.slice(0, 16))})  marks ≥ ${Number.isFinite(m.marks) ? m.marks.toFixed(2) : '—'}  focus ≥ ${Number.isFinite(m.focus) ? m.focus.toFixed(2) : '—'}${reached}`);
       }
     }
     console.log(table.join('\n'));

@@ -32,6 +32,8 @@ export interface PanelUnderTest {
 
 export interface ThemeMeasure {
   text: number;
+  /** the text with the lowest contrast */
+  textWorst: string;
   marks: number;
   focus: number;
   failures: string[];
@@ -125,7 +127,7 @@ async function measureView(frame: Frame, p: PanelUnderTest, img: Image, m: Theme
   for (const t of await textBoxes(frame, p.root ?? 'body')) {
     const c = boxContrast(img, at(t));
     if (c.textPixels === 0 || c.ratio < TEXT_MIN) m.failures.push(`${where}: text ${JSON.stringify(t.text)} ${c.ratio.toFixed(2)}:1, rgb(${c.text}) on rgb(${c.background})${c.textPixels === 0 ? ' (no glyph pixels)' : ''}`);
-    m.text = Math.min(m.text, c.ratio);
+    if (c.ratio < m.text) [m.text, m.textWorst] = [c.ratio, t.text];
   }
   const k = await markBoxes(frame, p);
   const panel = parseRgb(k.background);
@@ -231,7 +233,7 @@ async function measureFocus(page: Page, p: PanelUnderTest, m: ThemeMeasure, wher
  * the panel is taller than its view), text, marks, focus rings.
  */
 export async function auditPanel(workbench: Workbench, page: Page, p: PanelUnderTest, themeSlug: string): Promise<ThemeMeasure> {
-  const m: ThemeMeasure = { text: Infinity, marks: Infinity, focus: Infinity, failures: [] };
+  const m: ThemeMeasure = { text: Infinity, textWorst: '', marks: Infinity, focus: Infinity, failures: [] };
   const where = `${p.name} (${themeSlug})`;
   if (p.root) await p.frame.locator(p.root).first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
   else await p.frame.evaluate(() => window.scrollTo(0, 0));
