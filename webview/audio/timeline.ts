@@ -6,6 +6,7 @@ import { el } from '../shared/dom';
 import { themeColors } from '../shared/theme';
 import { drawFloatMap, range } from './floatMap';
 import { themeRamp } from '../shared/colorRamp';
+import { markColour } from '../shared/markColour';
 import type { AudioInspectResult, AudioWindow } from '../../src/protocol/audio';
 
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
@@ -52,10 +53,9 @@ export class Timeline {
 
   private cell(w: AudioWindow, i: number): HTMLElement {
     const top = w.top[0];
-    const colour = `var(${PALETTE[(top?.id ?? 0) % PALETTE.length]})`;
     const c = el('div', { className: 'audio-cell', role: 'option', tabindex: '0', title: `${w.start.toFixed(2)}-${w.end.toFixed(2)} s: ${w.top.map((t) => `${t.label} ${(t.prob * 100).toFixed(1)}%`).join(', ')}` }, [top ? top.label : '']);
     c.dataset.window = String(i);
-    c.style.borderTopColor = colour;
+    c.dataset.colour = PALETTE[(top?.id ?? 0) % PALETTE.length]; // painted by draw(), in this theme's colours
     c.addEventListener('click', () => this.onWindow(i));
     c.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
@@ -97,6 +97,9 @@ export class Timeline {
     const [lo, hi] = range(s.data);
     drawFloatMap(this.spec, s.data, s.nMels, s.frames, lutFor('--vscode-charts-purple'), lo, hi, true);
     this.hoverRow.width = width;
+    // the class bands and the playhead are marks: 3:1 off the background (Light Modern's chart orange is not)
+    for (const cell of this.strip.children) (cell as HTMLElement).style.borderTopColor = markColour((cell as HTMLElement).dataset.colour ?? PALETTE[0], '#3794ff');
+    this.playhead.style.background = markColour('--vscode-charts-orange', '#d18616');
     this.strip.style.gridTemplateColumns = `repeat(${r.strip.length}, 1fr)`;
   }
 
@@ -117,7 +120,7 @@ export class Timeline {
     const x0 = (got.start / d) * width;
     const w = ((got.end - got.start) / d) * width;
     const n = got.row.length;
-    g.fillStyle = themeColors().accentSelected;
+    g.fillStyle = markColour('--vscode-charts-orange', '#d18616');
     for (let k = 0; k < n; k++) {
       g.globalAlpha = max > 0 ? got.row[k] / max : 0;
       g.fillRect(x0 + (k / n) * w, 0, Math.ceil(w / n), 18);

@@ -1,7 +1,8 @@
 // Lines against the training step (one per series), theme-coloured; dashes tell series apart
 // where colours alone would not (high contrast, colour blindness).
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend } from 'chart.js';
-import { themeColors, cssVar } from '../shared/theme';
+import { themeColors } from '../shared/theme';
+import { markColour } from '../shared/markColour';
 import { STATIC_CHART, themedAxis, themedLegend } from '../shared/chartOptions';
 
 Chart.register(LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -28,8 +29,9 @@ export class StepChart {
         datasets: series.map((s, i) => ({
           label: s.label,
           data: steps.map((x, j) => ({ x, y: s.values[j] })),
-          borderColor: cssVar(COLOURS[i % COLOURS.length], c.accent),
-          backgroundColor: cssVar(COLOURS[i % COLOURS.length], c.accent),
+          // 3:1 off the panel: Light Modern's chart orange (2.9:1) is nudged towards the text colour
+          borderColor: markColour(COLOURS[i % COLOURS.length], c.accent),
+          backgroundColor: markColour(COLOURS[i % COLOURS.length], c.accent),
           borderDash: DASHES[i % DASHES.length],
           pointRadius: steps.map((x) => (x === marker ? 6 : 3)),
           tension: 0,

@@ -1,6 +1,7 @@
 // Drawing for the image panel: the model's view of the image, and patch maps over it, straight
 // into ImageData (one pixel per image pixel or per patch; CSS scales them up, pixelated).
 import { parseColor, type Rgb } from '../shared/colorRamp';
+import { markRgbOf } from '../shared/markColour';
 import { cssVar } from '../shared/theme';
 
 /** [height, width, 3] RGB bytes into a canvas of that size */
@@ -19,9 +20,12 @@ export function drawRgb(canvas: HTMLCanvasElement, rgb: Uint8Array, width: numbe
   ctx.putImageData(img, 0, 0);
 }
 
-/** The overlay's colour: the theme's orange chart colour, so it reads on light, dark and high-contrast themes. */
+/**
+ * The overlay's colour: the theme's orange chart colour, so it reads on light, dark and
+ * high-contrast themes, kept 3:1 off the panel where the head maps lie (Light Modern's is 2.9:1).
+ */
 export function overlayColour(): Rgb {
-  return parseColor(cssVar('--vscode-charts-orange', '#d18616'), [209, 134, 22]);
+  return markRgbOf(cssVar('--vscode-charts-orange', '#d18616'));
 }
 
 /**

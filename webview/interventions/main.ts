@@ -8,6 +8,8 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { connectToHost } from '../shared/rpcClient';
 import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } from '../shared/panelFrame';
+import { heatScale } from '../shared/heat';
+import { onThemeChange } from '../shared/theme';
 import type { DlaView, PatchingView } from '../../src/protocol/interventionPanels';
 import type { PatchCell } from '../../src/protocol/interventions';
 import type { ResultHostApi, ResultPanelApi } from '../../src/protocol/panel';
@@ -47,13 +49,20 @@ function renderDla({ result: r }: DlaView): void {
   setPanelState('drawn', content);
 }
 
-/** background for a normalised value: the theme's blue for restoring the clean answer, red for the opposite */
-function cellColour(v: number): string {
-  if (!Number.isFinite(v)) return 'transparent';
-  const a = Math.min(1, Math.abs(v));
-  const c = v >= 0 ? 'var(--vscode-charts-blue)' : 'var(--vscode-charts-red)';
-  return `color-mix(in srgb, ${c} ${(a * 85).toFixed(0)}%, transparent)`;
+/**
+ * Shades each cell by its normalised value: the theme's blue for restoring the clean answer, red
+ * for the opposite, both capped so the cell's figure keeps 4.5:1 (an 85 % tint left Dark Modern's
+ * at 2.4:1). Run again on a theme change: the cells keep their focus and the details line.
+ */
+function paintCells(): void {
+  const blue = heatScale();
+  const red = heatScale('--vscode-charts-red');
+  for (const b of document.querySelectorAll<HTMLElement>('button.patch-cell')) {
+    const v = Number(b.dataset.value);
+    b.style.background = Number.isFinite(v) ? (v >= 0 ? blue : red)(Math.min(1, Math.abs(v))) : 'transparent';
+  }
 }
+onThemeChange(paintCells);
 
 function renderPatching(view: PatchingView): void {
   document.getElementById('title')!.textContent = 'Compare prompts (activation patching)';
@@ -72,7 +81,8 @@ function renderPatching(view: PatchingView): void {
         const cell = cells.find((c) => (byHead ? c.head : c.position) === i);
         if (!cell) return el('td', { className: 'patch-cell pending' }, ['']);
         const label = cellLabel(hook, cell, r.cleanTokens.map((t) => t.text), r.corruptTokens.map((t) => t.text));
-        const b = el('button', { className: 'patch-cell', style: `background:${cellColour(cell.normalized)}`, 'aria-label': label, title: label }, [cell.normalized.toFixed(2)]);
+        const b = el('button', { className: 'patch-cell', 'aria-label': label, title: label }, [cell.normalized.toFixed(2)]);
+        b.dataset.value = String(cell.normalized);
         b.addEventListener('click', () => { details.textContent = label; });
         return el('td', {}, [b]);
       })]);
@@ -86,6 +96,7 @@ function renderPatching(view: PatchingView): void {
     el('p', { id: 'patch-status' }, [view.complete ? 'Done.' : view.cancelled ? 'Cancelled.' : 'Running…', ' Cells: (patched − corrupt) / (clean − corrupt); 1 restores the clean answer.']),
     details, ...sections,
   );
+  paintCells();
   setPanelState('drawn', content);
 }
 

@@ -5,8 +5,7 @@
 // too faint on the panel (Light Modern's chart orange is 2.9:1 on white) is moved towards the
 // text colour until it stands 3:1 off the background, WCAG's bar for non-text contrast.
 import { cssVar } from '../shared/theme';
-import { parseColor } from '../shared/colorRamp';
-import { contrastRatio, mixRgb, type Rgb } from '../../src/util/contrast';
+import { markColour } from '../shared/markColour';
 import { el } from '../shared/dom';
 import { TOKEN_CATEGORIES, type ProjectedPoint, type PredictResult } from '../../src/protocol/projector';
 
@@ -17,24 +16,9 @@ const PALETTE: [string, string][] = [
   ['--vscode-charts-red', '#f14c4c'], ['--vscode-charts-yellow', '#cca700'], ['--vscode-terminal-ansiCyan', '#11a8cd'], ['--vscode-terminal-ansiMagenta', '#bc3fbc'],
 ];
 
-/** WCAG 2.1's non-text contrast: a point or swatch against the panel */
-const MIN_CONTRAST = 3;
-
-/** `colour`, or the least mix of it with the text colour that keeps MIN_CONTRAST on the background */
-function standingOut(colour: string, background: Rgb, text: Rgb): string {
-  const c = parseColor(colour, [text[0], text[1], text[2]]);
-  for (let t = 0; t < 1; t += 0.05) {
-    const m = mixRgb(c, text, t);
-    if (contrastRatio(m, background) >= MIN_CONTRAST) return `rgb(${m[0]}, ${m[1]}, ${m[2]})`;
-  }
-  return `rgb(${text[0]}, ${text[1]}, ${text[2]})`;
-}
-
 /** the point colours in the current theme, in group order */
 export function pointPalette(): string[] {
-  const background = parseColor(cssVar('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
-  const text = parseColor(cssVar('--vscode-foreground', '#cccccc'), [204, 204, 204]);
-  return PALETTE.map(([v, fallback]) => standingOut(cssVar(v, fallback), background, text));
+  return PALETTE.map(([v, fallback]) => markColour(v, fallback));
 }
 
 /** points without a label (no category: another language, a token the tokenizer added) */

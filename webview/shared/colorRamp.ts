@@ -1,6 +1,7 @@
 // Colour ramps for heatmaps drawn straight into ImageData. Endpoints come from theme variables,
 // so a map reads well on light, dark and high-contrast backgrounds.
 import { cssVar } from './theme';
+import { standingOut } from '../../src/util/contrast';
 
 export type Rgb = [number, number, number];
 
@@ -19,10 +20,15 @@ export function parseColor(css: string, fallback: Rgb): Rgb {
   return rgba ? [Number(rgba[1]), Number(rgba[2]), Number(rgba[3])] : fallback;
 }
 
-/** 256 RGBA entries from the editor background (0) to the accent colour (255), as one Uint32 each. */
+/**
+ * 256 RGBA entries from the editor background (0) to the accent colour (255), as one Uint32 each.
+ * The hot end stands 3:1 off the background (nudged towards the text colour where the accent does
+ * not), so the strongest cells of a map are never faint.
+ */
 export function themeRamp(accentVar = '--vscode-charts-blue'): Uint32Array {
   const from = parseColor(cssVar('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
-  const to = parseColor(cssVar(accentVar, '#3794ff'), [55, 148, 255]);
+  const text = parseColor(cssVar('--vscode-foreground', '#cccccc'), [204, 204, 204]);
+  const to = standingOut(parseColor(cssVar(accentVar, '#3794ff'), [55, 148, 255]), from, text, 3);
   const lut = new Uint32Array(256);
   const bytes = new Uint8Array(lut.buffer);
   for (let i = 0; i < 256; i++) {

@@ -2,7 +2,7 @@
 // workbench the way a user does (Preferences: Color Theme), then waiting until the given webview
 // frame wears the new theme's class. (code-server does not pick up a rewritten settings.json.)
 // A session can also start in a theme: openSession({ settings: { 'workbench.colorTheme': id } }).
-import type { FrameLocator } from 'playwright-core';
+import type { Frame, FrameLocator } from 'playwright-core';
 import { contrastRatio as contrast, type Rgb } from '../../../src/util/contrast';
 import type { Session } from './session';
 
@@ -24,8 +24,8 @@ export const COLOR_THEMES: readonly ColorTheme[] = [
   { id: 'Default High Contrast Light', label: 'Light High Contrast', slug: 'hc-light', body: 'body.vscode-high-contrast-light' },
 ];
 
-/** Switches the workbench to `theme`; resolves once `frame`'s body has the theme's class. */
-export async function useColorTheme(session: Session, theme: ColorTheme, frame: FrameLocator): Promise<void> {
+/** Switches the workbench to `theme`; resolves once `frame`'s body has the theme's class (a FrameLocator, or a Frame held across tabs). */
+export async function useColorTheme(session: Session, theme: ColorTheme, frame: FrameLocator | Frame): Promise<void> {
   const { workbench, page } = session;
   await workbench.dismissOverlays();
   // Ctrl+K Ctrl+T opens the theme picker itself: in the palette, "Preferences: Color Theme" ranks
