@@ -1,0 +1,196 @@
+// The cross-modal fit on embeddings already collected: per source layer, ridge and Procrustes
+// maps fitted on the training classes' samples, scored by retrieval of the held-out classes'
+// tokens among every class's token, against the same fit on shuffled pairs. Pure maths (no
+// models): test/unit/crossModalFit.test.ts checks it against models/train/fixtures/crossmodal_reference.py.
+import { classTargets, predictRow, prepareSource, procrustesMap, ridgeMap, type FittedMap, type PreparedSource } from '../../analyses/linearMap';
+import type { CrossModalMethod } from '../../../protocol/crossModal';
+
+/** ridge strengths tried (relative to the mean eigenvalue of XcᵀXc); ties go to the stronger */
+export const RIDGE_LAMBDAS = [10, 1, 0.1, 0.01, 0.001];
+
+export interface FitInput {
+  /** per layer: every sample's embedding [n, dSrc] */
+  layers: Float32Array[];
+  dSrc: number;
+  /** [n] each sample's class */
+  classOf: Int32Array;
+  /** [classes, dTgt] each class's target (its text's input embedding) */
+  targets: Float64Array;
+  dTgt: number;
+  train: number[];
+  test: number[];
+  folds: number[][];
+  /** shuffled controls: class c's samples are paired with target perm[c] */
+  permutations: Int32Array[];
+  methods: CrossModalMethod[];
+}
+
+export interface MethodScore {
+  retrievalAt1: number;
+  retrievalAt5: number;
+  /** mean reciprocal rank over the folds' left-out training classes */
+  cvScore: number;
+  lambda?: number;
+  dims?: number;
+  /** ridge: the cross-validated score of each λ in RIDGE_LAMBDAS */
+  cvByLambda?: number[];
+}
+
+export interface LayerScores {
+  methods: Partial<Record<CrossModalMethod, MethodScore>>;
+  shuffled: Partial<Record<CrossModalMethod, { retrievalAt1: number; retrievalAt5: number }>>;
+  /** true pairs: the fitted maps (for the held-out table) */
+  maps: Partial<Record<CrossModalMethod, FittedMap>>;
+  /** the training rows' target mean, the origin of the centred target space */
+  targetMean: Float64Array;
+}
+
+function rowsOf(classOf: Int32Array, classes: Iterable<number>): Int32Array {
+  const set = new Set(classes);
+  const rows: number[] = [];
+  for (let i = 0; i < classOf.length; i++) if (set.has(classOf[i])) rows.push(i);
+  return Int32Array.from(rows);
+}
+
+/** [classes, dTgt] target rows − mean, each scaled to unit length (cosine by dot product) */
+export function unitCandidates(targets: Float64Array, dTgt: number, mean: Float64Array): Float64Array {
+  const n = targets.length / dTgt;
+  const out = new Float64Array(targets.length);
+  for (let c = 0; c < n; c++) {
+    let norm = 0;
+    for (let j = 0; j < dTgt; j++) {
+      const v = targets[c * dTgt + j] - mean[j];
+      out[c * dTgt + j] = v;
+      norm += v * v;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = 0; j < dTgt; j++) out[c * dTgt + j] *= inv;
+  }
+  return out;
+}
+
+/** cosine of a prediction [dTgt] to each unit candidate row */
+export function cosines(pred: Float64Array, unit: Float64Array, dTgt: number): Float64Array {
+  let norm = 0;
+  for (const v of pred) norm += v * v;
+  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  const n = unit.length / dTgt;
+  const out = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    let dot = 0;
+    for (let j = 0; j < dTgt; j++) dot += pred[j] * unit[c * dTgt + j];
+    out[c] = dot * inv;
+  }
+  return out;
+}
+
+/** the rank (1 = first) of each row's own target among the candidate targets, by cosine */
+function ranks(map: FittedMap, x: Float32Array, rows: Int32Array, classOf: Int32Array, assign: ArrayLike<number>, candidates: number[], unit: Float64Array, dTgt: number): Int32Array {
+  const out = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    const cos = cosines(predictRow(map, x, r), unit, dTgt);
+    const own = cos[assign[classOf[r]]];
+    let rank = 1;
+    for (const c of candidates) if (cos[assign[c]] > own) rank++;
+    out[i] = rank;
+  });
+  return out;
+}
+
+function fitWith(method: CrossModalMethod, p: PreparedSource, lambda: number, targets: Float64Array, dTgt: number, assign: ArrayLike<number>): { map: FittedMap; mean: Float64Array } {
+  const { t, mean } = classTargets(p, targets, dTgt, assign);
+  return { map: method === 'ridge' ? ridgeMap(p, lambda, t, dTgt) : procrustesMap(p, t, dTgt), mean };
+}
+
+interface Prepared {
+  full: PreparedSource;
+  trainRows: Int32Array;
+  testRows: Int32Array;
+  folds: { prep: PreparedSource; rows: Int32Array }[];
+}
+
+function prepareLayer(input: FitInput, x: Float32Array): Prepared {
+  const { classOf, dSrc } = input;
+  const trainRows = rowsOf(classOf, input.train);
+  return {
+    full: prepareSource(x, dSrc, trainRows, classOf),
+    trainRows,
+    testRows: rowsOf(classOf, input.test),
+    folds: input.folds.map((fold) => ({
+      prep: prepareSource(x, dSrc, rowsOf(classOf, input.train.filter((c) => !fold.includes(c))), classOf),
+      rows: rowsOf(classOf, fold),
+    })),
+  };
+}
+
+/** mean reciprocal rank of each fold's rows among the training classes' targets, fitted without the fold */
+function cvScore(method: CrossModalMethod, lambda: number, input: FitInput, x: Float32Array, prep: Prepared, assign: ArrayLike<number>): number {
+  let sum = 0;
+  let n = 0;
+  for (const f of prep.folds) {
+    const { map, mean } = fitWith(method, f.prep, lambda, input.targets, input.dTgt, assign);
+    const unit = unitCandidates(input.targets, input.dTgt, mean);
+    for (const r of ranks(map, x, f.rows, input.classOf, assign, input.train, unit, input.dTgt)) {
+      sum += 1 / r;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : 0;
+}
+
+/** One assignment of targets (the true pairs or a shuffle): λ by cross-validation, then the held-out retrieval. */
+function scoreAssignment(method: CrossModalMethod, input: FitInput, x: Float32Array, prep: Prepared, assign: ArrayLike<number>): MethodScore & { map: FittedMap; mean: Float64Array } {
+  const all = Array.from({ length: input.targets.length / input.dTgt }, (_, c) => c);
+  let lambda = 0;
+  let best = -1;
+  let cvByLambda: number[] | undefined;
+  if (method === 'ridge') {
+    cvByLambda = RIDGE_LAMBDAS.map((l) => cvScore(method, l, input, x, prep, assign));
+    cvByLambda.forEach((s, i) => {
+      if (s > best + 1e-12) {
+        best = s;
+        lambda = RIDGE_LAMBDAS[i];
+      }
+    });
+  } else {
+    best = cvScore(method, 0, input, x, prep, assign);
+  }
+  const { map, mean } = fitWith(method, prep.full, lambda, input.targets, input.dTgt, assign);
+  const unit = unitCandidates(input.targets, input.dTgt, mean);
+  const r = ranks(map, x, prep.testRows, input.classOf, assign, all, unit, input.dTgt);
+  const at = (k: number) => r.reduce((s, v) => s + (v <= k ? 1 : 0), 0) / Math.max(1, r.length);
+  return {
+    retrievalAt1: at(1),
+    retrievalAt5: at(5),
+    cvScore: best,
+    ...(method === 'ridge' ? { lambda, cvByLambda } : { dims: map.dims }),
+    map,
+    mean,
+  };
+}
+
+/** Every method on one layer, with the shuffled controls averaged. `onStep` is told after each fit. */
+export function fitLayer(input: FitInput, layer: number, onStep?: () => void): LayerScores {
+  const x = input.layers[layer];
+  const prep = prepareLayer(input, x);
+  const identity = Array.from({ length: input.targets.length / input.dTgt }, (_, c) => c);
+  const out: LayerScores = { methods: {}, shuffled: {}, maps: {}, targetMean: new Float64Array(input.dTgt) };
+  for (const method of input.methods) {
+    const { map, mean, ...score } = scoreAssignment(method, input, x, prep, identity);
+    out.methods[method] = score;
+    out.maps[method] = map;
+    out.targetMean = mean;
+    onStep?.();
+    let at1 = 0;
+    let at5 = 0;
+    for (const perm of input.permutations) {
+      const s = scoreAssignment(method, input, x, prep, perm);
+      at1 += s.retrievalAt1;
+      at5 += s.retrievalAt5;
+      onStep?.();
+    }
+    const k = Math.max(1, input.permutations.length);
+    out.shuffled[method] = { retrievalAt1: at1 / k, retrievalAt5: at5 / k };
+  }
+  return out;
+}
