@@ -28,14 +28,21 @@ export interface CrossModalParams {
 }
 
 export interface Retrieval {
-  /** share of the held-out samples whose own token is the nearest of all candidate tokens (cosine) */
+  /** share of the held-out samples whose own token is the nearest (cosine) of every class's token */
   retrievalAt1: number;
   /** … among the 5 nearest */
   retrievalAt5: number;
+  /**
+   * the same among the held-out classes' tokens only (zero-shot retrieval). A map fitted on the
+   * training classes pulls every prediction towards their tokens, so among all tokens a held-out
+   * class is rarely first even where the map does generalise; this figure shows whether it does.
+   */
+  heldOutRetrievalAt1: number;
+  heldOutRetrievalAt5: number;
 }
 
 export interface MethodFit extends Retrieval {
-  /** mean reciprocal rank of a training class's token when its class is left out of the fit (k-fold over training classes) */
+  /** mean reciprocal rank of a training class's token among its fold's classes' tokens when the fold is left out of the fit (k-fold over training classes) */
   cvScore: number;
   /** ridge: the strength chosen by that cross-validation, relative to the mean eigenvalue of XᵀX */
   lambda?: number;
@@ -52,6 +59,8 @@ export interface LayerFit {
   procrustes?: MethodFit;
   /** the same fit with the class → token pairs permuted across classes (mean over the permutations) */
   shuffled: Partial<Record<CrossModalMethod, Retrieval>>;
+  /** why the figures of this layer mean nothing, when they do not (every sample embedded the same) */
+  note?: string;
 }
 
 export interface RetrievedToken {

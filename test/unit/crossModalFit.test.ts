@@ -18,9 +18,11 @@ interface Expected {
   dims?: number;
   retrievalAt1: number;
   retrievalAt5: number;
+  heldOutRetrievalAt1: number;
+  heldOutRetrievalAt5: number;
   testRows: number[];
   predictions: number[];
-  shuffled: { retrievalAt1: number; retrievalAt5: number };
+  shuffled: { retrievalAt1: number; retrievalAt5: number; heldOutRetrievalAt1: number; heldOutRetrievalAt5: number };
 }
 interface Case {
   dSrc: number;
@@ -59,10 +61,10 @@ for (const [name, c] of Object.entries(cases)) {
         const e = exp[method];
         const g = got.methods[method]!;
         close(g.cvScore, e.cvScore, `${method} cv score`);
-        close(g.retrievalAt1, e.retrievalAt1, `${method} retrieval@1`);
-        close(g.retrievalAt5, e.retrievalAt5, `${method} retrieval@5`);
-        close(got.shuffled[method]!.retrievalAt1, e.shuffled.retrievalAt1, `${method} shuffled retrieval@1`);
-        close(got.shuffled[method]!.retrievalAt5, e.shuffled.retrievalAt5, `${method} shuffled retrieval@5`);
+        for (const key of ['retrievalAt1', 'retrievalAt5', 'heldOutRetrievalAt1', 'heldOutRetrievalAt5'] as const) {
+          close(g[key], e[key], `${method} ${key}`);
+          close(got.shuffled[method]![key], e.shuffled[key], `${method} shuffled ${key}`);
+        }
         if (method === 'ridge') {
           assert.equal(g.lambda, e.lambda);
           e.cvByLambda!.forEach((s, i) => close(g.cvByLambda![i], s, `ridge cv at λ ${RIDGE_LAMBDAS[i]}`));
@@ -84,6 +86,19 @@ test('the related layer retrieves held-out classes far above its shuffled contro
   const e = cases.wideSource.expected;
   assert.ok(e[0].ridge.retrievalAt1 > e[0].ridge.shuffled.retrievalAt1 + 0.5);
   assert.ok(e[1].ridge.retrievalAt1 < 0.2);
+});
+
+test('a layer where every sample is the same retrieves nothing (ties count against)', () => {
+  const c = cases.wideSource;
+  const x = new Float32Array(c.layers[0].length).fill(0.5);
+  const input = { layers: [x], dSrc: c.dSrc, classOf: Int32Array.from(c.classOf), targets: Float64Array.from(c.targets), dTgt: c.dTgt, train: c.train, test: c.test, folds: c.folds, permutations: [], methods: ['ridge', 'procrustes'] as CrossModalMethod[] };
+  const got = fitLayer(input, 0);
+  assert.equal(got.constant, true);
+  for (const m of input.methods) {
+    assert.equal(got.methods[m]!.retrievalAt5, 0);
+    assert.equal(got.methods[m]!.heldOutRetrievalAt1, 0);
+  }
+  assert.equal(fitLayer({ ...input, layers: [Float32Array.from(c.layers[0])] }, 0).constant, false);
 });
 
 test('the class split is seeded, whole-class, and leaves every side non-empty', () => {

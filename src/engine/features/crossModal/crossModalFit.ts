@@ -25,10 +25,16 @@ export interface FitInput {
   methods: CrossModalMethod[];
 }
 
-export interface MethodScore {
+/** retrieval among every class's token, and among the held-out classes' tokens only */
+export interface RetrievalScores {
   retrievalAt1: number;
   retrievalAt5: number;
-  /** mean reciprocal rank over the folds' left-out training classes */
+  heldOutRetrievalAt1: number;
+  heldOutRetrievalAt5: number;
+}
+
+export interface MethodScore extends RetrievalScores {
+  /** mean reciprocal rank of each fold's left-out training classes among those classes' own tokens */
   cvScore: number;
   lambda?: number;
   dims?: number;
@@ -38,7 +44,9 @@ export interface MethodScore {
 
 export interface LayerScores {
   methods: Partial<Record<CrossModalMethod, MethodScore>>;
-  shuffled: Partial<Record<CrossModalMethod, { retrievalAt1: number; retrievalAt5: number }>>;
+  shuffled: Partial<Record<CrossModalMethod, RetrievalScores>>;
+  /** set when every sample has the same embedding at this layer (a ViT's CLS before the first block) */
+  constant: boolean;
   /** true pairs: the fitted maps (for the held-out table) */
   maps: Partial<Record<CrossModalMethod, FittedMap>>;
   /** the training rows' target mean, the origin of the centred target space */
@@ -84,14 +92,17 @@ export function cosines(pred: Float64Array, unit: Float64Array, dTgt: number): F
   return out;
 }
 
-/** the rank (1 = first) of each row's own target among the candidate targets, by cosine */
+/**
+ * The rank (1 = first) of each row's own target among the candidate classes' targets, by cosine.
+ * Ties count against the row: a map that predicts nothing (a constant layer) retrieves nothing.
+ */
 function ranks(map: FittedMap, x: Float32Array, rows: Int32Array, classOf: Int32Array, assign: ArrayLike<number>, candidates: number[], unit: Float64Array, dTgt: number): Int32Array {
   const out = new Int32Array(rows.length);
   rows.forEach((r, i) => {
     const cos = cosines(predictRow(map, x, r), unit, dTgt);
     const own = cos[assign[classOf[r]]];
     let rank = 1;
-    for (const c of candidates) if (cos[assign[c]] > own) rank++;
+    for (const c of candidates) if (c !== classOf[r] && cos[assign[c]] >= own) rank++;
     out[i] = rank;
   });
   return out;
@@ -123,14 +134,20 @@ function prepareLayer(input: FitInput, x: Float32Array): Prepared {
   };
 }
 
-/** mean reciprocal rank of each fold's rows among the training classes' targets, fitted without the fold */
+/**
+ * Mean reciprocal rank of each fold's rows among the fold's own classes' targets, fitted without
+ * the fold: how well the map generalises to classes it did not see, which is what λ and the layer
+ * are chosen for. (Among all training classes' targets a left-out class is nearly never first: a
+ * map pulls every prediction towards the targets it was fitted on.)
+ */
 function cvScore(method: CrossModalMethod, lambda: number, input: FitInput, x: Float32Array, prep: Prepared, assign: ArrayLike<number>): number {
   let sum = 0;
   let n = 0;
   for (const f of prep.folds) {
     const { map, mean } = fitWith(method, f.prep, lambda, input.targets, input.dTgt, assign);
     const unit = unitCandidates(input.targets, input.dTgt, mean);
-    for (const r of ranks(map, x, f.rows, input.classOf, assign, input.train, unit, input.dTgt)) {
+    const fold = [...new Set(Array.from(f.rows, (r) => input.classOf[r]))];
+    for (const r of ranks(map, x, f.rows, input.classOf, assign, fold, unit, input.dTgt)) {
       sum += 1 / r;
       n++;
     }
@@ -158,10 +175,13 @@ function scoreAssignment(method: CrossModalMethod, input: FitInput, x: Float32Ar
   const { map, mean } = fitWith(method, prep.full, lambda, input.targets, input.dTgt, assign);
   const unit = unitCandidates(input.targets, input.dTgt, mean);
   const r = ranks(map, x, prep.testRows, input.classOf, assign, all, unit, input.dTgt);
-  const at = (k: number) => r.reduce((s, v) => s + (v <= k ? 1 : 0), 0) / Math.max(1, r.length);
+  const h = ranks(map, x, prep.testRows, input.classOf, assign, input.test, unit, input.dTgt);
+  const at = (rs: Int32Array, k: number) => rs.reduce((s, v) => s + (v <= k ? 1 : 0), 0) / Math.max(1, rs.length);
   return {
-    retrievalAt1: at(1),
-    retrievalAt5: at(5),
+    retrievalAt1: at(r, 1),
+    retrievalAt5: at(r, 5),
+    heldOutRetrievalAt1: at(h, 1),
+    heldOutRetrievalAt5: at(h, 5),
     cvScore: best,
     ...(method === 'ridge' ? { lambda, cvByLambda } : { dims: map.dims }),
     map,
@@ -174,23 +194,24 @@ export function fitLayer(input: FitInput, layer: number, onStep?: () => void): L
   const x = input.layers[layer];
   const prep = prepareLayer(input, x);
   const identity = Array.from({ length: input.targets.length / input.dTgt }, (_, c) => c);
-  const out: LayerScores = { methods: {}, shuffled: {}, maps: {}, targetMean: new Float64Array(input.dTgt) };
+  let trace = 0;
+  for (let i = 0; i < input.dSrc; i++) trace += prep.full.gram[i * input.dSrc + i];
+  let scale = 0;
+  for (const v of prep.full.mean) scale += v * v;
+  const out: LayerScores = { methods: {}, shuffled: {}, maps: {}, targetMean: new Float64Array(input.dTgt), constant: trace <= 1e-12 * Math.max(scale, 1e-30) * prep.full.rows };
   for (const method of input.methods) {
     const { map, mean, ...score } = scoreAssignment(method, input, x, prep, identity);
     out.methods[method] = score;
     out.maps[method] = map;
     out.targetMean = mean;
     onStep?.();
-    let at1 = 0;
-    let at5 = 0;
+    const sum = { retrievalAt1: 0, retrievalAt5: 0, heldOutRetrievalAt1: 0, heldOutRetrievalAt5: 0 };
     for (const perm of input.permutations) {
       const s = scoreAssignment(method, input, x, prep, perm);
-      at1 += s.retrievalAt1;
-      at5 += s.retrievalAt5;
+      for (const key of Object.keys(sum) as (keyof RetrievalScores)[]) sum[key] += s[key] / input.permutations.length;
       onStep?.();
     }
-    const k = Math.max(1, input.permutations.length);
-    out.shuffled[method] = { retrievalAt1: at1 / k, retrievalAt5: at5 / k };
+    out.shuffled[method] = sum;
   }
   return out;
 }
