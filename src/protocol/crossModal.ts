@@ -76,8 +76,12 @@ export interface HeldOutClass {
   text: string;
   tokens: { id: number; text: string }[];
   samples: number;
-  /** at the tabled layer: how many of its samples retrieve their own token first, and the 5 nearest tokens to the mean of its samples' predictions */
-  results: Partial<Record<CrossModalMethod, { hitsAt1: number; top5: RetrievedToken[] }>>;
+  /**
+   * at the tabled layer: how many of its samples retrieve their own token first among every
+   * class's token and among the held-out classes' tokens, and the 5 nearest of every class's
+   * tokens to the mean of its samples' predictions
+   */
+  results: Partial<Record<CrossModalMethod, { hitsAt1: number; heldOutHitsAt1: number; top5: RetrievedToken[] }>>;
 }
 
 export interface CrossModalResult {

@@ -24,6 +24,7 @@ export function heldOutTable(t: TableInput): HeldOutClass[] {
     const results: HeldOutClass['results'] = {};
     for (const [method, map] of Object.entries(t.maps) as [CrossModalMethod, FittedMap][]) {
       let hitsAt1 = 0;
+      let heldOutHitsAt1 = 0;
       const mean = new Float64Array(t.dTgt);
       for (const r of rows) {
         const p = predictRow(map, t.x, r);
@@ -31,12 +32,13 @@ export function heldOutTable(t: TableInput): HeldOutClass[] {
         let best = 0;
         for (let k = 1; k < cos.length; k++) if (cos[k] > cos[best]) best = k;
         if (best === c) hitsAt1++;
+        if (t.test.every((k) => k === c || cos[k] < cos[c])) heldOutHitsAt1++;
         for (let j = 0; j < t.dTgt; j++) mean[j] += p[j] / rows.length;
       }
       const cos = cosines(mean, unit, t.dTgt);
       const top5 = Array.from(cos.keys()).sort((a, b) => cos[b] - cos[a] || a - b).slice(0, 5)
         .map((k) => ({ label: t.classes[k].label, text: t.classes[k].text, cosine: cos[k] }));
-      results[method] = { hitsAt1, top5 };
+      results[method] = { hitsAt1, heldOutHitsAt1, top5 };
     }
     return { label: t.classes[c].label, text: t.classes[c].text, tokens: t.tokens[c], samples: rows.length, results };
   });
