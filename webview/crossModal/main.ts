@@ -69,7 +69,7 @@ function render(): void {
   document.getElementById('layers')!.replaceChildren(
     el('tr', {}, [el('th', {}, ['layer']), ...cols.map((h) => el('th', { className: 'num' }, [`${h} @1 / @5`])), el('th', { className: 'num' }, ['ridge λ']), el('th', { className: 'num' }, ['CV score'])]),
     ...r.layers.map((l) =>
-      el('tr', { className: l.layer === r.tableLayer ? 'actual' : '' }, [
+      el('tr', { 'data-layer': l.layer }, [
         el('td', {}, [`${l.layer} ${l.label}${l.layer === r.tableLayer ? ' (tabled)' : ''}`]),
         ...r.methods.flatMap((m) => [l[m], l.shuffled[m]].map((x) => el('td', { className: 'prob' }, [x ? `${pct(x[k1])} / ${pct(x[k5])}` : '']))),
         el('td', { className: 'prob' }, [l.ridge?.lambda !== undefined ? String(l.ridge.lambda) : '']),
