@@ -14,7 +14,7 @@ const GLYPH = join(ROOT, 'models', 'tensorloupe-glyph-vit');
 const SPEECH = join(ROOT, 'models', 'tensorloupe-speech-kws');
 const engine = createEngineHandlers({ provider: 'cpu', threads: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tl-crossmodal-')) });
 const signal = { cancelled: false, onCancel: () => undefined };
-const fit = (p: Partial<CrossModalParams>) => engine['crossmodal/fit']({ from: GLYPH, to: CODE_LM, methods: ['ridge', 'procrustes'], seed: 0, ...p }, signal);
+const fit = async (p: Partial<CrossModalParams>) => engine['crossmodal/fit']({ from: GLYPH, to: CODE_LM, methods: ['ridge', 'procrustes'], seed: 0, ...p }, signal);
 const dir = mkdtempSync(join(tmpdir(), 'tl-crossmodal-pairs-'));
 
 test('glyph ViT → code LM on the bundled samples: every layer, both methods, a seeded whole-class split', async () => {
@@ -100,5 +100,5 @@ test('bad input: a text model as the source, a vision model as the target, bad J
 
 test('a cancel stops the run between batches', async () => {
   const cancelled = { cancelled: true, onCancel: () => undefined };
-  await assert.rejects(engine['crossmodal/fit']({ from: GLYPH, to: CODE_LM, methods: ['ridge'], seed: 0 }, cancelled), (e: Error) => e.name === 'CancelledError' || /cancel/i.test(e.message));
+  await assert.rejects(async () => engine['crossmodal/fit']({ from: GLYPH, to: CODE_LM, methods: ['ridge'], seed: 0 }, cancelled), (e: Error) => e.name === 'CancelledError' || /cancel/i.test(e.message));
 });

@@ -36,6 +36,22 @@ export interface PreparedSource {
   eigen?: { values: Float64Array; vectors: Float64Array };
   /** ridge: (XcᵀXc + αI)⁻¹ Sᵀ [d, classes] per λ, computed on first use (the same for every target assignment) */
   ridgeSolved?: Map<number, Float64Array>;
+  /** rowBasis results by key (the same for every target assignment) */
+  bases?: Map<string, Float64Array>;
+}
+
+/**
+ * A map in two factors, so that the part that does not depend on the targets is computed once for
+ * the true pairs and every shuffle: a row's prediction = rowBasis(row) [m] · head [m, d_tgt].
+ * Ridge: basis (x − μ)·G_λ, G_λ = (XcᵀXc + αI)⁻¹Sᵀ [d, classes], head T [classes, d_tgt].
+ * Procrustes: basis (x − μ)·P_k [k], head W [k, d_tgt].
+ */
+export interface FactoredMap {
+  kind: 'ridge' | 'procrustes';
+  lambda: number;
+  m: number;
+  head: Float64Array;
+  dims?: number;
 }
 
 /** A fitted map: prediction = (x − mean)·a, a [d_src, d_tgt]; it lives in the target's centred space. */
@@ -124,8 +140,8 @@ function transpose(a: Float64Array, m: number, n: number): Float64Array {
   return out;
 }
 
-/** Ridge: the map for one assignment of targets to the prepared classes (t from classTargets). */
-export function ridgeMap(p: PreparedSource, lambda: number, t: Float64Array, dTgt: number): FittedMap {
+/** G_λ = (XcᵀXc + αI)⁻¹ Sᵀ [d, classes] */
+function ridgeSolved(p: PreparedSource, lambda: number): Float64Array {
   const { d } = p;
   p.ridgeSolved ??= new Map();
   let g = p.ridgeSolved.get(lambda);
@@ -139,7 +155,52 @@ export function ridgeMap(p: PreparedSource, lambda: number, t: Float64Array, dTg
     g = choleskySolve(cholesky(sys, d), d, transpose(p.classSums, p.classes.length, d), p.classes.length);
     p.ridgeSolved.set(lambda, g);
   }
-  return { mean: p.mean, a: times(g, t, d, p.classes.length, dTgt), dSrc: d, dTgt };
+  return g;
+}
+
+/** Ridge: the map for one assignment of targets to the prepared classes (t from classTargets). */
+export function ridgeMap(p: PreparedSource, lambda: number, t: Float64Array, dTgt: number): FittedMap {
+  return expandMap(p, ridgeFactored(p, lambda, t), dTgt);
+}
+
+export function ridgeFactored(p: PreparedSource, lambda: number, t: Float64Array): FactoredMap {
+  return { kind: 'ridge', lambda, m: p.classes.length, head: t };
+}
+
+/** [d, k]: the top-k eigenvectors of XcᵀXc as columns */
+function principal(p: PreparedSource, k: number): Float64Array {
+  const { d } = p;
+  p.eigen ??= symmetricEigen(p.gram, d);
+  const pc = new Float64Array(d * k);
+  for (let c = 0; c < k; c++) for (let i = 0; i < d; i++) pc[i * k + c] = p.eigen.vectors[c * d + i];
+  return pc;
+}
+
+/** [rows.length, m]: each row's coordinates in the map's target-independent basis (see FactoredMap), cached on p by `key` */
+export function rowBasis(p: PreparedSource, map: Pick<FactoredMap, 'kind' | 'lambda' | 'm'>, x: Float32Array | Float64Array, rows: ArrayLike<number>, key: string): Float64Array {
+  p.bases ??= new Map();
+  const id = `${map.kind}|${map.lambda}|${map.m}|${key}`;
+  const hit = p.bases.get(id);
+  if (hit) return hit;
+  const { d } = p;
+  const b = map.kind === 'ridge' ? ridgeSolved(p, map.lambda) : principal(p, map.m); // [d, m]
+  const out = new Float64Array(rows.length * map.m);
+  const v = new Float64Array(d);
+  for (let r = 0; r < rows.length; r++) {
+    for (let i = 0; i < d; i++) v[i] = x[rows[r] * d + i] - p.mean[i];
+    for (let i = 0; i < d; i++) {
+      if (v[i] === 0) continue;
+      for (let j = 0; j < map.m; j++) out[r * map.m + j] += v[i] * b[i * map.m + j];
+    }
+  }
+  p.bases.set(id, out);
+  return out;
+}
+
+/** The factored map as one matrix a = basis · head [d_src, d_tgt] */
+export function expandMap(p: PreparedSource, f: FactoredMap, dTgt: number): FittedMap {
+  const b = f.kind === 'ridge' ? ridgeSolved(p, f.lambda) : principal(p, f.m);
+  return { mean: p.mean, a: times(b, f.head, p.d, f.m, dTgt), dSrc: p.d, dTgt, ...(f.dims !== undefined ? { dims: f.dims } : {}) };
 }
 
 /** Components Procrustes keeps: the source width, the target width and classes − 1 (see the top of this file). */
@@ -149,11 +210,13 @@ export function procrustesDims(p: PreparedSource, dTgt: number): number {
 
 /** Procrustes: the source's top-k principal components rotated (semi-orthogonally) into the target space. */
 export function procrustesMap(p: PreparedSource, t: Float64Array, dTgt: number, k = procrustesDims(p, dTgt)): FittedMap {
+  return expandMap(p, procrustesFactored(p, t, dTgt, k), dTgt);
+}
+
+export function procrustesFactored(p: PreparedSource, t: Float64Array, dTgt: number, k = procrustesDims(p, dTgt)): FactoredMap {
   const { d } = p;
   const nc = p.classes.length;
-  p.eigen ??= symmetricEigen(p.gram, d);
-  const pc = new Float64Array(d * k); // [d, k] the top-k eigenvectors as columns
-  for (let c = 0; c < k; c++) for (let i = 0; i < d; i++) pc[i * k + c] = p.eigen.vectors[c * d + i];
+  const pc = principal(p, k); // [d, k]
   const zSums = times(p.classSums, pc, nc, d, k); // [classes, k]
   const m = times(transpose(zSums, nc, k), t, k, nc, dTgt); // [k, dTgt] = ZᵀYc
   const mmt = times(m, transpose(m, k, dTgt), k, dTgt, k); // [k, k]
@@ -166,8 +229,7 @@ export function procrustesMap(p: PreparedSource, t: Float64Array, dTgt: number, 
     const w = 1 / Math.sqrt(values[s]);
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) inv[i * k + j] += vectors[s * k + i] * w * vectors[s * k + j];
   }
-  const w = times(inv, m, k, k, dTgt); // [k, dTgt], W·Wᵀ = I
-  return { mean: p.mean, a: times(pc, w, d, k, dTgt), dSrc: d, dTgt, dims: k };
+  return { kind: 'procrustes', lambda: 0, m: k, head: times(inv, m, k, k, dTgt), dims: k }; // head W [k, dTgt], W·Wᵀ = I
 }
 
 /** prediction of row r of x [n, dSrc] in the target's centred space [dTgt] */

@@ -2,7 +2,7 @@
 // maps fitted on the training classes' samples, scored by retrieval of the held-out classes'
 // tokens among every class's token, against the same fit on shuffled pairs. Pure maths (no
 // models): test/unit/crossModalFit.test.ts checks it against models/train/fixtures/crossmodal_reference.py.
-import { classTargets, predictRow, prepareSource, procrustesMap, ridgeMap, type FittedMap, type PreparedSource } from '../../analyses/linearMap';
+import { classTargets, expandMap, prepareSource, procrustesFactored, ridgeFactored, rowBasis, type FactoredMap, type FittedMap, type PreparedSource } from '../../analyses/linearMap';
 import type { CrossModalMethod } from '../../../protocol/crossModal';
 
 /** ridge strengths tried (relative to the mean eigenvalue of XcᵀXc); ties go to the stronger */
@@ -96,21 +96,35 @@ export function cosines(pred: Float64Array, unit: Float64Array, dTgt: number): F
  * The rank (1 = first) of each row's own target among the candidate classes' targets, by cosine.
  * Ties count against the row: a map that predicts nothing (a constant layer) retrieves nothing.
  */
-function ranks(map: FittedMap, x: Float32Array, rows: Int32Array, classOf: Int32Array, assign: ArrayLike<number>, candidates: number[], unit: Float64Array, dTgt: number): Int32Array {
+function ranks(map: FactoredMap, basis: Float64Array, rows: Int32Array, classOf: Int32Array, assign: ArrayLike<number>, candidates: number[], unit: Float64Array, dTgt: number): Int32Array {
   const out = new Int32Array(rows.length);
+  const pred = new Float64Array(dTgt);
+  const { m, head } = map;
   rows.forEach((r, i) => {
-    const cos = cosines(predictRow(map, x, r), unit, dTgt);
-    const own = cos[assign[classOf[r]]];
+    pred.fill(0);
+    for (let k = 0; k < m; k++) {
+      const v = basis[i * m + k];
+      if (v === 0) continue;
+      for (let j = 0; j < dTgt; j++) pred[j] += v * head[k * dTgt + j];
+    }
+    // the prediction's own norm is the same for every candidate: dot products rank as cosines do
+    const dot = (c: number) => {
+      let s = 0;
+      const o = assign[c] * dTgt;
+      for (let j = 0; j < dTgt; j++) s += pred[j] * unit[o + j];
+      return s;
+    };
+    const own = dot(classOf[r]);
     let rank = 1;
-    for (const c of candidates) if (c !== classOf[r] && cos[assign[c]] >= own) rank++;
+    for (const c of candidates) if (c !== classOf[r] && dot(c) >= own) rank++;
     out[i] = rank;
   });
   return out;
 }
 
-function fitWith(method: CrossModalMethod, p: PreparedSource, lambda: number, targets: Float64Array, dTgt: number, assign: ArrayLike<number>): { map: FittedMap; mean: Float64Array } {
+function fitWith(method: CrossModalMethod, p: PreparedSource, lambda: number, targets: Float64Array, dTgt: number, assign: ArrayLike<number>): { map: FactoredMap; mean: Float64Array } {
   const { t, mean } = classTargets(p, targets, dTgt, assign);
-  return { map: method === 'ridge' ? ridgeMap(p, lambda, t, dTgt) : procrustesMap(p, t, dTgt), mean };
+  return { map: method === 'ridge' ? ridgeFactored(p, lambda, t) : procrustesFactored(p, t, dTgt), mean };
 }
 
 interface Prepared {
@@ -147,7 +161,7 @@ function cvScore(method: CrossModalMethod, lambda: number, input: FitInput, x: F
     const { map, mean } = fitWith(method, f.prep, lambda, input.targets, input.dTgt, assign);
     const unit = unitCandidates(input.targets, input.dTgt, mean);
     const fold = [...new Set(Array.from(f.rows, (r) => input.classOf[r]))];
-    for (const r of ranks(map, x, f.rows, input.classOf, assign, fold, unit, input.dTgt)) {
+    for (const r of ranks(map, rowBasis(f.prep, map, x, f.rows, 'fold'), f.rows, input.classOf, assign, fold, unit, input.dTgt)) {
       sum += 1 / r;
       n++;
     }
@@ -156,7 +170,7 @@ function cvScore(method: CrossModalMethod, lambda: number, input: FitInput, x: F
 }
 
 /** One assignment of targets (the true pairs or a shuffle): λ by cross-validation, then the held-out retrieval. */
-function scoreAssignment(method: CrossModalMethod, input: FitInput, x: Float32Array, prep: Prepared, assign: ArrayLike<number>): MethodScore & { map: FittedMap; mean: Float64Array } {
+function scoreAssignment(method: CrossModalMethod, input: FitInput, x: Float32Array, prep: Prepared, assign: ArrayLike<number>): MethodScore & { map: FactoredMap; mean: Float64Array } {
   const all = Array.from({ length: input.targets.length / input.dTgt }, (_, c) => c);
   let lambda = 0;
   let best = -1;
@@ -174,8 +188,9 @@ function scoreAssignment(method: CrossModalMethod, input: FitInput, x: Float32Ar
   }
   const { map, mean } = fitWith(method, prep.full, lambda, input.targets, input.dTgt, assign);
   const unit = unitCandidates(input.targets, input.dTgt, mean);
-  const r = ranks(map, x, prep.testRows, input.classOf, assign, all, unit, input.dTgt);
-  const h = ranks(map, x, prep.testRows, input.classOf, assign, input.test, unit, input.dTgt);
+  const basis = rowBasis(prep.full, map, x, prep.testRows, 'test');
+  const r = ranks(map, basis, prep.testRows, input.classOf, assign, all, unit, input.dTgt);
+  const h = ranks(map, basis, prep.testRows, input.classOf, assign, input.test, unit, input.dTgt);
   const at = (rs: Int32Array, k: number) => rs.reduce((s, v) => s + (v <= k ? 1 : 0), 0) / Math.max(1, rs.length);
   return {
     retrievalAt1: at(r, 1),
@@ -202,7 +217,7 @@ export function fitLayer(input: FitInput, layer: number, onStep?: () => void): L
   for (const method of input.methods) {
     const { map, mean, ...score } = scoreAssignment(method, input, x, prep, identity);
     out.methods[method] = score;
-    out.maps[method] = map;
+    out.maps[method] = expandMap(prep.full, map, input.dTgt);
     out.targetMean = mean;
     onStep?.();
     const sum = { retrievalAt1: 0, retrievalAt5: 0, heldOutRetrievalAt1: 0, heldOutRetrievalAt5: 0 };
