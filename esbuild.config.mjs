@@ -32,7 +32,7 @@ export const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: `${outdir}/extension.js` },
   { ...node, ...scanner, entryPoints: ['src/engine/main.ts'], outfile: `${outdir}/engine.js` },
   { ...node, ...scanner, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: `#!/usr/bin/env node\n${telemetryOff}` } },
-  ...['nextToken', 'attention', 'lens', 'induction', 'dilution', 'projector', 'probes', 'modelInfo', 'baselines', 'interventions', 'image', 'audio', 'futureTokens', 'checkpoints'].map((panel) => ({
+  ...['nextToken', 'attention', 'lens', 'induction', 'dilution', 'projector', 'probes', 'modelInfo', 'baselines', 'interventions', 'image', 'audio', 'futureTokens', 'checkpoints', 'crossModal'].map((panel) => ({
     ...browser,
     entryPoints: [`webview/${panel}/main.ts`],
     outfile: `${outdir}/webview/${panel}.js`,

@@ -18,6 +18,7 @@ import { BaselineDecorations } from './host/baselineDecorations';
 import { attentionDilution } from './host/commands/attentionDilution';
 import { probeFutureTokens } from './host/commands/probeFutureTokens';
 import { compareCheckpoints } from './host/commands/compareCheckpoints';
+import { fitCrossModalMap } from './host/commands/fitCrossModalMap';
 import { projectEmbeddings } from './host/commands/projectEmbeddings';
 import { trainProbe } from './host/commands/trainProbe';
 import { applyProbe } from './host/commands/applyProbe';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.attentionDilution', () => attentionDilution(context, engine)),
     vscode.commands.registerCommand('tensorloupe.futureTokens', () => probeFutureTokens(context, engine)),
     vscode.commands.registerCommand('tensorloupe.compareCheckpoints', () => compareCheckpoints(context, engine)),
+    vscode.commands.registerCommand('tensorloupe.fitCrossModalMap', () => fitCrossModalMap(context, engine)),
     vscode.commands.registerCommand('tensorloupe.exportActivations', () => exportActivations(context, engine)),
     vscode.commands.registerCommand('tensorloupe.projectEmbeddings', () => projectEmbeddings(context, engine)),
     vscode.commands.registerCommand('tensorloupe.trainProbe', () => trainProbe(context, engine)),

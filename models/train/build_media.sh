@@ -3,6 +3,7 @@
 #   tensorloupe-glyph-vit  (glyph_vit.py: fonts -> images -> ViT; 2 x 840 CPU-seconds + 4000 steps (~1200 CPU-s))
 #   tensorloupe-speech-kws (speech_kws.py: espeak-ng -> log-mel -> encoder; ~6 min synthesis + 660 CPU-s
 #                          or 960 s wall clock, whichever ends first)
+#   then both models' samples/crossmodal/ (crossmodal_samples.py; needs flac too)
 # Training cycles end at a CPU-time budget (or a wall-clock cap), so the step count depends on the machine.
 # Needs Debian's /usr/bin/python3 with python3-torch, python3-numpy, python3-onnx, python3-pil, and
 # espeak-ng, fonts-dejavu-core, fonts-liberation, fonts-liberation2, fonts-noto-core.
@@ -30,4 +31,5 @@ if [[ $which == all || $which == speech ]]; then
   nice -n 10 $PY speech_kws.py --resume --lr 7e-4 --max_wall_seconds 540 \
     2>&1 | tee .data/speech_kws_2.log                                       # cycle 2, lr 7e-4
 fi
+$PY crossmodal_samples.py                    # samples/crossmodal/ of both (Fit Cross-Modal Map): seeded, held-out fonts and voices
 cd ../.. && node --import tsx --test test/acceptance/mediaModels.test.ts

@@ -133,7 +133,11 @@ noise). Non-finite steps skipped: {m.get('skipped_steps', 0)} of {m['steps']}.
   from exactly this file, so a port of the feature extractor can be checked against it.
 - `samples/*.wav`: the three reference clips. `metrics.json`: the figures above.
 """
-    open(os.path.join(OUT, "MODEL_CARD.md"), "w").write(card)
+    path = os.path.join(OUT, "MODEL_CARD.md")
+    # the "Cross-modal map" section is written by hand from `tensorloupe crossmap` runs; a rebuild keeps it (rerun them)
+    old = open(path).read() if os.path.exists(path) else ""
+    card += old[old.index("\n## Cross-modal map"):] if "\n## Cross-modal map" in old else ""
+    open(path, "w").write(card)
 
 
 if __name__ == "__main__":

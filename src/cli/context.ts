@@ -56,6 +56,10 @@ export interface CliOptions {
   'discard-ratio'?: string;
   /** activations: an audio file instead of text */
   audio?: string;
+  /** crossmap: the source (image or audio) and target (text) models, and a JSONL of pairs */
+  from?: string;
+  to?: string;
+  pairs?: string;
   /** --model as typed (ctx.model is it resolved, or the text default when absent) */
   model?: string;
 }

@@ -30,6 +30,7 @@ import { classifyAudioCommand } from './commands/classifyAudio';
 import { resolveModelArgument } from '../engine/hub/resolveModelArgument';
 import { stderrProgress } from './hubProgress';
 import { ablateCommand, attributeCommand, patchCommand } from './commands/interventions';
+import { crossmapCommand } from './commands/crossmap';
 
 const USAGE = `Usage:
   tensorloupe next-token  [--model DIR] [--variant V] [--top-k N] [--max-tokens N] [--json] "text"
@@ -54,6 +55,7 @@ const USAGE = `Usage:
   tensorloupe activations --image FILE [--model DIR] [--names GLOB] --out FILE.safetensors
   tensorloupe classify-audio [--model DIR] [--top-k N] [--json] FILE.wav|.flac|.mp3|.ogg
   tensorloupe activations [--model DIR] --audio FILE [--names GLOB] --out FILE.safetensors
+  tensorloupe crossmap    [--from DIR] [--to DIR] [--pairs F.jsonl] [--layer N] [--method ridge|procrustes|both] [--seed N] [--json]
   tensorloupe --version
 
 Options:
@@ -78,6 +80,11 @@ Options:
   --discard-ratio R rollout: share of each layer's lowest attention weights dropped, 0 (default) to below 1
   --audio FILE      activations: a sound instead of text (every window of the clip as the batch);
                     classify-audio and --audio default to the bundled tensorloupe-speech-kws
+  --from DIR        crossmap: the image or audio model mapped from (default: the bundled tensorloupe-glyph-vit)
+  --to DIR          crossmap: the text LM mapped to, its input embeddings (default: the bundled tensorloupe-code-lm)
+  --pairs F.jsonl   crossmap: {"image"|"audio": path, "text": "..."} a line, paths relative to the file
+                    (default: the source model's samples/crossmodal/, labelled by file name)
+  --method M        crossmap: ridge, procrustes or both (default both); --layer N: the layer tabled
   --k N             future: probe t+1 … t+N (default 4, at most 8); neighbours/analogy: how many (default 10)`;
 
 const COMMANDS: Record<string, CliCommand> = {
@@ -101,6 +108,7 @@ const COMMANDS: Record<string, CliCommand> = {
   'classify-image': classifyImageCommand,
   rollout: rolloutCommand,
   'classify-audio': classifyAudioCommand,
+  crossmap: crossmapCommand,
 };
 /** commands on images default to the bundled vision model, not the code LM */
 const IMAGE_COMMANDS = new Set(['classify-image', 'rollout']);

@@ -44,6 +44,9 @@ const OPTIONS = {
   fusion: { type: 'string' },
   'discard-ratio': { type: 'string' },
   audio: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  pairs: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
 } as const;

@@ -19,6 +19,7 @@ import { audioHandlers } from './features/audio/audioHandlers';
 import { ProbeRuns } from './features/probes/probeRuns';
 import { futureHandlers } from './features/futureTokens/futureHandlers';
 import { checkpointHandlers } from './features/checkpoints/checkpointHandlers';
+import { crossModalHandlers } from './features/crossModal/crossModalHandlers';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -86,5 +87,6 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...audioHandlers(ctx),
     ...futureHandlers(ctx),
     ...checkpointHandlers(ctx),
+    ...crossModalHandlers(ctx),
   }, queue));
 }

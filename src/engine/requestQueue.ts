@@ -104,6 +104,7 @@ export const HEAVY_METHODS = [
   'future/train',
   'future/apply',
   'checkpoints/compare',
+  'crossmodal/fit',
 ] as const satisfies readonly (keyof EngineApi)[];
 
 /** Puts every heavy method of `handlers` behind `queue`. */

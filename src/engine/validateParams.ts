@@ -12,6 +12,7 @@ import { baselineValidators } from './features/baselines/validateBaselineParams'
 import { interventionValidators } from './features/interventions/validateInterventions';
 import { visionValidators } from './features/vision/validateVision';
 import { audioValidators } from './features/audio/validateAudioParams';
+import { crossModalValidators } from './features/crossModal/validateCrossModal';
 
 // The engine's boundary: every message from the host (or anything else holding the IPC channel)
 // is checked here, field by field, before a handler sees it. A bad message gets a one-line
@@ -164,6 +165,7 @@ export const validators: Validators = {
   ...audioValidators,
   ...futureValidators,
   ...checkpointValidators,
+  ...crossModalValidators,
 };
 
 /** Wraps every handler so it only ever sees params that passed its method's validator. */

@@ -82,8 +82,13 @@ export class EngineClient {
    */
   async call<M extends keyof EngineApi & string>(method: M, params: Params<EngineApi, M>, cancel?: CancelToken): Promise<Result<EngineApi, M>> {
     // params are checked by the engine; null or a non-object reaches it as sent, and is refused there
-    const model = typeof params === 'object' && params !== null ? (params as { model?: unknown }).model : undefined;
-    if (this.options.prepareModel && typeof model === 'string') params = { ...params, model: await this.options.prepareModel(model) };
+    // every model a request names: `model`, or a cross-modal map's `from` and `to`
+    if (this.options.prepareModel && typeof params === 'object' && params !== null) {
+      for (const key of ['model', 'from', 'to'] as const) {
+        const model = (params as Partial<Record<typeof key, unknown>>)[key];
+        if (typeof model === 'string') params = { ...params, [key]: await this.options.prepareModel(model) };
+      }
+    }
     while (this.stopping.size > 0) await Promise.all(this.stopping);
     const endpoint = this.ensure();
     const child = this.child;

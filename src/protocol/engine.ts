@@ -8,6 +8,7 @@ import type { VisionApi } from './vision';
 import type { AudioApi } from './audio';
 import type { FutureTokensApi } from './futureTokens';
 import type { CheckpointsApi } from './checkpoints';
+import type { CrossModalApi } from './crossModal';
 
 // The host⇄engine channel. The engine serves EngineApi; the host serves nothing but may
 // receive progress notifications (EngineEvents).
@@ -234,7 +235,7 @@ export interface EngineSettings {
   variant?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 }
 
-export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi & BaselinesApi & InterventionsApi & VisionApi & AudioApi & FutureTokensApi & CheckpointsApi;
+export type EngineApi = CoreApi & InternalsApi & ProbesApi & ProjectorApi & ModelInfoApi & BaselinesApi & InterventionsApi & VisionApi & AudioApi & FutureTokensApi & CheckpointsApi & CrossModalApi;
 
 export type CoreApi = {
   'engine/info': [Record<string, never>, EngineInfo];

@@ -55,6 +55,7 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'future/train': { model: CODE_LM, files: ['/tmp/x.ts'], k: 2, seed: 0 },
   'future/apply': { runId: RUN, text: 'x = 1', maxTokens: 64 },
   'checkpoints/compare': { model: CODE_LM, seed: 0 },
+  'crossmodal/fit': { from: GLYPH_VIT, to: CODE_LM, pairs: '/tmp/pairs.jsonl', methods: ['ridge'], layer: 1, seed: 0, testFraction: 0.3 },
 };
 const METHODS = Object.keys(GOOD) as (keyof EngineApi)[];
 

@@ -11,6 +11,7 @@ import { BASELINES_VIEW_TYPE, BaselinesPanel } from './baselinesPanel';
 import { DLA_VIEW_TYPE, DlaPanel, PATCHING_VIEW_TYPE, PatchingPanel } from './interventionPanels';
 import { FUTURE_VIEW_TYPE, FuturePanel } from './futurePanel';
 import { CHECKPOINTS_VIEW_TYPE, CheckpointsPanel } from './checkpointsPanel';
+import { CROSS_MODAL_VIEW_TYPE, CrossModalPanel } from './crossModalPanel';
 import { readSettings } from '../settings';
 import { probeFilePicker, rememberProbe } from '../commands/applyProbe';
 
@@ -55,6 +56,9 @@ export function registerPanelSerializers(context: vscode.ExtensionContext, engin
     }),
     vscode.window.registerWebviewPanelSerializer(CHECKPOINTS_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => CheckpointsPanel.revive(panel, context.extensionUri),
+    }),
+    vscode.window.registerWebviewPanelSerializer(CROSS_MODAL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => CrossModalPanel.revive(panel, context.extensionUri),
     }),
   ];
 }
