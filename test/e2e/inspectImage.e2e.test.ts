@@ -55,6 +55,8 @@ test('explorer right-click on a PNG → Inspect Image: predictions and a rollout
     assert.ok(before.tinted >= 8, `the rollout tints patches (${before.tinted} of 64)`);
     assert.equal(await frame.locator('.head-map').count(), 4 * 5, 'layers × (mean + 4 heads) CLS maps');
     assert.equal(await frame.locator('#lens tbody tr').count(), 4, 'a logit-lens row per block');
+    // a cold run (model load) may have opened the progress notification; VS Code keeps one up ≥ 800 ms
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'inspecting glyph-A.png' }).waitFor({ state: 'hidden', timeout: 10_000 });
     await workbench.screenshot('inspect-image');
     // another head fusion: the engine recomputes the rollout from the run it keeps, the overlay changes
     await frame.locator('#fusion').selectOption('min');
@@ -91,6 +93,8 @@ test('an image opens in VS Code\'s own preview; Reopen With… → Tensorloupe I
     await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
     assert.equal((await frame.locator('#predictions tbody tr th').first().innerText()).trim(), 'A');
     assert.equal((await overlayState(frame)).source, 'rollout');
+    // a warm run is quick: no progress notification is left reading "done" with a Cancel button
+    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: 'inspecting glyph-A.png' }).count(), 0, 'no lingering progress notification');
     await workbench.screenshot('image-inspector-editor');
   });
 });

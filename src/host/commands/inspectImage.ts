@@ -14,6 +14,8 @@ export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif'];
 /** WebP and GIF are decoded by the panel's webview; their bytes travel to it, so they are bounded. */
 const MAX_WEBVIEW_DECODE_BYTES = 64 * 2 ** 20;
 const MIME: Record<string, string> = { '.webp': 'image/webp', '.gif': 'image/gif' };
+/** A warm inspection takes ~0.2 s: the panel's own "Inspecting…" covers it; slower ones (a cold model) get the notification and Cancel. */
+export const QUICK_RUN_MS = 400;
 
 /**
  * Tensorloupe: Inspect Image — from the explorer's context menu or an open image's title bar (the
@@ -51,7 +53,7 @@ export async function inspectInPanel(context: vscode.ExtensionContext, engine: E
           params.pixels = await panel.decode(readBounded(file.fsPath), 'image/*');
           return engine.call('vision/inspect', params, cancel);
         }
-      });
+      }, { showAfterMs: QUICK_RUN_MS });
       panel.display({ result, fileName: name, fusion: params.fusion, discardRatio: params.discardRatio });
     } catch (error) {
       panel.error(error);
