@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { AudioPanel } from '../panels/audioPanel';
 import { audioModelSetting, AUDIO_EXTENSIONS } from '../audioModelSetting';
-import { runWithProgress } from './runWithProgress';
-import { QUICK_RUN_MS } from './inspectImage';
+import { QUICK_RUN_MS, runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
 
 /** The audio file a command was run on: the explorer's or editor title's uri, the active custom editor's file, or a file picker. */

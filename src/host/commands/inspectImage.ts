@@ -4,7 +4,8 @@ import { basename, extname } from 'node:path';
 import { readSettings } from '../settings';
 import { readModalityModel } from '../visionSettings';
 import { ImagePanel } from '../panels/imagePanel';
-import { runWithProgress } from './runWithProgress';
+import { QUICK_RUN_MS, runWithProgress } from './runWithProgress';
+import { projectImagePatches } from './projectImagePatches';
 import { RpcError } from '../../protocol/rpc';
 import type { EngineClient } from '../engineClient';
 import type { InspectImageParams } from '../../protocol/vision';
@@ -14,8 +15,6 @@ export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'gif'];
 /** WebP and GIF are decoded by the panel's webview; their bytes travel to it, so they are bounded. */
 const MAX_WEBVIEW_DECODE_BYTES = 64 * 2 ** 20;
 const MIME: Record<string, string> = { '.webp': 'image/webp', '.gif': 'image/gif' };
-/** A warm inspection takes ~0.2 s: the panel's own "Inspecting…" covers it; slower ones (a cold model) get the notification and Cancel. */
-export const QUICK_RUN_MS = 400;
 
 /**
  * Tensorloupe: Inspect Image — from the explorer's context menu or an open image's title bar (the
@@ -54,6 +53,7 @@ export async function inspectInPanel(context: vscode.ExtensionContext, engine: E
           return engine.call('vision/inspect', params, cancel);
         }
       }, { showAfterMs: QUICK_RUN_MS });
+      panel.onOpenProjector = (req) => projectImagePatches(context, engine, req, name, result.nLayers);
       panel.display({ result, fileName: name, fusion: params.fusion, discardRatio: params.discardRatio });
     } catch (error) {
       panel.error(error);

@@ -4,6 +4,9 @@ import { progressStep } from '../progressSteps';
 
 export type ProgressReporter = vscode.Progress<{ message?: string; increment?: number }>;
 
+/** A warm Inspect Image / Audio run takes ~0.2 s: its panel's own loading line covers it; slower ones (a cold model) get the notification and Cancel. */
+export const QUICK_RUN_MS = 400;
+
 export interface RunProgressOptions {
   /**
    * Open the notification only if the work is still running after this many ms. VS Code keeps a
