@@ -50,6 +50,7 @@ test('broken JPEGs give one line naming the file, never a hang or a partial imag
     ['no end-of-image marker after the last progressive scan', progressive.subarray(0, progressive.length - 2), /cut\.jpg is truncated or corrupt: .*end-of-image/],
     ['cut before its last progressive scan', progressive.subarray(0, lastSos), /cut\.jpg is truncated or corrupt: /],
     ['a marker inside the entropy data', marked, /cut\.jpg is truncated or corrupt: scan 1: /],
+    ['a thousand and one scans (a crafted file that would keep the engine busy)', Buffer.concat([progressive.subarray(0, lastSos), ...Array.from({ length: 1001 }, () => progressive.subarray(lastSos, progressive.length - 2)), progressive.subarray(progressive.length - 2)]), /cut\.jpg is truncated or corrupt: it has more than 1000 scans/],
     ['arithmetic coding (cjpeg -arithmetic)', readFileSync(join(DIR, 'arithmetic_9x7.jpg.bad')), /^cut\.jpg is an arithmetic-coded JPEG \(SOF9\); /],
   ];
   for (const [what, data, message] of cases) {

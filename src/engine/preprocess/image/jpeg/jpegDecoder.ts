@@ -28,6 +28,12 @@ export interface JpegPixels {
 }
 
 const SUPPORTED_SOF = new Set([0xc0, 0xc1, 0xc2]);
+/**
+ * Scans decoded at most: each one walks every block, so a crafted file of thousands of tiny scans
+ * would keep the engine busy for minutes (libjpeg-turbo's TurboJPEG offers the same guard, its
+ * fuzzers use 500). Encoders write ~10 (Pillow, cjpeg) and never near this.
+ */
+const MAX_SCANS = 1000;
 const SOF_NAMES: Record<number, string> = { 0xc3: 'lossless', 0xc5: 'hierarchical', 0xc6: 'hierarchical progressive', 0xc7: 'hierarchical lossless' };
 
 export function decodeJpegPixels(data: Uint8Array): JpegPixels {
@@ -79,6 +85,7 @@ export function decodeJpegPixels(data: Uint8Array): JpegPixels {
       if (seg.length >= 12 && String.fromCharCode(...seg.subarray(0, 5)) === 'Adobe') adobeTransform = seg[11];
     } else if (marker === 0xda) {
       if (!frame) throw new JpegDataError('a scan comes before the frame header');
+      if (scans >= MAX_SCANS) throw new JpegDataError(`it has more than ${MAX_SCANS} scans`);
       const scan = parseScanHeader(seg, frame, dcTables, acTables, restartInterval);
       try {
         pos = decodeScan(data, pos, frame, scan);
@@ -201,6 +208,7 @@ function render(frame: JpegFrame, quant: (Uint16Array | undefined)[], colorTrans
         idctIslow(c.coefs, (br * c.blocksPerRow + bc) * 64, q, plane, br * 8 * stride + bc * 8, stride);
       }
     }
+    c.coefs = new Int16Array(0); // done with: let a large photo's coefficients go before the next plane
     return upsample({ data: plane, stride, width: c.sampleWidth, height: c.sampleHeight }, frame.maxH / c.h, frame.maxV / c.v, width, height);
   });
   return { width, height, rgb: toRgb(planes, width * height, colorTransform) };
