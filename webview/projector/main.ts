@@ -99,7 +99,7 @@ function render(): void {
   if (!view) return;
   const t0 = performance.now();
   const r = view.result;
-  const where = view.source ? ` · ${view.source.fileName}:${view.source.line}` : '';
+  const where = !view.source ? '' : r.source === 'patches' ? ` · ${view.source.fileName}` : ` · ${view.source.fileName}:${view.source.line}`;
   setSubtitle(`${r.model} · ${r.hook ?? 'input embedding'}${where} · ${r.points.length.toLocaleString('en-US')} of ${r.totalPoints.toLocaleString('en-US')} points · ${r.dims} dims · ${r.method.toUpperCase()} · ${r.ms.toFixed(0)} ms`);
   // the patches source exists only for a projection Inspect Image opened
   const patches = view.choice.source === 'patches';
@@ -117,6 +117,7 @@ function render(): void {
   setPanelState('drawn', $('content'));
   scatter.setPoints(r.points);
   restyle();
+  showReadout(undefined);
   timings.drawnMs = performance.now() - t0;
 }
 
@@ -189,7 +190,8 @@ function describe(p: ProjectedPoint, i: number): string {
 function showReadout(i: number | undefined): void {
   if (!view) return;
   const p = i === undefined ? undefined : view.result.points[i];
-  $('readout').textContent = p ? describe(p, i!) : selected !== undefined ? describe(view.result.points[selected], selected) : 'Hover a point for its token; click it for its 10 nearest neighbours.';
+  const hint = view.result.source === 'patches' ? 'Hover a point for its patch.' : 'Hover a point for its token; click it for its 10 nearest neighbours.';
+  $('readout').textContent = p ? describe(p, i!) : selected !== undefined ? describe(view.result.points[selected], selected) : hint;
 }
 
 function table(id: string, rows: NeighbourToken[]): void {
