@@ -15,6 +15,8 @@ export type ImageHostApi = ResultHostApi & {
   rollout: [{ fusion: RolloutFusion; discardRatio: number }, { rollout: Float32Array }];
   /** one token's attention to every patch at a layer (head -1: the mean over heads) */
   patch: [{ layer: number; head: number; token: number }, { attention: Float32Array }];
+  /** the run's patch hidden states after block `layer` into the Projector panel (the rollout settings colour them) */
+  openProjector: [{ layer: number; fusion: RolloutFusion; discardRatio: number }, null];
 };
 
 export type ImagePanelApi = ResultPanelApi<ImageView> & {

@@ -5,7 +5,8 @@
 /** The built-in tagger's token categories (the probes' builtin:category labels), in legend order. */
 export const TOKEN_CATEGORIES = ['keyword', 'identifier', 'string', 'number', 'comment', 'operator', 'punctuation', 'whitespace'] as const;
 
-export type ProjectorSource = 'embeddings' | 'unembedding' | 'resid';
+/** 'patches': an inspected image's patch hidden states (vision/patchProjection), shown in the same panel */
+export type ProjectorSource = 'embeddings' | 'unembedding' | 'resid' | 'patches';
 export type ProjectorMethod = 'pca' | 'umap';
 
 /** a text whose tokens' hidden states are projected; `file` (workspace-relative) labels its points */
@@ -45,6 +46,8 @@ export interface ProjectedPoint {
    * a TS/JS text, the token's own text scanned alone for the vocabulary; absent elsewhere
    */
   category?: string;
+  /** patches: the image patch's place in the grid (0-based) and its CLS rollout weight (÷ max) */
+  patch?: { row: number; col: number; rollout: number };
 }
 
 export interface ProjectResult {

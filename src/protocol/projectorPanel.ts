@@ -13,7 +13,8 @@ export interface ProjectorView {
 }
 
 export interface ProjectorChoice {
-  source: 'embeddings' | 'resid';
+  /** 'patches': an inspected image's patches (Inspect Image's button), not a text source */
+  source: 'embeddings' | 'resid' | 'patches';
   layer: number;
   method: ProjectorMethod;
   seed: number;

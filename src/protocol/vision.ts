@@ -1,5 +1,6 @@
 // The host⇄engine methods of Inspect Image, the image CLI commands and the image panel.
 import type { ExportResult } from './internals';
+import type { ProjectorMethod, ProjectResult } from './projector';
 
 /** How the heads of one layer are fused before rollout (Abnar & Zuidema 2020; vit-explain's options). */
 export type RolloutFusion = 'mean' | 'max' | 'min';
@@ -74,6 +75,17 @@ export interface PatchAttentionParams {
   token: number;
 }
 
+/** An inspected image's patch hidden states (blocks.{layer}.hook_resid_post at each patch) in 2-D, for the projector. */
+export interface PatchProjectionParams {
+  runId: string;
+  layer: number;
+  method: ProjectorMethod;
+  seed: number;
+  /** the rollout whose weight each point carries (the panel's settings) */
+  fusion: RolloutFusion;
+  discardRatio: number;
+}
+
 export interface ImageActivationsParams extends ImageSource {
   model: string;
   names: string[];
@@ -87,4 +99,5 @@ export type VisionApi = {
   /** [rows * cols]: the token's attention to every patch */
   'vision/patch': [PatchAttentionParams, { attention: Float32Array }];
   'vision/activations': [ImageActivationsParams, ExportResult];
+  'vision/patchProjection': [PatchProjectionParams, ProjectResult];
 };

@@ -1,7 +1,8 @@
 // Inspect Image end to end: the explorer's context menu on a PNG opens the image panel, which
 // shows the bundled glyph ViT's top classes (an "A" for the workspace's glyph-A.png) and the
 // attention rollout drawn over the image; the fusion control redraws it from the kept run. The
-// read-only custom editor is offered by "Reopen With…" and is never the default for images.
+// read-only custom editor is offered by "Reopen With…" and is never the default for images. The
+// patch embeddings open in the Projector panel from the keyboard.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { panelFrame } from './harness/panelFrame';
@@ -55,6 +56,8 @@ test('explorer right-click on a PNG → Inspect Image: predictions and a rollout
     assert.ok(before.tinted >= 8, `the rollout tints patches (${before.tinted} of 64)`);
     assert.equal(await frame.locator('.head-map').count(), 4 * 5, 'layers × (mean + 4 heads) CLS maps');
     assert.equal(await frame.locator('#lens tbody tr').count(), 4, 'a logit-lens row per block');
+    // a cold run (model load) may have opened the progress notification; VS Code keeps one up ≥ 800 ms
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'inspecting glyph-A.png' }).waitFor({ state: 'hidden', timeout: 10_000 });
     await workbench.screenshot('inspect-image');
     // another head fusion: the engine recomputes the rollout from the run it keeps, the overlay changes
     await frame.locator('#fusion').selectOption('min');
@@ -70,6 +73,16 @@ test('explorer right-click on a PNG → Inspect Image: predictions and a rollout
     await frame.locator('.head-map[data-layer="3"][data-head="-1"]').focus();
     await page.keyboard.press('Enter');
     assert.equal((await overlayState(frame)).source, 'layer3-head-1');
+    // the patches' hidden states go to the projector, by keyboard: one point a patch, coloured by rollout
+    await frame.locator('#open-projector').focus();
+    await page.keyboard.press('Enter');
+    const projector = panelFrame(page);
+    await projector.locator('#scatter').waitFor({ state: 'visible', timeout: 120_000 });
+    await projector.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 120_000 });
+    assert.match(await projector.locator('#subtitle').innerText(), /tensorloupe-glyph-vit · blocks\.3\.hook_resid_post .*64 of 64 points · 96 dims · PCA/);
+    assert.equal(await projector.locator('#colour').inputValue(), 'rollout');
+    assert.ok((await projector.locator('#legend .legend-label').allInnerTexts()).every((t) => /^rollout \d\.\d–\d\.\d$/.test(t)), 'legend rows are rollout bins');
+    await workbench.screenshot('inspect-image-patches-projector');
   });
 });
 
@@ -91,6 +104,8 @@ test('an image opens in VS Code\'s own preview; Reopen With… → Tensorloupe I
     await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
     assert.equal((await frame.locator('#predictions tbody tr th').first().innerText()).trim(), 'A');
     assert.equal((await overlayState(frame)).source, 'rollout');
+    // a warm run is quick: no progress notification is left reading "done" with a Cancel button
+    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: 'inspecting glyph-A.png' }).count(), 0, 'no lingering progress notification');
     await workbench.screenshot('image-inspector-editor');
   });
 });

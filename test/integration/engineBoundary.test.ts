@@ -48,6 +48,7 @@ const GOOD: { [M in keyof EngineApi]: EngineApi[M][0] } = {
   'vision/rollout': { runId: RUN, fusion: 'max', discardRatio: 0 },
   'vision/patch': { runId: RUN, layer: 0, head: 0, token: 0 },
   'vision/activations': { model: GLYPH_VIT, file: '/tmp/x.png', names: ['hook_embed'], out: '/tmp/x.safetensors' },
+  'vision/patchProjection': { runId: RUN, layer: 0, method: 'pca', seed: 0, fusion: 'mean', discardRatio: 0 },
   'audio/classify': { model: CODE_LM, path: '/tmp/x.wav', topK: 3 },
   'audio/inspect': { model: CODE_LM, path: '/tmp/x.wav', topK: 3, columns: 100 },
   'audio/attention': { runId: RUN, window: 0, fusion: 'mean', discardRatio: 0.5 },

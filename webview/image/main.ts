@@ -87,6 +87,18 @@ const fusionSelect = el('select', { id: 'fusion', 'aria-label': 'Head fusion for
 const discard = el('input', { id: 'discard', type: 'range', min: '0', max: '0.95', step: '0.05', value: '0', 'aria-label': 'Discard ratio' }) as HTMLInputElement;
 const discardText = el('output', { id: 'discard-value', htmlFor: 'discard' }, ['0.00']);
 const showRollout = el('vscode-button', { id: 'show-rollout', secondary: true }, ['Show rollout']);
+const projectorLayer = el('select', { id: 'projector-layer', 'aria-label': 'Layer whose patch hidden states go to the projector' }) as HTMLSelectElement;
+const openProjector = el('vscode-button', { id: 'open-projector' }, ['Open patch embeddings in Projector']);
+const projectorStatus = el('span', { id: 'projector-status', className: 'muted', role: 'status' });
+
+/** the patches' hidden states after the picked block, to the projector panel (one point a patch) */
+openProjector.addEventListener('click', () => {
+  projectorStatus.textContent = 'Projecting the patches…';
+  host.call('openProjector', { layer: Number(projectorLayer.value), fusion: fusionSelect.value as RolloutFusion, discardRatio: Number(discard.value) }).then(
+    () => (projectorStatus.textContent = ''),
+    (error: Error) => (projectorStatus.textContent = error.message),
+  );
+});
 
 function drawOverlay(): void {
   const r = view!.result;
@@ -223,6 +235,8 @@ function render(): void {
   setSubtitle(`${v.fileName} (${r.input.width} × ${r.input.height}) · ${r.model} sees ${r.view.width} × ${r.view.height} in ${r.grid.rows} × ${r.grid.cols} patches · ${r.ms.total.toFixed(0)} ms`);
   setNotices(r.lensUnavailable ? [`Logit lens: ${r.lensUnavailable}.`] : []);
   drawRgb(base, r.view.rgb, r.view.width, r.view.height);
+  projectorLayer.replaceChildren(...Array.from({ length: r.nLayers }, (_, l) => el('option', { value: String(l) }, [String(l)])));
+  projectorLayer.value = String(r.nLayers - 1);
   const stack = el('div', { className: 'image-stack' }, [base, overlay]);
   content.replaceChildren(el('div', { className: 'image-grid' }, [
     section('Prediction', [predictionsTable(r.top)]),
@@ -234,6 +248,10 @@ function render(): void {
     ]),
     section('CLS → patches, per layer and head', [headGrid()]),
     section('CLS class distribution per layer (logit lens)', [lensTable()]),
+    section('Patch embeddings', [
+      el('div', { className: 'image-controls' }, [el('label', { htmlFor: 'projector-layer' }, ['After block ']), projectorLayer, openProjector, projectorStatus]),
+      el('p', { className: 'muted' }, ["Each patch's residual stream after the block, projected (PCA or UMAP) in the Projector panel: points are labelled by row and column and can be coloured by row, column or rollout weight."]),
+    ]),
   ]));
   drawOverlay();
   setPanelState('drawn', content);

@@ -9,7 +9,11 @@ import { markColour } from '../shared/markColour';
 import { el } from '../shared/dom';
 import { TOKEN_CATEGORIES, type ProjectedPoint, type PredictResult } from '../../src/protocol/projector';
 
-export type ColourBy = 'none' | 'category' | 'probe' | 'file' | 'layer';
+export type ColourBy = 'none' | 'category' | 'probe' | 'file' | 'layer' | 'row' | 'column' | 'rollout';
+
+/** an image patch's rollout weight (÷ max) in fifths, for colouring Inspect Image's patches */
+const ROLLOUT_BINS = ['rollout 0.0–0.2', 'rollout 0.2–0.4', 'rollout 0.4–0.6', 'rollout 0.6–0.8', 'rollout 0.8–1.0'];
+const rolloutBin = (w: number): string => ROLLOUT_BINS[Math.min(4, Math.max(0, Math.floor(w * 5)))];
 
 const PALETTE: [string, string][] = [
   ['--vscode-charts-blue', '#3794ff'], ['--vscode-charts-orange', '#d18616'], ['--vscode-charts-green', '#89d185'], ['--vscode-charts-purple', '#b180d7'],
@@ -51,10 +55,13 @@ export function colouring(points: ProjectedPoint[], by: ColourBy, prediction: Pr
     if (by === 'category') return p.category;
     if (by === 'probe') return prediction!.labels[prediction!.label[i]];
     if (by === 'file') return p.file;
+    if (by === 'row') return p.patch && `row ${p.patch.row}`;
+    if (by === 'column') return p.patch && `column ${p.patch.col}`;
+    if (by === 'rollout') return p.patch && rolloutBin(p.patch.rollout);
     return p.layer === undefined ? undefined : `layer ${p.layer}`;
   };
   // fixed orders where there is one (categories, the probe's labels), else first appearance
-  const order: string[] = by === 'category' ? [...TOKEN_CATEGORIES] : by === 'probe' ? [...prediction!.labels] : [];
+  const order: string[] = by === 'category' ? [...TOKEN_CATEGORIES] : by === 'probe' ? [...prediction!.labels] : by === 'rollout' ? [...ROLLOUT_BINS] : [];
   const index = new Map(order.map((k, i) => [k, i]));
   const counts: number[] = order.map(() => 0);
   const groups = Uint16Array.from(points, (p, i) => {

@@ -26,7 +26,7 @@ document.getElementById('app')!.replaceChildren(
   ...panelChrome('Projector', () => void host.call('retry', {})),
   el('div', { id: 'content', hidden: true }, [
     el('div', { className: 'controls', role: 'group', 'aria-label': 'Projection' }, [
-      el('label', {}, ['Source ', select('source', [['embeddings', 'input embedding matrix'], ['resid', 'selection’s hidden states']])]),
+      el('label', {}, ['Source ', select('source', [['embeddings', 'input embedding matrix'], ['resid', 'selection’s hidden states'], ['patches', 'image patches (Inspect Image)']])]),
       el('label', {}, ['Layer ', el('input', { id: 'layer', type: 'number', min: 0, value: '0', style: 'width: 4em' })]),
       el('label', {}, ['Method ', select('method', [['pca', 'PCA'], ['umap', 'UMAP']])]),
       el('label', {}, ['Seed ', el('input', { id: 'seed', type: 'number', min: 0, value: '0', style: 'width: 7em' })]),
@@ -34,7 +34,7 @@ document.getElementById('app')!.replaceChildren(
     ]),
     el('p', { id: 'variance', className: 'muted' }),
     el('div', { className: 'controls' }, [
-      el('label', {}, ['Colour by ', select('colour', [['none', 'nothing'], ['category', 'token category'], ['probe', 'probe prediction'], ['file', 'source file'], ['layer', 'layer']])]),
+      el('label', {}, ['Colour by ', select('colour', [['none', 'nothing'], ['category', 'token category'], ['probe', 'probe prediction'], ['file', 'source file'], ['layer', 'layer'], ['row', 'patch row'], ['column', 'patch column'], ['rollout', 'patch rollout weight']])]),
       el('label', {}, ['Search ', el('input', { id: 'search', type: 'search', placeholder: 'token text' })]),
       el('span', { id: 'search-count', className: 'muted', role: 'status' }),
       button('fit', 'Fit'),
@@ -99,8 +99,13 @@ function render(): void {
   if (!view) return;
   const t0 = performance.now();
   const r = view.result;
-  const where = view.source ? ` · ${view.source.fileName}:${view.source.line}` : '';
+  const where = !view.source ? '' : r.source === 'patches' ? ` · ${view.source.fileName}` : ` · ${view.source.fileName}:${view.source.line}`;
   setSubtitle(`${r.model} · ${r.hook ?? 'input embedding'}${where} · ${r.points.length.toLocaleString('en-US')} of ${r.totalPoints.toLocaleString('en-US')} points · ${r.dims} dims · ${r.method.toUpperCase()} · ${r.ms.toFixed(0)} ms`);
+  // the patches source exists only for a projection Inspect Image opened
+  const patches = view.choice.source === 'patches';
+  for (const option of $<HTMLSelectElement>('source').options) if (option.value === 'patches') option.hidden = !patches;
+  for (const option of $<HTMLSelectElement>('colour').options) if (['row', 'column', 'rollout'].includes(option.value)) option.hidden = !patches;
+  if (patches && $<HTMLSelectElement>('colour').value === 'none') $<HTMLSelectElement>('colour').value = 'rollout';
   $<HTMLSelectElement>('source').value = view.choice.source;
   $<HTMLInputElement>('layer').value = String(view.choice.layer);
   $<HTMLInputElement>('layer').max = String(Math.max(0, view.nLayers - 1));
@@ -112,6 +117,7 @@ function render(): void {
   setPanelState('drawn', $('content'));
   scatter.setPoints(r.points);
   restyle();
+  showReadout(undefined);
   timings.drawnMs = performance.now() - t0;
 }
 
@@ -175,6 +181,7 @@ function neighbourPointIndices(): number[] {
 
 function describe(p: ProjectedPoint, i: number): string {
   const where = p.file !== undefined ? ` · ${p.file}:${p.line} · position ${p.position}` : '';
+  if (p.patch) return `patch row ${p.patch.row}, column ${p.patch.col} · rollout ${p.patch.rollout.toFixed(3)}${p.layer !== undefined ? ` · after block ${p.layer}` : ''}`;
   const category = p.category !== undefined ? ` · ${p.category}` : '';
   const predicted = prediction ? ` · probe: ${prediction.labels[prediction.label[i]]} (${(100 * prediction.confidence[i]).toFixed(0)}%)` : '';
   return `${visibleToken(p.text)} · id ${p.id}${where}${p.layer !== undefined ? ` · layer ${p.layer}` : ''}${category}${predicted}`;
@@ -183,7 +190,8 @@ function describe(p: ProjectedPoint, i: number): string {
 function showReadout(i: number | undefined): void {
   if (!view) return;
   const p = i === undefined ? undefined : view.result.points[i];
-  $('readout').textContent = p ? describe(p, i!) : selected !== undefined ? describe(view.result.points[selected], selected) : 'Hover a point for its token; click it for its 10 nearest neighbours.';
+  const hint = view.result.source === 'patches' ? 'Hover a point for its patch.' : 'Hover a point for its token; click it for its 10 nearest neighbours.';
+  $('readout').textContent = p ? describe(p, i!) : selected !== undefined ? describe(view.result.points[selected], selected) : hint;
 }
 
 function table(id: string, rows: NeighbourToken[]): void {
@@ -208,6 +216,7 @@ async function neighbours(token: string | number): Promise<void> {
 async function pointNeighbours(i: number): Promise<void> {
   selected = i;
   showReadout(i);
+  if (view!.result.source === 'patches') return restyle(); // a patch is no token of the text model: no vocabulary neighbours
   await neighbours(view!.result.points[i].id);
 }
 

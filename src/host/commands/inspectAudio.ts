@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { AudioPanel } from '../panels/audioPanel';
 import { audioModelSetting, AUDIO_EXTENSIONS } from '../audioModelSetting';
-import { runWithProgress } from './runWithProgress';
+import { QUICK_RUN_MS, runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
 
 /** The audio file a command was run on: the explorer's or editor title's uri, the active custom editor's file, or a file picker. */
@@ -21,7 +21,7 @@ export async function fillAudioPanel(context: vscode.ExtensionContext, engine: E
     panel.loading(`Decoding ${basename(file.fsPath)}…`);
     try {
       const result = await runWithProgress(engine, `Tensorloupe: ${basename(file.fsPath)} through ${basename(model)}`, (cancel) =>
-        engine.call('audio/inspect', { model, path: file.fsPath, topK: 5, columns: 1200 }, cancel));
+        engine.call('audio/inspect', { model, path: file.fsPath, topK: 5, columns: 1200 }, cancel), { showAfterMs: QUICK_RUN_MS });
       panel.display({ result });
     } catch (error) {
       panel.error(error);

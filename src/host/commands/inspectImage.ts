@@ -4,7 +4,8 @@ import { basename, extname } from 'node:path';
 import { readSettings } from '../settings';
 import { readModalityModel } from '../visionSettings';
 import { ImagePanel } from '../panels/imagePanel';
-import { runWithProgress } from './runWithProgress';
+import { QUICK_RUN_MS, runWithProgress } from './runWithProgress';
+import { projectImagePatches } from './projectImagePatches';
 import { RpcError } from '../../protocol/rpc';
 import type { EngineClient } from '../engineClient';
 import type { InspectImageParams } from '../../protocol/vision';
@@ -51,7 +52,8 @@ export async function inspectInPanel(context: vscode.ExtensionContext, engine: E
           params.pixels = await panel.decode(readBounded(file.fsPath), 'image/*');
           return engine.call('vision/inspect', params, cancel);
         }
-      });
+      }, { showAfterMs: QUICK_RUN_MS });
+      panel.onOpenProjector = (req) => projectImagePatches(context, engine, req, name, result.nLayers);
       panel.display({ result, fileName: name, fusion: params.fusion, discardRatio: params.discardRatio });
     } catch (error) {
       panel.error(error);

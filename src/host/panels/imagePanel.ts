@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { PanelSlot, ResultPanel } from './resultPanel';
 import { asObject, intIn, numberIn, oneOf } from '../../util/validate';
-import { ROLLOUT_FUSIONS } from '../../protocol/vision';
+import { ROLLOUT_FUSIONS, type RolloutFusion } from '../../protocol/vision';
 import type { EngineClient } from '../engineClient';
 import type { ImageHostApi, ImagePanelApi, ImageView } from '../../protocol/imagePanel';
 
@@ -16,6 +16,8 @@ const slot = new PanelSlot<ImagePanel>(SPEC);
  */
 export class ImagePanel extends ResultPanel<ImageHostApi, ImageView, ImagePanelApi> {
   private runId: string | undefined;
+  /** set by Inspect Image: projects the run's patches into the Projector panel */
+  onOpenProjector: ((req: { runId: string; layer: number; fusion: RolloutFusion; discardRatio: number }) => Promise<void>) | undefined;
 
   static show(extensionUri: vscode.Uri, engine: EngineClient): ImagePanel {
     return slot.show((panel) => new ImagePanel(panel, extensionUri, engine, slot));
@@ -39,6 +41,13 @@ export class ImagePanel extends ResultPanel<ImageHostApi, ImageView, ImagePanelA
         rollout: (raw) => {
           const o = asObject(raw, 'rollout request');
           return engine.call('vision/rollout', { runId: this.currentRun(), fusion: oneOf(o.fusion, ROLLOUT_FUSIONS, 'fusion'), discardRatio: numberIn(o.discardRatio, 0, 0.99, 'discardRatio') });
+        },
+        openProjector: async (raw) => {
+          const o = asObject(raw, 'projector request');
+          const req = { runId: this.currentRun(), layer: intIn(o.layer, 0, 1000, 'layer'), fusion: oneOf(o.fusion, ROLLOUT_FUSIONS, 'fusion'), discardRatio: numberIn(o.discardRatio, 0, 0.99, 'discardRatio') };
+          if (!this.onOpenProjector) throw new Error('This panel cannot open the projector.');
+          await this.onOpenProjector(req);
+          return null;
         },
         patch: (raw) => {
           const o = asObject(raw, 'patch request');

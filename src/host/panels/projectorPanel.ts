@@ -42,7 +42,7 @@ export class ProjectorPanel extends ResultPanel<ProjectorHostApi, ProjectorView>
         project: (raw) => {
           const o = asObject(raw, 'project request');
           const choice: ProjectorChoice = {
-            source: oneOf(o.source, ['embeddings', 'resid'] as const, 'source'),
+            source: oneOf(o.source, ['embeddings', 'resid', 'patches'] as const, 'source'),
             layer: intIn(o.layer, 0, 10_000, 'layer'),
             method: oneOf(o.method, ['pca', 'umap'] as const, 'method'),
             seed: intIn(o.seed, 0, 2 ** 32 - 1, 'seed'),

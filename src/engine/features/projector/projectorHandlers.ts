@@ -6,8 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RunStore } from '../../runStore';
-import { pca } from '../../analyses/pca';
-import { umap2d } from '../../analyses/umap';
 import { analogy, neighboursOfRow, rowNorms } from '../../analyses/neighbours';
 import { checkpoint } from '../../cancellation';
 import { RequestProgress } from '../../progress';
@@ -15,8 +13,7 @@ import { evenSample } from '../../analyses/sampling';
 import { InputError } from '../../errors';
 import { tokenText } from '../../languageModels';
 import type { LoadedLm } from '../../languageModels';
-import { ortProducts } from './matmulGraphs';
-import { ortKnn } from './knnGraph';
+import { projectMatrix } from './projectMatrix';
 import { readEmbeddingMatrix, readUnembeddingMatrix } from './embeddingMatrix';
 import { collectResid } from './collectResid';
 import { MAX_PROJECTED_POINTS } from './validateProjector';
@@ -28,12 +25,6 @@ import type { Matrix } from '../../analyses/matrix';
 import type { CancelSignal, Handlers } from '../../../protocol/rpc';
 import type { NeighbourToken, ProjectedPoint, ProjectorApi, ProjectParams, ProjectResult, TokenRef } from '../../../protocol/projector';
 import { requireKind } from '../../models/kindGuard';
-
-/** UMAP works on the first PCA_BEFORE_UMAP principal components, as TensorBoard's projector does (50): the k-NN search costs d per pair */
-const PCA_BEFORE_UMAP = 50;
-
-/** above this many points UMAP runs 200 epochs, not umap-js's 500 (umap-learn's own choice above 10,000): the layout settles by then and each epoch costs ~35 ms at 5,000 */
-const UMAP_MANY_POINTS = 2000;
 
 /** `probes`: the probe runs the probes feature keeps, for colouring by the last trained probe */
 export function projectorHandlers(ctx: FeatureContext, probes?: ProbeRuns): Handlers<ProjectorApi> {
@@ -121,33 +112,7 @@ async function project(ctx: FeatureContext, p: ProjectParams, signal: CancelSign
   }
   if (matrix.rows < 3) throw new InputError(`Only ${matrix.rows} point${matrix.rows === 1 ? '' : 's'} to project: give more text.`);
   await checkpoint(signal);
-  const threads = ctx.models.threads;
-  let xy: Float64Array;
-  let explainedVariance: number[] | undefined;
-  let pcaAlgorithm: 'exact' | 'randomized' | undefined;
-  if (p.method === 'pca') {
-    const onStage = (done: number, total: number, stage: string) => progress.report('pca', done, total, `PCA: ${stage}`);
-    const r = await pca(matrix, { components: Math.min(10, matrix.cols), seed: p.seed, onStage }, (mean) => ortProducts(matrix, mean, threads));
-    explainedVariance = r.explainedVarianceRatio;
-    pcaAlgorithm = r.method;
-    const k = r.explainedVarianceRatio.length;
-    xy = new Float64Array(matrix.rows * 2);
-    for (let i = 0; i < matrix.rows; i++) {
-      xy[2 * i] = r.projected[i * k];
-      xy[2 * i + 1] = k > 1 ? r.projected[i * k + 1] : 0;
-    }
-  } else {
-    let input = matrix;
-    if (matrix.cols > PCA_BEFORE_UMAP) {
-      const onStage = (done: number, total: number, stage: string) => progress.report('pca', done, total, `PCA to ${PCA_BEFORE_UMAP} dimensions: ${stage}`);
-      const r = await pca(matrix, { components: PCA_BEFORE_UMAP, seed: p.seed, method: 'randomized', onStage }, (mean) => ortProducts(matrix, mean, threads));
-      input = { rows: matrix.rows, cols: PCA_BEFORE_UMAP, data: r.projected };
-    } else progress.skip('pca');
-    await checkpoint(signal);
-    progress.report('umap', 0, 1, `UMAP: nearest neighbours of ${input.rows.toLocaleString('en-US')} points`);
-    const onEpoch = ({ epoch, epochs }: { epoch: number; epochs: number }) => progress.report('umap', epoch, epochs, `UMAP epoch ${epoch}/${epochs}`);
-    xy = await umap2d(input, { seed: p.seed, ...(input.rows > UMAP_MANY_POINTS ? { nEpochs: 200 } : {}) }, signal, onEpoch, ortKnn(threads));
-  }
+  const { xy, explainedVariance, pcaAlgorithm } = await projectMatrix(matrix, p.method, p.seed, ctx.models.threads, signal, progress);
   let projectionId: string | undefined;
   if (kept) {
     projectionId = randomUUID();

@@ -48,6 +48,14 @@ export const visionValidators: VisionValidators = {
     const o = asObject(raw, `${m} params`);
     return { runId: runId(o, m), layer: intIn(o.layer, 0, BIG, `${m}: layer`), head: intIn(o.head, -1, BIG, `${m}: head`), token: intIn(o.token, 0, BIG, `${m}: token`) };
   },
+  'vision/patchProjection': (raw) => {
+    const m = 'vision/patchProjection';
+    const o = asObject(raw, `${m} params`);
+    return {
+      runId: runId(o, m), layer: intIn(o.layer, 0, BIG, `${m}: layer`), method: oneOf(o.method, ['pca', 'umap'] as const, `${m}: method`),
+      seed: intIn(o.seed, 0, 2 ** 32 - 1, `${m}: seed`), fusion: fusion(o, m), discardRatio: discard(o, m),
+    };
+  },
   'vision/activations': (raw) => {
     const m = 'vision/activations';
     const o = asObject(raw, `${m} params`);

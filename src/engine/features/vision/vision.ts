@@ -16,12 +16,15 @@ import { Tensor } from 'onnxruntime-node';
 import { imageOf } from './imageInput';
 import { clsLens, clsMaps, lensMatchesLogits, runInternals, tokenAttention, type ImageRun } from './imageInternals';
 import { VisionModels } from './visionModels';
+import { patchProjection } from './patchProjection';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { InspectImageResult } from '../../../protocol/vision';
 
 interface KeptRun {
   run: ImageRun;
   prefix: number;
+  model: string;
+  grid: InspectImageResult['grid'];
 }
 
 /** Patches in rows × cols from config.json's patch_size (ViT, DeiT, BEiT); the tokens before them are CLS (and DeiT's distillation token). */
@@ -43,7 +46,7 @@ function gridOf(config: Record<string, unknown>, height: number, width: number, 
  * Inspect Image and the image CLI commands: classify, the internals a panel draws (rollout, CLS →
  * patch maps per layer and head, the CLS logit lens), a patch's attention, and activation export.
  */
-export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/classify' | 'vision/inspect' | 'vision/rollout' | 'vision/patch' | 'vision/activations'> {
+export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/classify' | 'vision/inspect' | 'vision/rollout' | 'vision/patch' | 'vision/activations' | 'vision/patchProjection'> {
   const models = new VisionModels(() => ctx.models.engineOptions, () => ctx.instrumented.cacheFolder);
   const runs = new RunStore<KeptRun>(4, 64 * 2 ** 20);
   ctx.whenIdle?.(() => {
@@ -82,7 +85,7 @@ export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/cla
         : lensMatchesLogits(run, found, logits) ? found
         : "the final norm and classifier found in the graph do not reproduce the model's logits from the CLS token (its head reads more than CLS, e.g. DeiT's distillation token or mean pooling)";
       const runId = randomUUID();
-      runs.put(runId, { run, prefix: grid.prefix }, run.patterns.reduce((a, x) => a + x.byteLength, 0));
+      runs.put(runId, { run, prefix: grid.prefix, model: m.runner.name, grid }, run.patterns.reduce((a, x) => a + x.byteLength, 0));
       const rollout = clsPatchMap(attentionRollout(run.patterns, run.heads, run.tokens, p.fusion, p.discardRatio), run.tokens, grid.prefix);
       progress.report('run', 1, 1, 'done');
       return {
@@ -111,6 +114,10 @@ export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/cla
       if (p.head >= k.run.heads) throw new InputError(`vision/patch: head ${p.head} is past the model's ${k.run.heads} heads.`);
       if (p.token >= k.run.tokens) throw new InputError(`vision/patch: token ${p.token} is past the ${k.run.tokens} tokens.`);
       return { attention: tokenAttention(k.run, p.layer, p.head, p.token, k.prefix) };
+    },
+    'vision/patchProjection': (p, signal) => {
+      const k = kept(p.runId);
+      return patchProjection(k.model, k.run, k.grid, p, ctx.models.threads, signal);
     },
     'vision/activations': async (p) => {
       const t0 = performance.now();

@@ -7,7 +7,8 @@
 // Long clips are cut into windows whose starts are multiples of hop_length, so a window's inner
 // frames are the clip's own frames: their mel energies are computed once and shared by the
 // overlapping windows; only frames that touch a window's edge (reflect or zero padding) are
-// computed for that window alone. The result is identical to running the extractor per window.
+// computed for that window alone, reading the padding in place. The result is the extractor's
+// per window (log values kept as float32, well inside the 1e-4 the tests hold it to).
 import { fft, fftPlan, type FftPlan } from './fft';
 import { melFilters, type MelFilter } from './melFilters';
 
@@ -64,83 +65,94 @@ export class WhisperFeatures {
    * spectrogram, sharing the clip's frames with the windows.
    */
   example(start: number, nSamples = this.cfg.nSamples): Float32Array {
-    const { nFft, hop, nMels } = this.cfg;
-    const half = nFft >> 1;
+    const { hop, nMels } = this.cfg;
     const frames = Math.floor(nSamples / hop);
     const end = Math.min(start + nSamples, this.audio.length);
-    const logMel = new Float64Array(nMels * frames);
-    let local: Float64Array | undefined;
-    // frames still to compute: their index j, the samples they read and where their first sample is
-    const pendJ: number[] = [];
-    const pendSrc: (Float32Array | Float64Array)[] = [];
-    const pendAt: number[] = [];
+    // log10 mel energies frame by frame ([frames, nMels]: contiguous copies from `shared`)
+    const logMel = new Float32Array(frames * nMels);
+    let pending = -1; // a frame waiting for a partner to share one complex FFT
     for (let j = 0; j < frames; j++) {
       const c = start + j * hop; // centre, in clip samples
-      const inside = c - half >= start && c + half <= end;
-      const f = c / hop; // a whole number: window starts are multiples of hop
-      if (inside && this.have[f]) this.put(logMel, frames, j, this.shared.subarray(f * nMels, (f + 1) * nMels));
-      else {
-        pendJ.push(j);
-        if (inside) {
-          pendSrc.push(this.audio);
-          pendAt.push(c - half);
-        } else {
-          local ??= this.padded(start, end, nSamples);
-          pendSrc.push(local); // already reflect-padded by `half`
-          pendAt.push(j * hop);
-        }
+      const f = c / hop; // a whole number when start is a multiple of hop (windowStarts' are)
+      if (c % hop === 0 && this.isInside(c, start, end) && this.have[f]) {
+        logMel.set(this.shared.subarray(f * nMels, (f + 1) * nMels), j * nMels);
+        continue;
       }
-    }
-    for (let i = 0; i < pendJ.length; i += 2) {
-      const two = i + 1 < pendJ.length;
-      this.melPair(pendSrc[i], pendAt[i], two ? pendSrc[i + 1] : undefined, two ? pendAt[i + 1] : 0);
-      for (let t = 0; t < (two ? 2 : 1); t++) {
-        const j = pendJ[i + t];
-        const m = t === 0 ? this.melA : this.melB;
-        this.put(logMel, frames, j, m);
-        const c = start + j * hop;
-        if (c - half >= start && c + half <= end && c % hop === 0) {
-          this.shared.set(m, (c / hop) * nMels);
-          this.have[c / hop] = 1;
-        }
+      if (pending < 0) {
+        pending = j;
+        continue;
       }
+      this.computePair(logMel, start, end, nSamples, pending, j);
+      pending = -1;
     }
+    if (pending >= 0) this.computePair(logMel, start, end, nSamples, pending, -1);
     let max = -Infinity;
     for (let i = 0; i < logMel.length; i++) if (logMel[i] > max) max = logMel[i];
     const out = new Float32Array(logMel.length);
     const floor = max - 8;
-    for (let i = 0; i < logMel.length; i++) out[i] = ((logMel[i] > floor ? logMel[i] : floor) + 4) / 4;
-    return out;
-  }
-
-  /** log mel energies, row-major [nMels, frames] */
-  private put(logMel: Float64Array, frames: number, j: number, mel: Float64Array | Float32Array): void {
-    for (let m = 0; m < mel.length; m++) logMel[m * frames + j] = mel[m];
-  }
-
-  /** the example's samples (zero-padded to nSamples) with numpy's reflect padding of nFft/2 each side */
-  private padded(start: number, end: number, nSamples: number): Float64Array {
-    const { nFft } = this.cfg;
-    const half = nFft >> 1;
-    const x = new Float64Array(nSamples);
-    for (let i = start; i < end; i++) x[i - start] = this.audio[i];
-    const out = new Float64Array(nSamples + nFft);
-    out.set(x, half);
-    for (let i = 1; i <= half; i++) {
-      out[half - i] = x[i];
-      out[half + nSamples - 1 + i] = x[nSamples - 1 - i];
+    for (let j = 0; j < frames; j++) {
+      for (let m = 0; m < nMels; m++) {
+        const v = logMel[j * nMels + m];
+        out[m * frames + j] = ((v > floor ? v : floor) + 4) / 4;
+      }
     }
     return out;
   }
 
-  /** Two real frames (windowed here) through one complex FFT (a + ib), split by conjugate symmetry, into melA / melB. */
-  private melPair(srcA: Float32Array | Float64Array, atA: number, srcB: Float32Array | Float64Array | undefined, atB: number): void {
+  /** whether the frame centred at clip sample c reads only the example's own samples (no padding) */
+  private isInside(c: number, start: number, end: number): boolean {
+    const half = this.cfg.nFft >> 1;
+    return c - half >= start && c + half <= end;
+  }
+
+  /** Frames jA and jB (−1: none) of the example through one FFT, into logMel and, where they are the clip's own, `shared`. */
+  private computePair(logMel: Float32Array, start: number, end: number, nSamples: number, jA: number, jB: number): void {
+    const { hop, nMels } = this.cfg;
+    this.load(this.re, start + jA * hop, start, end, nSamples);
+    if (jB >= 0) this.load(this.im, start + jB * hop, start, end, nSamples);
+    else this.im.fill(0);
+    this.melPair(jB >= 0);
+    for (let t = 0; t < 2; t++) {
+      const j = t === 0 ? jA : jB;
+      if (j < 0) continue;
+      const mel = t === 0 ? this.melA : this.melB;
+      logMel.set(mel, j * nMels);
+      const c = start + j * hop;
+      if (c % hop === 0 && this.isInside(c, start, end)) {
+        this.shared.set(mel, (c / hop) * nMels);
+        this.have[c / hop] = 1;
+      }
+    }
+  }
+
+  /**
+   * The windowed frame centred at clip sample c into dst: the clip's samples where the frame lies
+   * inside the example, else numpy's padding (the example zero-padded to nSamples, then reflected
+   * by nFft/2 at both ends) read in place.
+   */
+  private load(dst: Float64Array, c: number, start: number, end: number, nSamples: number): void {
     const n = this.cfg.nFft;
-    const { re, im, outRe, outIm, window: w, powA, powB } = this;
-    for (let i = 0; i < n; i++) {
-      re[i] = srcA[atA + i] * w[i];
-      im[i] = srcB ? srcB[atB + i] * w[i] : 0;
+    const half = n >> 1;
+    const w = this.window;
+    const x = this.audio;
+    if (this.isInside(c, start, end)) {
+      const at = c - half;
+      for (let i = 0; i < n; i++) dst[i] = x[at + i] * w[i];
+      return;
     }
+    for (let i = 0; i < n; i++) {
+      let e = c - half + i - start; // example coordinate
+      if (e < 0) e = -e;
+      else if (e >= nSamples) e = 2 * (nSamples - 1) - e;
+      const k = start + e;
+      dst[i] = (k < end ? x[k] : 0) * w[i];
+    }
+  }
+
+  /** The two real frames loaded in re / im through one complex FFT (a + ib), split by conjugate symmetry, into melA / melB. */
+  private melPair(two: boolean): void {
+    const n = this.cfg.nFft;
+    const { re, im, outRe, outIm, powA, powB } = this;
     fft(this.plan, re, im, outRe, outIm);
     const bins = (n >> 1) + 1;
     for (let k = 0; k < bins; k++) {
@@ -157,7 +169,7 @@ export class WhisperFeatures {
       powB[k] = br * br + bi * bi;
     }
     this.mel(powA, this.melA);
-    if (srcB) this.mel(powB, this.melB);
+    if (two) this.mel(powB, this.melB);
   }
 
   private mel(power: Float64Array, out: Float64Array): void {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import { ImageError } from './imageErrors';
+import { applyOrientation, pngExifOrientation } from './exifOrientation';
 import type { RgbImage } from './rgbImage';
 
 /**
@@ -9,7 +10,8 @@ import type { RgbImage } from './rgbImage';
  * 1/2/4-bit greys scaled to 0-255. 16-bit files follow PIL's modes: greyscale opens as "I;16" and
  * converts by clipping at 255 (so most 16-bit greys come out white, exactly as in PIL); RGB, RGBA
  * and grey+alpha keep each sample's high byte. pngjs would scale 16 bits by 255/65535 instead, so
- * those are read unscaled and converted here.
+ * those are read unscaled and converted here. Then turned upright by its EXIF orientation (eXIf
+ * chunk), as load_image's exif_transpose does.
  */
 export function decodePng(bytes: Uint8Array, file: string): RgbImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -35,5 +37,5 @@ export function decodePng(bytes: Uint8Array, file: string): RgbImage {
       out[i * 3 + c] = depth !== 16 ? v : greyClip ? Math.min(v, 255) : v >> 8;
     }
   }
-  return { width, height, data: out };
+  return applyOrientation(out, width, height, pngExifOrientation(buf));
 }

@@ -1,6 +1,8 @@
 /**
- * The EXIF Orientation tag (0x0112) of a JPEG's APP1 segment, 1 when there is none. transformers'
- * `load_image` applies it with `PIL.ImageOps.exif_transpose` before the processor sees the image.
+ * The EXIF Orientation tag (0x0112) of a JPEG's first APP1 "Exif" segment (the one Pillow keeps),
+ * 1 when there is none or it cannot be read. transformers' `load_image` applies it with
+ * `PIL.ImageOps.exif_transpose` before the processor sees the image. EXIF that is not TIFF is
+ * ignored (Pillow 9.4 skips such data too; a cut-off IFD only warns there).
  */
 export function jpegExifOrientation(b: Buffer): number {
   let at = 2;
@@ -16,9 +18,35 @@ export function jpegExifOrientation(b: Buffer): number {
   return 1;
 }
 
+/**
+ * The orientation Pillow's getexif() finds in a PNG: its eXIf chunk (before or after the image
+ * data; Pillow loads the file to find a late one), else `tiff:Orientation` in an uncompressed
+ * XMP iTXt chunk (Image.getexif's XMP fallback). 1 when neither is there.
+ */
+export function pngExifOrientation(b: Buffer): number {
+  let at = 8;
+  let xmp: number | undefined;
+  while (at + 12 <= b.length) {
+    const length = b.readUInt32BE(at);
+    const type = b.toString('latin1', at + 4, at + 8);
+    const end = at + 8 + length;
+    if (end > b.length) break;
+    if (type === 'eXIf') return tiffOrientation(b.subarray(at + 8, end));
+    if (type === 'iTXt' && xmp === undefined && b.toString('latin1', at + 8, at + 26) === 'XML:com.adobe.xmp\0' && b[at + 26] === 0) {
+      const m = /tiff:Orientation(="|>)([0-9])/.exec(b.toString('latin1', at + 8, end));
+      if (m) xmp = Number(m[2]);
+    }
+    if (type === 'IEND') break;
+    at = end + 4;
+  }
+  return xmp !== undefined && xmp >= 1 && xmp <= 8 ? xmp : 1;
+}
+
 function tiffOrientation(t: Buffer): number {
   if (t.length < 8) return 1;
-  const little = t.toString('latin1', 0, 2) === 'II';
+  const order = t.toString('latin1', 0, 2);
+  if (order !== 'II' && order !== 'MM') return 1;
+  const little = order === 'II';
   const u16 = (o: number): number => (little ? t.readUInt16LE(o) : t.readUInt16BE(o));
   const u32 = (o: number): number => (little ? t.readUInt32LE(o) : t.readUInt32BE(o));
   const ifd = u32(4);
@@ -28,7 +56,9 @@ function tiffOrientation(t: Buffer): number {
     const e = ifd + 2 + i * 12;
     if (e + 12 > t.length) return 1;
     if (u16(e) === 0x0112) {
-      const v = u16(e + 8);
+      // SHORT as the standard says; LONG and BYTE as some writers store it (Pillow reads any type)
+      const type = u16(e + 2);
+      const v = type === 4 ? u32(e + 8) : type === 1 ? t[e + 8] : u16(e + 8);
       return v >= 1 && v <= 8 ? v : 1;
     }
   }
