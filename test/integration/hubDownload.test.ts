@@ -216,7 +216,7 @@ test('a pinned commit is fetched by its hash and needs no ref', async () => {
   assert.equal(hub.requests.length, 0);
 });
 
-test('a snapshot huggingface_hub left in the cache (refs/main, links into blobs, .no_exist) is used with no request', async () => {
+test('a snapshot huggingface_hub left in the cache (refs/main, links into blobs, .no_exist) is used: offline with no request, online when the Hub does not know it', async () => {
   // the layout `huggingface_hub.snapshot_download("org/name", allow_patterns=[...])` writes
   const repoDir = repoCacheDir(env.cacheDir, 'someone/python-fetched');
   const commit = '1234567890abcdef1234567890abcdef12345678';
