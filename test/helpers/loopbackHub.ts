@@ -47,6 +47,8 @@ export interface HubSwitches {
   wrongEtag: Set<string>;
   /** send LFS redirects to this host name on the same port (localhost: another origin, as a real CDN is) */
   cdnHost?: string;
+  /** requests whose path holds this text are never answered (a network that swallows them) */
+  stall?: string;
   /** the next body of `path` stops after its first 64 KiB until `until` settles (a download held mid-file) */
   hold?: { path: string; until: Promise<void> };
 }
@@ -116,6 +118,7 @@ export class LoopbackHub {
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ method: req.method ?? '', url: url.pathname + url.search, range: req.headers.range, authorization: req.headers.authorization });
     const s = this.switches;
+    if (s.stall && url.pathname.includes(s.stall)) return;
     if (s.failWith) return json(res, s.failWith, { error: `failing with ${s.failWith}` });
     if (s.requireToken && req.headers.authorization !== `Bearer ${s.requireToken}` && !url.pathname.startsWith('/cdn/')) {
       return json(res, 401, { error: 'Invalid credentials in Authorization header' });

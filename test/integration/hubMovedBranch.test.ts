@@ -81,6 +81,13 @@ test('main moved on the Hub: refs/main follows it, only the changed file is fetc
   assert.equal(failing.commit, b.commit);
   assert.match(failing.note ?? '', /HTTP 500 .*; using the cached commit/);
 
+  // the Hub not answering at all: given up after HF_HUB_ETAG_TIMEOUT, the cache used
+  hub.switches.stall = `/api/models/${REPO}`;
+  const stalled = await downloadModel({ repo: REPO, env: hubEnv({ HF_HOME: home, HF_ENDPOINT: hub.url, HF_HUB_ETAG_TIMEOUT: '0.5' }) });
+  hub.switches.stall = undefined;
+  assert.equal(stalled.commit, b.commit);
+  assert.match(stalled.note ?? '', /did not answer for revision main within 0\.5 s \(HF_HUB_ETAG_TIMEOUT\); using the cached commit/);
+
   // a pinned commit is final: commit A from the cache with no request at all
   hub.requests.length = 0;
   const pinned = await downloadModel({ repo: REPO, revision: a.commit, env });

@@ -157,9 +157,22 @@ export function cachedSnapshot(repoDir: string, revision: string, variant: HubVa
   return { commit, snapshot, files: [onnx, ...side] };
 }
 
+/**
+ * The commit a revision names on the Hub now. Bounded in time (HF_HUB_ETAG_TIMEOUT, as
+ * huggingface_hub bounds its metadata request): a network that swallows packets must not keep a
+ * cached model from running.
+ */
 async function resolveCommit(env: HubEnv, repo: string, revision: string, signal?: AbortSignal): Promise<string> {
   const url = revision === 'main' ? repoUrl(env, repo) : `${repoUrl(env, repo)}/revision/${encodeURIComponent(revision)}`;
-  const info = await hubJson<{ sha?: unknown }>(url, { env, repo, what: `revision ${revision}`, signal });
+  const limitMs = env.metadataTimeoutMs ?? 10_000;
+  const timeout = AbortSignal.timeout(limitMs);
+  let info: { sha?: unknown };
+  try {
+    info = await hubJson<{ sha?: unknown }>(url, { env, repo, what: `revision ${revision}`, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (error) {
+    if (timeout.aborted && !signal?.aborted) throw new HubError(`${repo}: ${env.endpoint} did not answer for revision ${revision} within ${limitMs / 1000} s (HF_HUB_ETAG_TIMEOUT); set HF_HUB_OFFLINE=1 to use the cache only.`);
+    throw error;
+  }
   if (typeof info.sha !== 'string' || !isCommitHash(info.sha)) throw new HubError(`${repo}: the Hub's answer for revision ${revision} has no commit hash.`);
   if (isCommitHash(revision) && info.sha !== revision) throw new HubError(`${repo}: asked for commit ${revision}, the Hub answered ${info.sha}.`);
   return info.sha;
