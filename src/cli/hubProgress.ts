@@ -9,6 +9,11 @@ export function stderrProgress(repo: string): (p: DownloadProgress) => void {
   let last = 0;
   return (p) => {
     const now = Date.now();
+    if (p.waitingFor) {
+      // said at once: a wait with no line would look like a hang
+      process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${repo}: ${progressText(p)}\n`);
+      return;
+    }
     const finished = p.bytes >= p.total;
     if (process.stderr.isTTY) {
       process.stderr.write(`\r\x1b[Kdownloading ${repo}: ${progressText(p)}${finished ? '\n' : ''}`);

@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await run({
       // a Hub repo id becomes its cache snapshot here, the one place --model is read
-      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model) }) : IMAGE_COMMANDS.has(command) || options.image !== undefined ? defaultVisionModelDir() : defaultModelDir(),
+      model: options.model ? await resolveModelArgument(options.model, { revision: options.revision, variant: options.variant, onProgress: stderrProgress(options.model), onNote: (t) => process.stderr.write(`note: ${escapeControl(t)}\n`) }) : IMAGE_COMMANDS.has(command) || options.image !== undefined ? defaultVisionModelDir() : defaultModelDir(),
       options,
       args,
       engine: createEngineHandlers({ provider: providerOption(options.provider), threads, ...(options.variant === undefined ? {} : { variant: parseVariant(options.variant, '--variant') }) }),

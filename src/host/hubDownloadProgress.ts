@@ -15,7 +15,7 @@ export function downloadWithProgress(opts: Omit<DownloadOptions, 'signal' | 'onP
     token.onCancellationRequested(() => controller.abort());
     let shownPct = 0;
     try {
-      return await downloadModel({
+      const result = await downloadModel({
         ...opts,
         signal: controller.signal,
         onProgress: (p) => {
@@ -24,6 +24,9 @@ export function downloadWithProgress(opts: Omit<DownloadOptions, 'signal' | 'onP
           shownPct = Math.max(shownPct, pct);
         },
       });
+      // offline or the Hub out of reach: say which cached commit is in use, without a dialog
+      if (result.note) vscode.window.setStatusBarMessage(`Tensorloupe: ${result.note}`, 10_000);
+      return result;
     } catch (error) {
       if (controller.signal.aborted) throw new CancelledError();
       throw error;

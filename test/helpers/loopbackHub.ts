@@ -47,10 +47,17 @@ export interface HubSwitches {
   wrongEtag: Set<string>;
   /** send LFS redirects to this host name on the same port (localhost: another origin, as a real CDN is) */
   cdnHost?: string;
+  /** requests whose path holds this text are never answered (a network that swallows them) */
+  stall?: string;
+  /** the next body of `path` stops after its first 64 KiB until `until` settles (a download held mid-file) */
+  hold?: { path: string; until: Promise<void> };
 }
 
 export class LoopbackHub {
+  /** each repo's main */
   readonly repos = new Map<string, HubRepo>();
+  /** every commit ever published, by `repo@commit` (a moved branch leaves its old commit reachable) */
+  private readonly commits = new Map<string, HubRepo>();
   readonly requests: LoggedRequest[] = [];
   readonly switches: HubSwitches = { cutOnce: new Set(), corrupt: new Set(), wrongEtag: new Set(), extraTreeEntries: [], ignoreRange: false };
   private server: Server | undefined;
@@ -74,6 +81,20 @@ export class LoopbackHub {
     const commit = createHash('sha1').update(repo).update([...files.values()].map((f) => f.gitSha1).join()).digest('hex');
     const entry = { commit, files };
     this.repos.set(repo, entry);
+    this.commits.set(`${repo}@${commit}`, entry);
+    return entry;
+  }
+
+  /** A new commit on main: the files as they were, with `changes` replacing or adding some. */
+  publish(repo: string, changes: Record<string, Buffer>): HubRepo {
+    const before = this.repos.get(repo);
+    if (!before) throw new Error(`no repo ${repo}`);
+    const files = new Map(before.files);
+    for (const [path, bytes] of Object.entries(changes)) files.set(path, hubFile(bytes, before.files.get(path)?.lfs ?? /\.onnx$|\.onnx[._]data/.test(path)));
+    const commit = createHash('sha1').update(before.commit).update(JSON.stringify(Object.keys(changes))).update([...files.values()].map((f) => f.gitSha1).join()).digest('hex');
+    const entry = { commit, files };
+    this.repos.set(repo, entry);
+    this.commits.set(`${repo}@${commit}`, entry);
     return entry;
   }
 
@@ -97,6 +118,7 @@ export class LoopbackHub {
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ method: req.method ?? '', url: url.pathname + url.search, range: req.headers.range, authorization: req.headers.authorization });
     const s = this.switches;
+    if (s.stall && url.pathname.includes(s.stall)) return;
     if (s.failWith) return json(res, s.failWith, { error: `failing with ${s.failWith}` });
     if (s.requireToken && req.headers.authorization !== `Bearer ${s.requireToken}` && !url.pathname.startsWith('/cdn/')) {
       return json(res, 401, { error: 'Invalid credentials in Authorization header' });
@@ -114,8 +136,7 @@ export class LoopbackHub {
   }
 
   private repoAt(repo: string, rev: string): HubRepo | undefined {
-    const r = this.repos.get(repo);
-    return r && (rev === 'main' || rev === r.commit) ? r : undefined;
+    return rev === 'main' ? this.repos.get(repo) : this.commits.get(`${repo}@${rev}`);
   }
 
   private info(res: ServerResponse, repo: string, rev: string): void {
@@ -154,7 +175,7 @@ export class LoopbackHub {
   }
 
   private cdn(req: IncomingMessage, res: ServerResponse, sha: string): void {
-    for (const r of this.repos.values()) {
+    for (const r of this.commits.values()) {
       for (const [path, f] of r.files) if (f.sha256 === sha) return this.body(req, res, path, f, { etag: `"${sha}"` });
     }
     json(res, 404, { error: 'no such object' });
@@ -188,14 +209,17 @@ export class LoopbackHub {
       return;
     }
     const delay = this.switches.chunkDelayMs;
-    if (!delay) return void res.end(part);
+    const hold = this.switches.hold?.path === path ? this.switches.hold : undefined;
+    if (hold) this.switches.hold = undefined;
+    if (!delay && !hold) return void res.end(part);
     let at = 0;
     const next = () => {
       if (res.destroyed) return;
       const piece = part.subarray(at, at + 65536);
       at += piece.length;
       if (at >= part.length) return void res.end(piece);
-      res.write(piece, () => setTimeout(next, delay));
+      const first = at === piece.length;
+      res.write(piece, () => (first && hold ? void hold.until.then(next, next) : setTimeout(next, delay ?? 0)));
     };
     next();
   }

@@ -34,6 +34,7 @@ test('download prints progress on stderr and the snapshot folder on stdout; next
   hub.requests.length = 0;
   const viaRepo = await runCli(['next-token', '--model', 'tensorloupe/code-lm', '--json', 'function add(a, b) {\n  return'], { env: offline });
   assert.equal(viaRepo.code, 0, viaRepo.stderr);
+  assert.match(viaRepo.stderr, /note: HF_HUB_OFFLINE is set: using the cached commit [0-9a-f]{12}/);
   assert.equal(hub.requests.length, 0, 'served from the cache');
   const viaPath = await runCli(['next-token', '--model', CODE_LM, '--json', 'function add(a, b) {\n  return'], { env: offline });
   const a = JSON.parse(viaRepo.stdout.toString('utf8')) as { model: string; next: { id: number; prob: number }[] };
@@ -44,7 +45,7 @@ test('download prints progress on stderr and the snapshot folder on stdout; next
   const again = await runCli(['download', 'tensorloupe/code-lm'], { env: offline });
   assert.equal(again.code, 0);
   assert.equal(again.stdout.toString('utf8').trim(), snapshot);
-  assert.match(again.stderr, /is in the Hugging Face cache/);
+  assert.match(again.stderr, /HF_HUB_OFFLINE is set: using the cached commit [0-9a-f]{12} of tensorloupe\/code-lm@main/, 'offline says which commit it used');
 });
 
 test('a repo id not cached, offline, is one line saying how to get it; a bad variant names the choices', async () => {

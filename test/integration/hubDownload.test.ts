@@ -77,14 +77,15 @@ test('a download fetches only the variant’s files into the HF cache layout, wi
   assert.equal(r.downloaded, total);
 });
 
-test('a second download is served from the cache with no request at all', async () => {
+test('a second download asks only for main’s commit and is served from the cache', async () => {
   await downloadModel({ repo: REPO, env });
   hub.requests.length = 0;
   const r = await downloadModel({ repo: REPO, env });
   assert.equal(r.fromCache, true);
-  assert.equal(hub.requests.length, 0);
-  assert.equal(await resolveModelArgument(REPO, { env }), r.snapshot, '--model org/name resolves to the same snapshot, still no request');
-  assert.equal(hub.requests.length, 0);
+  assert.equal(r.note, undefined);
+  assert.deepEqual(hub.requests.map((q) => q.url), [`/api/models/${REPO}`]);
+  assert.equal(await resolveModelArgument(REPO, { env }), r.snapshot, '--model org/name resolves to the same snapshot, no file requested');
+  assert.equal(hub.requestsTo('/resolve/').length + hub.requestsTo('/tree/').length, 0);
 });
 
 test('a transfer cut mid-body resumes with a Range request, and the file is complete and verified', async () => {
@@ -200,6 +201,7 @@ test('Cancel (AbortSignal) stops the download and keeps the partial file for a r
     (e: Error & { code?: string }) => e.code === 'Cancelled',
   );
   assert.ok(!existsSync(join(repoCacheDir(env.cacheDir, REPO), 'refs', 'main')));
+  assert.deepEqual(readdirSync(join(env.cacheDir, '.locks', 'models--tensorloupe--code-lm')), [], 'the lock held mid-transfer was released');
   const r = await downloadModel({ repo: REPO, env });
   assert.ok(readFileSync(join(r.snapshot, ONNX)).equals(readFileSync(join(CODE_LM, ONNX))));
 });
@@ -214,7 +216,7 @@ test('a pinned commit is fetched by its hash and needs no ref', async () => {
   assert.equal(hub.requests.length, 0);
 });
 
-test('a snapshot huggingface_hub left in the cache (refs/main, links into blobs, .no_exist) is used with no request', async () => {
+test('a snapshot huggingface_hub left in the cache (refs/main, links into blobs, .no_exist) is used: offline with no request, online when the Hub does not know it', async () => {
   // the layout `huggingface_hub.snapshot_download("org/name", allow_patterns=[...])` writes
   const repoDir = repoCacheDir(env.cacheDir, 'someone/python-fetched');
   const commit = '1234567890abcdef1234567890abcdef12345678';
@@ -233,9 +235,12 @@ test('a snapshot huggingface_hub left in the cache (refs/main, links into blobs,
   writeFileSync(join(repoDir, 'refs', 'main'), commit);
   const offline = { ...env, offline: true };
   assert.equal(await resolveModelArgument('someone/python-fetched', { env: offline }), snapshot);
+  // online the Hub is asked for main; this one does not know the repo, so the cache answers and says so
   const r = await downloadModel({ repo: 'someone/python-fetched', env });
   assert.equal(r.fromCache, true);
-  assert.equal(hub.requests.length, 0);
+  assert.equal(r.snapshot, snapshot);
+  assert.match(r.note ?? '', /HTTP 404.*; using the cached commit 1234567890ab of someone\/python-fetched@main\./);
+  assert.equal(hub.requestsTo('/resolve/').length, 0);
 });
 
 test('two downloads of one model at once share one transfer', async () => {

@@ -20,7 +20,8 @@ export const downloadCommand: CliCommand = async (ctx) => {
     signal: controller.signal,
     onProgress: stderrProgress(repo),
   });
-  if (result.fromCache) ctx.note(`${repo} is in the Hugging Face cache (commit ${result.commit.slice(0, 12)}); nothing downloaded.`);
+  if (result.note) ctx.note(result.note);
+  else if (result.fromCache) ctx.note(`${repo} is in the Hugging Face cache (commit ${result.commit.slice(0, 12)}${ctx.options.revision && /^[0-9a-f]{40}$/.test(ctx.options.revision) ? '' : ', current on the Hub'}); nothing downloaded.`);
   ctx.out(result.snapshot);
   return 0;
 };

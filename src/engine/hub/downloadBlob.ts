@@ -6,6 +6,7 @@ import { CancelledError } from '../../protocol/rpc';
 import { HubError, HubIntegrityError } from './hubErrors';
 import { encodePath, hubGet } from './hubHttp';
 import { blobPath } from './hubCache';
+import { blobLockPath, withBlobLock } from './blobLock';
 import type { HubEnv } from './hubEnv';
 
 /** One file of a tree listing, with what it is checked against. */
@@ -31,6 +32,8 @@ export interface BlobRequest {
   signal?: AbortSignal;
   /** bytes of this file on disk so far (may go down when a server ignores Range and starts again) */
   onBytes?: (done: number) => void;
+  /** another process is downloading this blob: we wait for it (holder: "pid 123 on host") */
+  onWait?: (holder: string) => void;
 }
 
 /** Transfers that break mid-body are resumed from where they stopped this many times before giving up. */
@@ -41,12 +44,21 @@ const ATTEMPTS = 4;
  * resumed with `Range: bytes=N-` (this call's retries, or a later call after the process stopped),
  * the whole file is hashed against the Hub's sha256 (LFS) or git sha1, and only then renamed into
  * place. A mismatch deletes the partial file: nothing unverified is ever used.
+ * All of it runs holding the blob's lock (blobLock.ts), so two processes never write one
+ * `.incomplete` file; the one that waited finds the blob in place and fetches nothing.
  */
 export async function downloadBlob(req: BlobRequest): Promise<string> {
-  const { file } = req;
-  const target = blobPath(req.repoDir, blobName(file));
-  if (existsSync(target) && statSync(target).size === file.size) return target;
+  const target = blobPath(req.repoDir, blobName(req.file));
+  if (existsSync(target) && statSync(target).size === req.file.size) return target;
   mkdirSync(dirname(target), { recursive: true });
+  return withBlobLock(blobLockPath(req.repoDir, blobName(req.file)), { signal: req.signal, onWait: req.onWait }, async () => {
+    if (existsSync(target) && statSync(target).size === req.file.size) return target;
+    return fetchBlob(req, target);
+  });
+}
+
+async function fetchBlob(req: BlobRequest, target: string): Promise<string> {
+  const { file } = req;
   const partial = `${target}.incomplete`;
   let lastError: unknown;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -17,6 +17,8 @@ export interface DownloadProgress {
   total: number;
   /** mean bytes per second since the first byte of this download */
   rate: number;
+  /** set while another download (another process) holds this file's lock: who holds it */
+  waitingFor?: string;
 }
 
 export interface DownloadOptions {
@@ -37,8 +39,10 @@ export interface DownloadResult {
   snapshot: string;
   /** repo paths in the snapshot that this variant uses */
   files: string[];
-  /** true when nothing was requested: the cache already had it */
+  /** true when no file was fetched: the cache already had the revision's commit */
   fromCache: boolean;
+  /** said when the cached commit was used without the Hub's word on it (offline, or the Hub unreachable) */
+  note?: string;
   /** bytes transferred by this call */
   downloaded: number;
 }
@@ -52,9 +56,11 @@ interface TreeEntry {
 }
 
 /**
- * A Hub model in the local Hugging Face cache, fetching only what is missing. A cached snapshot
- * of the revision that has the variant's graph is used with no request at all (and is the only
- * thing HF_HUB_OFFLINE=1 allows).
+ * A Hub model in the local Hugging Face cache, fetching only what is missing. A commit hash that
+ * is cached is used with no request at all. A branch or tag is asked of the Hub (one small
+ * request, as huggingface_hub does) so a moved branch is noticed: its new commit is listed and
+ * only the blobs not cached yet are fetched, then refs/{revision} moves. Offline (HF_HUB_OFFLINE=1)
+ * or with the Hub out of reach, the cached ref is used, and `note` says which commit that is.
  */
 export async function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
   // two requests for the same model at once (a panel's rerun while Select Model downloads) share
@@ -76,12 +82,25 @@ async function fetchModel(opts: DownloadOptions): Promise<DownloadResult> {
   const variant = checkHubVariant(opts.variant);
   const repoDir = repoCacheDir(env.cacheDir, repo);
   const cached = cachedSnapshot(repoDir, revision, variant);
-  if (cached) return { repo, commit: cached.commit, snapshot: cached.snapshot, files: cached.files, fromCache: true, downloaded: 0 };
+  const useCached = (note?: string): DownloadResult => ({ repo, commit: cached?.commit as string, snapshot: cached?.snapshot as string, files: cached?.files as string[], fromCache: true, downloaded: 0, note });
+  // a commit never changes: its snapshot is final
+  if (cached && isCommitHash(revision)) return useCached();
   if (env.offline) {
+    if (cached) return useCached(`HF_HUB_OFFLINE is set: using the cached commit ${cached.commit.slice(0, 12)} of ${repo}@${revision}, not checked against the Hub.`);
     throw new HubError(`${repo}@${revision} (${variant}) is not in the Hugging Face cache ${env.cacheDir} and HF_HUB_OFFLINE is set: download it once online (tensorloupe download ${repo}).`);
   }
-  const commit = await resolveCommit(env, repo, revision, opts.signal);
-  const tree = await listTree(env, repo, commit, opts.signal);
+  let commit: string;
+  let tree: HubFile[];
+  try {
+    commit = await resolveCommit(env, repo, revision, opts.signal);
+    if (cached && cached.commit === commit) return useCached();
+    tree = await listTree(env, repo, commit, opts.signal);
+  } catch (error) {
+    // the Hub out of reach or failing: what is cached still runs, as with huggingface_hub
+    if (!cached || opts.signal?.aborted || !(error instanceof HubError)) throw error;
+    const why = error.message.replace(/; set HF_HUB_OFFLINE=1 to use the cache only\.?$/, '');
+    return useCached(`${why}; using the cached commit ${cached.commit.slice(0, 12)} of ${repo}@${revision}.`);
+  }
   const byPath = new Map(tree.map((f) => [f.path, f]));
   const wanted = filesForVariant([...byPath.keys()], variant, repo).map((p) => byPath.get(p) as HubFile);
   const total = wanted.reduce((s, f) => s + f.size, 0);
@@ -106,6 +125,10 @@ async function fetchModel(opts: DownloadOptions): Promise<DownloadResult> {
       commit,
       file,
       signal: opts.signal,
+      onWait: (holder) => {
+        const bytes = [...doneOf.values()].reduce((sum, n) => sum + n, 0);
+        opts.onProgress?.({ file: file.path, bytes, total, rate: 0, waitingFor: holder });
+      },
       onBytes: (done) => {
         if (before.n < 0) before.n = done;
         doneOf.set(file.path, done);
@@ -134,9 +157,22 @@ export function cachedSnapshot(repoDir: string, revision: string, variant: HubVa
   return { commit, snapshot, files: [onnx, ...side] };
 }
 
+/**
+ * The commit a revision names on the Hub now. Bounded in time (HF_HUB_ETAG_TIMEOUT, as
+ * huggingface_hub bounds its metadata request): a network that swallows packets must not keep a
+ * cached model from running.
+ */
 async function resolveCommit(env: HubEnv, repo: string, revision: string, signal?: AbortSignal): Promise<string> {
   const url = revision === 'main' ? repoUrl(env, repo) : `${repoUrl(env, repo)}/revision/${encodeURIComponent(revision)}`;
-  const info = await hubJson<{ sha?: unknown }>(url, { env, repo, what: `revision ${revision}`, signal });
+  const limitMs = env.metadataTimeoutMs ?? 10_000;
+  const timeout = AbortSignal.timeout(limitMs);
+  let info: { sha?: unknown };
+  try {
+    info = await hubJson<{ sha?: unknown }>(url, { env, repo, what: `revision ${revision}`, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (error) {
+    if (timeout.aborted && !signal?.aborted) throw new HubError(`${repo}: ${env.endpoint} did not answer for revision ${revision} within ${limitMs / 1000} s (HF_HUB_ETAG_TIMEOUT); set HF_HUB_OFFLINE=1 to use the cache only.`);
+    throw error;
+  }
   if (typeof info.sha !== 'string' || !isCommitHash(info.sha)) throw new HubError(`${repo}: the Hub's answer for revision ${revision} has no commit hash.`);
   if (isCommitHash(revision) && info.sha !== revision) throw new HubError(`${repo}: asked for commit ${revision}, the Hub answered ${info.sha}.`);
   return info.sha;

@@ -12,6 +12,8 @@ export interface HubEnv {
   offline: boolean;
   /** HF_TOKEN, else $HF_HOME/token (the file `huggingface-cli login` writes); undefined: anonymous */
   token?: string;
+  /** how long the revision's commit may take to come back (HF_HUB_ETAG_TIMEOUT seconds, default 10) */
+  metadataTimeoutMs?: number;
 }
 
 const TRUE_VALUES = new Set(['1', 'on', 'yes', 'true']);
@@ -22,7 +24,9 @@ export function hubEnv(env: NodeJS.ProcessEnv = process.env, token?: string): Hu
   const cacheDir = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE || join(hfHome, 'hub');
   const endpoint = (env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
   const offline = TRUE_VALUES.has((env.HF_HUB_OFFLINE ?? '').trim().toLowerCase());
-  return { endpoint, cacheDir, offline, token: token || env.HF_TOKEN || readTokenFile(env.HF_TOKEN_PATH || join(hfHome, 'token')) };
+  const timeout = Number(env.HF_HUB_ETAG_TIMEOUT);
+  const metadataTimeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : 10_000;
+  return { endpoint, cacheDir, offline, token: token || env.HF_TOKEN || readTokenFile(env.HF_TOKEN_PATH || join(hfHome, 'token')), metadataTimeoutMs };
 }
 
 function readTokenFile(path: string): string | undefined {

@@ -12,6 +12,8 @@ export interface ModelArgumentOptions {
   revision?: string;
   signal?: AbortSignal;
   onProgress?: (p: DownloadProgress) => void;
+  /** which cached commit was used when the Hub could not be asked (offline, unreachable) */
+  onNote?: (text: string) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function resolveModelArgument(model: string, opts: ModelArgumentOpt
     return model;
   }
   const result = await downloadModel({ repo: model, revision: opts.revision, variant: opts.variant, env: opts.env, signal: opts.signal, onProgress: opts.onProgress });
+  if (result.note) opts.onNote?.(result.note);
   return result.snapshot;
 }
 
