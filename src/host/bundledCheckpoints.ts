@@ -17,6 +17,7 @@ export function bundledWithCheckpoints(extensionPath: string): { name: string; d
   const models = join(extensionPath, 'models');
   if (!existsSync(models)) return [];
   return readdirSync(models)
+    .sort()
     .map((name) => ({ name, dir: join(models, name), count: checkpointCount(join(models, name)) }))
     .filter((m) => m.count >= 2);
 }
