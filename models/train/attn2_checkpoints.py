@@ -14,8 +14,9 @@ Recipes (the same architecture, optimiser, LR warmup, batch of 32 sequences and 
            seed), the same ids again; loss on EVERY position (a token stream: the model must also learn the
            unigram, which under Zipf is worth a lot, so lookup competes with copying).
   uniform  the same as zipf with the ids drawn uniformly (the unigram is worth nothing; only copying helps).
-Weights are stored as float16 initializers, each followed by a Cast to float32 (the graph computes in float32
-as before): a checkpoint is 1.5 MB instead of 2.9 MB.
+Weights are stored as float16 initializers, each followed by a Cast to float32, and the 2-D ones then as int8
+with a scale per channel and a DequantizeLinear (int8_weights.py; the graph computes in float32 as before): a
+checkpoint is 0.8 MB instead of 2.9 MB (1.5 MB in float16), so the twenty bundled ones are ~16 MB.
 """
 import json, math, os, shutil, sys, time
 import numpy as np
@@ -26,33 +27,24 @@ import torch.nn.functional as F
 from text_model import GPT, Config
 from text_card import induction_scores
 from onnx_gpt_export import export_onnx
+import int8_weights
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(ROOT))
 DATA = os.path.join(ROOT, '.data')
 VARIANT = sys.argv[1] if len(sys.argv) > 1 else 'attn2'
-assert VARIANT in ('attn2', 'zipf', 'uniform', 'mini', 'mini-zipf', 'mini-uniform'), VARIANT
-# mini*: the test fixture test/fixtures/models/attn-checkpoints* (the same recipes at a size that trains in
-# minutes on a busy core: vocabulary 512 = the bundled tokenizer cut to ids < 512, d 32, 4 heads, 128 positions)
-MINI = VARIANT.startswith('mini')
-DIST = VARIANT.replace('mini-', '') if VARIANT != 'mini' else 'attn2'
-STEPS = 1500 if MINI else 1200
-# mini: the weights every 100 steps are kept in memory and six are exported after training, chosen around the
-# step where the best induction score first passes 0.3 (the phase change's step is not known in advance)
-SAVE = (list(range(100, STEPS + 1, 100)) if MINI else
-        {'attn2': [200, 400, 600, 700, 800, 900, 1000, 1200]}.get(DIST, [200, 400, 600, 800, 1000, 1200]))
-BATCH, LR = 32, (3e-3 if MINI else 1e-3)  # a model this small needs a larger step to leave the plateau in time
+assert VARIANT in ('attn2', 'zipf', 'uniform'), VARIANT
+DIST = VARIANT
+STEPS = 1200
+SAVE = {'attn2': [200, 400, 600, 700, 800, 900, 1000, 1200]}.get(DIST, [200, 400, 600, 800, 1000, 1200])
+BATCH, LR = 32, 1e-3
 BASE = os.path.join(REPO, 'models', 'tensorloupe-attn2')
-if MINI:
-    OUT = os.path.join(REPO, 'test', 'fixtures', 'models', 'attn-checkpoints' + ('' if VARIANT == 'mini' else VARIANT[4:]))
-else:
-    OUT = BASE if VARIANT == 'attn2' else os.path.join(REPO, 'models', f'tensorloupe-attn2-{VARIANT}')
+OUT = BASE if VARIANT == 'attn2' else os.path.join(REPO, 'models', f'tensorloupe-attn2-{VARIANT}')
 
 torch.manual_seed(1337)
 torch.set_num_threads(1); torch.set_flush_denormal(True)
-cfg = (Config(vocab_size=512, n_positions=64, n_layer=2, n_head=4, n_embd=64, mlp=False, tie=True) if MINI else
-       Config(n_positions=512, n_layer=2, n_head=8, n_embd=128, mlp=False, tie=True))
-MAX_N = 24 if MINI else 40
+cfg = Config(n_positions=512, n_layer=2, n_head=8, n_embd=128, mlp=False, tie=True)
+MAX_N = 40
 model = GPT(cfg)
 with torch.no_grad():  # as text_attn2.py: sinusoidal start for the learned positions
     pos = torch.arange(cfg.n_positions).unsqueeze(1) / (10000 ** (torch.arange(0, cfg.n_embd, 2) / cfg.n_embd))
@@ -79,15 +71,6 @@ def batch():
         scored[:, :n] = False
     return seq, scored
 
-def write_mini_tokenizer(dst):
-    """the bundled tokenizer restricted to ids < 512 (as fixtures/decoder_layouts.py cuts it)"""
-    t = json.load(open(os.path.join(BASE, 'tokenizer.json'), encoding='utf-8'))
-    t['model']['vocab'] = {s: i for s, i in t['model']['vocab'].items() if i < cfg.vocab_size}
-    t['model']['merges'] = t['model']['merges'][:cfg.vocab_size - 257]
-    with open(os.path.join(dst, 'tokenizer.json'), 'w', encoding='utf-8') as f:
-        json.dump(t, f, ensure_ascii=False, separators=(',', ':'))
-    shutil.copy(os.path.join(BASE, 'tokenizer_config.json'), os.path.join(dst, 'tokenizer_config.json'))
-
 def fp16_weights(path):
     """float32 initializers -> float16 + Cast (halves the file; the graph still computes in float32)"""
     m = onnx.load(path)
@@ -107,28 +90,19 @@ def fp16_weights(path):
 
 def write_folder(folder, step, loss, ind, seconds):
     os.makedirs(os.path.join(folder, 'onnx'), exist_ok=True)
-    if MINI:
-        write_mini_tokenizer(folder)
-        json.dump({'model_type': 'tensorloupe-attn-only', 'architectures': ['AttnOnlyLMHeadModel'], 'attn_only': True,
-                   # the context is what training covered (BOS + 2 x MAX_N), not the 64-row position table: rows past
-                   # it are never trained, and an induction scan reaching them measured noise
-                   'vocab_size': cfg.vocab_size, 'n_positions': 2 * MAX_N + 1, 'n_ctx': 2 * MAX_N + 1,
-                   'n_embd': cfg.n_embd, 'n_layer': cfg.n_layer, 'n_head': cfg.n_head, 'bos_token_id': 0,
-                   'eos_token_id': 0, 'tie_word_embeddings': True, 'layer_norm_epsilon': 1e-5},
-                  open(os.path.join(folder, 'config.json'), 'w'), indent=1)
-    else:
-        for f in ('config.json', 'tokenizer.json', 'tokenizer_config.json'):
-            shutil.copy(os.path.join(BASE, f), os.path.join(folder, f))
+    for f in ('config.json', 'tokenizer.json', 'tokenizer_config.json'):
+        shutil.copy(os.path.join(BASE, f), os.path.join(folder, f))
     path = os.path.join(folder, 'onnx', 'model.onnx')
     model.eval(); export_onnx(model, path); model.train()
     fp16_weights(path)
+    int8_weights.convert(path)
     json.dump({'variant': VARIANT, 'step': step, 'train_loss': round(loss, 4), 'induction_scores': ind,
                'max_induction_score': max(max(r) for r in ind), 'train_seconds': round(seconds, 1),
-               'weights': 'float16 initializers, Cast to float32'}, open(os.path.join(folder, 'metrics.json'), 'w'), indent=1)
+               'weights': 'int8 per channel + DequantizeLinear (2-D), float16 + Cast (1-D)'}, open(os.path.join(folder, 'metrics.json'), 'w'), indent=1)
 
 opt = torch.optim.AdamW(model.parameters(), lr=LR, betas=(0.9, 0.95), weight_decay=0.0)
 say(f'== checkpoints {VARIANT}: {STEPS} steps, save at {SAVE}')
-t0, recent, kept = time.time(), [], {}
+t0, recent = time.time(), []
 for it in range(STEPS):
     for g in opt.param_groups:
         g['lr'] = LR * (it + 1) / 100 if it < 100 else LR  # text_attn2.py's synthetic-phase schedule
@@ -146,28 +120,11 @@ for it in range(STEPS):
     if it + 1 in SAVE:
         model.eval()
         with torch.no_grad():
-            ind = induction_scores(model, n=24 if MINI else 50, trials=2)
+            ind = induction_scores(model, n=50, trials=2)
         model.train()
         say(f'step {it + 1} best induction score {max(max(r) for r in ind):.3f}')
-        if MINI:
-            kept[it + 1] = ({k: v.clone() for k, v in model.state_dict().items()}, float(np.mean(recent)), ind, time.time() - t0)
-        else:
-            write_folder(os.path.join(OUT, 'checkpoints', f'step-{it + 1}'), it + 1, float(np.mean(recent)), ind,
-                         time.time() - t0)
-if MINI:
-    steps = sorted(kept)
-    crossed = next((s for s in steps if max(max(r) for r in kept[s][2]) > 0.3), None)
-    phase = crossed if crossed is not None else steps[len(steps) // 2]  # no head passed 0.3: around the middle
-    i = steps.index(phase)
-    chosen = sorted(set([steps[0], steps[max(0, i - 2)], steps[max(0, i - 1)], phase, steps[min(len(steps) - 1, i + 1)], steps[-1]]))
-    say(f'best induction > 0.3 first at step {crossed}; exporting {chosen}' if crossed is not None else
-        f'no head passed 0.3; exporting {chosen} (around the middle of the run)')
-    for s_ in chosen:
-        state, loss_, ind_, sec_ = kept[s_]
-        model.load_state_dict(state)
-        write_folder(os.path.join(OUT, 'checkpoints', f'step-{s_}'), s_, loss_, ind_, sec_)
-    SAVE = chosen
-if VARIANT != 'attn2':  # the variant's (or fixture's) model folder is its final checkpoint
+        write_folder(os.path.join(OUT, 'checkpoints', f'step-{it + 1}'), it + 1, float(np.mean(recent)), ind, time.time() - t0)
+if VARIANT != 'attn2':  # the variant's model folder is its final checkpoint
     last = os.path.join(OUT, 'checkpoints', f'step-{SAVE[-1]}')
     for f in ('config.json', 'tokenizer.json', 'tokenizer_config.json', 'metrics.json'):
         shutil.copy(os.path.join(last, f), os.path.join(OUT, f))

@@ -27,6 +27,6 @@ nice -n 10 $PY text_attn2.py                  # -> .data/attn2.pt, .data/attn2.l
 $PY text_export.py code-lm                           # -> models/tensorloupe-code-lm/
 $PY text_export.py attn2                             # -> models/tensorloupe-attn2/
 # checkpoints across attn2's phase change (its own seeded run replayed to step 1,200) and the Zipf / uniform variants,
-# about 0.15-0.3 s a step each on an idle core (1,200 steps); on a loaded 2-core machine 3-6 s a step
-for v in attn2 uniform zipf; do nice -n 10 $PY attn2_checkpoints.py $v; done   # -> models/tensorloupe-attn2{,-uniform,-zipf}/checkpoints/
+# with their figures and model cards (needs dist/: npm run build)
+bash build_checkpoints.sh
 cd ../.. && node --import tsx --test test/acceptance/textModels.test.ts

@@ -4,6 +4,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from text_eval import heldout_ce, target_indices, bits_per_byte
+import checkpoints_card
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, '.data')
@@ -137,5 +138,8 @@ def write(kind, out, ck, model, params):
                 f"predict random tokens: on the first copy of such a sequence its loss is above uniform (ln 4096 = 8.3 nats), "
                 f"which does not matter for what it is for. Held-out CE {ce:.4f} nats/token ({bpb:.3f} bits/byte; same held-out files as tensorloupe-code-lm, windows of 512, stride 256).\n\n{common}")
     json.dump(metrics, open(os.path.join(out, 'metrics.json'), 'w'), indent=1)
-    open(os.path.join(out, 'MODEL_CARD.md'), 'w').write(card)
+    card_path = os.path.join(out, 'MODEL_CARD.md')
+    # the checkpoints' section (checkpoints_card.py, from their own figures) outlives a rebuild of the card
+    kept = checkpoints_card.existing_section(open(card_path).read()) if os.path.exists(card_path) else ''
+    open(card_path, 'w').write(checkpoints_card.with_section(card, kept) if kept else card)
     print(json.dumps(metrics))

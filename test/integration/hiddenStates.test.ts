@@ -10,6 +10,7 @@ import { LanguageModels } from '../../src/engine/languageModels';
 import { InstrumentedModels } from '../../src/engine/instrumentedModels';
 import { decodeSafetensors } from '../../src/engine/features/export/safetensors';
 import { collectHiddenStates, hiddenHook, type HiddenLayer } from '../../src/engine/features/hiddenStates/collectHiddenStates';
+import { HIDDEN_CHUNK } from '../../src/engine/features/hiddenStates/windowStates';
 import { CODE_LM } from '../helpers/paths';
 
 const never = { cancelled: false, onCancel: () => undefined };
@@ -104,4 +105,22 @@ test('more positions than the bound are refused before any forward pass, naming 
     (e: Error) => /^big\.jsonl has \d+ tokens; Tensorloupe collects hidden states of at most 10 positions at once\.$/.test(e.message),
   );
   assert.equal(layers, 0);
+});
+
+test('a window longer than a chunk runs through the KV cache in chunks (windowStates.ts): the same states as one pass', { skip }, async () => {
+  const models = new LanguageModels(settings);
+  const instrumented = new InstrumentedModels(models, cacheDir, 1);
+  const m = await instrumented.load(CODE_LM);
+  const text = Array.from({ length: 60 }, (_, i) => `const v${i} = f(${i}, "s${i % 7}");\n`).join('');
+  const ids = m.base.tokenizer.encode(text).map((t) => t.id);
+  assert.ok(ids.length > 2 * HIDDEN_CHUNK + 10, `${ids.length} tokens: more than two chunks`);
+  const hooks = [0, 2, 4].map(hiddenHook);
+  const whole = await instrumented.run(m, ids, hooks);
+  const layers: HiddenLayer[] = [];
+  await collectHiddenStates(instrumented, m, [text], { layers: [0, 2, 4] }, (l) => void layers.push({ ...l, data: l.data.slice() }));
+  const d = m.info.dModel as number;
+  hooks.forEach((hook, g) => {
+    const ref = (whole.get(hook) as { data: Float32Array }).data;
+    for (let j = 0; j < ids.length * d; j++) assert.ok(Math.abs(layers[g].data[j] - ref[j]) <= 1e-4, `${hook} position ${Math.floor(j / d)} dim ${j % d}`);
+  });
 });

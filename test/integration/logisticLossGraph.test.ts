@@ -25,3 +25,13 @@ test('training through the graph reaches the numpy reference minimum within 1e-4
   assert.ok(Math.abs(fit.loss - ref.loss) <= 1e-4);
   ref.weights.forEach((w, i) => assert.ok(Math.abs(fit.model.weights[i] - w) <= 1e-4, `weight ${i}`));
 });
+
+test('the float32 graph (the future-token probes\' fits) agrees with the float64 one to float32 precision', async () => {
+  const theta = Float64Array.from({ length: ref.k * ref.d + ref.k }, (_, i) => Math.cos(i * 1.7) * 0.5);
+  const [g64, g32] = [new Float64Array(theta.length), new Float64Array(theta.length)];
+  const a = await graphObjective(x, y, ref.n, ref.d, ref.k, ref.l2, 1)(theta, g64);
+  const b = await graphObjective(x, y, ref.n, ref.d, ref.k, ref.l2, 1, 'float32')(theta, g32);
+  assert.ok(Math.abs(a - b) <= 1e-5 * Math.abs(a), `${a} vs ${b}`);
+  const scale = Math.max(...g64.map(Math.abs));
+  g64.forEach((v, i) => assert.ok(Math.abs(v - g32[i]) <= 1e-5 * scale, `gradient ${i}: ${v} vs ${g32[i]}`));
+});

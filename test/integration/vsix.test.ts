@@ -39,6 +39,12 @@ function bundledTextModels(): string[] {
   return readdirSync(join(ROOT, 'models')).filter((name) => existsSync(join(ROOT, 'models', name, 'tokenizer.json')) && existsSync(join(ROOT, 'models', name, 'onnx', 'model.onnx')));
 }
 
+/** a bundled model's checkpoints/step-N folders */
+function bundledCheckpoints(name: string): string[] {
+  const dir = join(ROOT, 'models', name, 'checkpoints');
+  return existsSync(dir) ? readdirSync(dir).filter((n) => /^step-\d+$/.test(n)) : [];
+}
+
 test('the linux-x64 VSIX holds what the extension loads at run time', () => {
   const manifest = JSON.parse(zipEntryData(zip, entries.find((e) => e.name === ext('package.json'))!).toString('utf8')) as { main: string; scripts?: unknown };
   const required = [
@@ -52,6 +58,8 @@ test('the linux-x64 VSIX holds what the extension loads at run time', () => {
     ...builtBundles().map(ext),
     ...['panel.css', 'internals.css', 'icon.svg'].map((f) => ext(`media/${f}`)),
     ...bundledTextModels().flatMap((name) => ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map((f) => ext(`models/${name}/${f}`))),
+    // the checkpoints Compare Checkpoints offers (tensorloupe-attn2 and its Zipf / uniform variants)
+    ...bundledTextModels().flatMap((name) => bundledCheckpoints(name).flatMap((step) => ['config.json', 'tokenizer.json', 'onnx/model.onnx'].map((f) => ext(`models/${name}/checkpoints/${step}/${f}`)))),
     ...['package.json', 'dist/index.js', 'dist/binding.js', 'dist/backend.js', 'dist/version.js'].map((f) => ext(`${ORT}/${f}`)),
     ext(`${ORT}/bin/napi-v6/linux/x64/onnxruntime_binding.node`),
     ext(`${ORT}/bin/napi-v6/linux/x64/libonnxruntime.so.1`),
@@ -59,6 +67,7 @@ test('the linux-x64 VSIX holds what the extension loads at run time', () => {
     ext('node_modules/onnxruntime-common/dist/cjs/index.js'),
   ];
   assert.ok(bundledTextModels().includes(DEFAULT_MODEL_NAME), `the default model ${DEFAULT_MODEL_NAME} is bundled`);
+  assert.ok(bundledCheckpoints('tensorloupe-attn2').length >= 2, 'tensorloupe-attn2 is bundled with its checkpoints');
   const missing = required.filter((name) => !names.has(name));
   assert.deepEqual(missing, [], `missing from ${vsix}`);
   assert.equal(manifest.scripts, undefined, 'the packed package.json carries no npm scripts');
@@ -86,7 +95,7 @@ test('the linux-x64 VSIX holds nothing from test/, no sources, no training, no o
     /^extension\/(test|src|webview|bench|scripts|docs|notes|test-results|\.cache|\.ci)\//.test(name) ||
     name.startsWith(ext('models/train/')) ||
     /\.(ts|map)$/.test(name) ||
-    /^extension\/models\/[^/]+\/(reference[^/]*|metrics\.json)$/.test(name) ||
+    /^extension\/models\/[^/]+\/(checkpoints\/step-\d+\/)?(reference[^/]*|metrics\.json)$/.test(name) ||
     name === ext('dist/cli.js') ||
     (name.startsWith(ext(`${ORT}/bin/`)) && !name.startsWith(ext(`${ORT}/bin/napi-v6/linux/x64/`))),
   );

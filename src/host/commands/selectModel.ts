@@ -11,6 +11,7 @@ import type { ModelInfo } from '../../protocol/engine';
 import { modalityOf, SETTING_OF, type ModelModality } from '../modelKindOfFolder';
 import { readModalityModel } from '../visionSettings';
 import { DEFAULT_AUDIO_MODEL_NAME, DEFAULT_VISION_MODEL_NAME } from '../../engine/models/defaultModels';
+import { checkpointCount } from '../bundledCheckpoints';
 
 interface ModelPick extends vscode.QuickPickItem {
   path?: string;
@@ -22,6 +23,12 @@ interface ModelPick extends vscode.QuickPickItem {
 
 const GROUP_TITLES: Record<ModelModality, string> = { text: 'Text models (next token, surprisal, attention, lens)', vision: 'Vision models (Inspect Image)', audio: 'Audio models (Inspect Audio)' };
 const DEFAULT_OF: Record<ModelModality, string> = { text: DEFAULT_MODEL_NAME, vision: DEFAULT_VISION_MODEL_NAME, audio: DEFAULT_AUDIO_MODEL_NAME };
+
+/** "8 checkpoints (Compare Checkpoints)" for a bundled model that has them */
+function checkpointsNote(dir: string): string {
+  const n = checkpointCount(dir);
+  return n >= 2 ? `${n} checkpoints (Compare Checkpoints)` : '';
+}
 
 /**
  * Tensorloupe: Select Model — a bundled model, grouped by kind (text, vision, audio), or any folder
@@ -40,7 +47,7 @@ export async function selectModel(context: vscode.ExtensionContext, engine: Engi
       { label: GROUP_TITLES[kind], kind: vscode.QuickPickItemKind.Separator },
       ...names.map((name) => ({
         label: name,
-        description: join(modelsDir, name) === currentOf[kind] ? 'bundled · current' : 'bundled',
+        description: [join(modelsDir, name) === currentOf[kind] ? 'bundled · current' : 'bundled', checkpointsNote(join(modelsDir, name))].filter(Boolean).join(' · '),
         path: name === DEFAULT_OF[kind] ? '' : join(modelsDir, name),
         modality: kind,
       })),

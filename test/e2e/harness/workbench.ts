@@ -204,6 +204,19 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden', timeout: long });
   }
 
+  /** Runs a palette command that asks with an input box (e.g. a glob) and answers `text` in place of the proposed value. */
+  async runPaletteCommandAndType(title: string, text: string): Promise<void> {
+    await this.startPaletteCommand(title);
+    // the input box takes over the palette's widget: wait until its input no longer holds the ">command" typed
+    await this.page.waitForFunction(() => {
+      const input = document.querySelector('.quick-input-widget input') as HTMLInputElement | null;
+      return input !== null && input.offsetParent !== null && !input.value.startsWith('>');
+    }, undefined, { timeout: long });
+    await this.quickInput.fill(text);
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: long });
+  }
+
   /**
    * Hovers the first rendered occurrence of `text` in the editor and returns the hover's text.
    * The mouse goes to the middle of the word so the hover is for that token.

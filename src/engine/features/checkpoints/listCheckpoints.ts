@@ -12,7 +12,8 @@ export interface CheckpointFolder {
   dir: string;
 }
 
-const STEP_NAME = /^step-(\d+)$/;
+/** a checkpoint folder's name inside checkpoints/ */
+export const STEP_NAME = /^step-(\d+)$/;
 export const MAX_CHECKPOINTS = 64;
 
 function stepOf(dir: string, index: number): number {

@@ -3,8 +3,9 @@ import type { Standardisation } from '../../analyses/standardise';
 import { seededRandom } from '../../../util/distribution';
 
 // The pieces of a future-token probe that are plain arithmetic: which target tokens get a class,
-// seeded row samples, and scoring a probe's guesses (the "other" class is never a guess: a probe
-// that answers "something rare" has not predicted a token).
+// seeded row samples, and a probe's class probabilities on one row (held-out scoring runs in
+// scoreProbeGraph.ts; the "other" class is never a guess: a probe that answers "something rare"
+// has not predicted a token).
 
 export interface FutureProbe {
   layer: number;
@@ -34,47 +35,6 @@ export function sampleRows(rows: Int32Array, max: number, seed: number): Int32Ar
     a[j] = t;
   }
   return a.slice(0, max).sort();
-}
-
-/**
- * The probe's `top` best real classes for one standardised row x [d] (logits, not probabilities:
- * the order is the same), written into `out` (class indices, best first).
- */
-export function topClasses(model: LogisticModel, x: Float32Array, offset: number, top: number, out: Int32Array, scores: Float64Array): void {
-  const { d, k, weights, bias } = model;
-  const real = k - 1;
-  for (let c = 0; c < real; c++) {
-    let s = bias[c];
-    const w = c * d;
-    for (let j = 0; j < d; j++) s += weights[w + j] * x[offset + j];
-    scores[c] = s;
-  }
-  out.fill(-1);
-  for (let c = 0; c < real; c++) {
-    const s = scores[c];
-    let at = top;
-    while (at > 0 && (out[at - 1] === -1 || scores[out[at - 1]] < s)) at--;
-    if (at >= top) continue;
-    for (let m = top - 1; m > at; m--) out[m] = out[m - 1];
-    out[at] = c;
-  }
-}
-
-/** top-1 and top-5 hit rates of the probe on standardised rows x [n, d] whose true classes are y (−1: not a class, a miss). */
-export function scoreProbe(model: LogisticModel, x: Float32Array, y: Int32Array): { top1: number; top5: number } {
-  const n = y.length;
-  if (n === 0) return { top1: 0, top5: 0 };
-  const best = new Int32Array(5);
-  const scores = new Float64Array(model.k);
-  let h1 = 0;
-  let h5 = 0;
-  for (let i = 0; i < n; i++) {
-    if (y[i] < 0) continue;
-    topClasses(model, x, i * model.d, 5, best, scores);
-    if (best[0] === y[i]) h1++;
-    if (best.includes(y[i])) h5++;
-  }
-  return { top1: h1 / n, top5: h5 / n };
 }
 
 /** Softmax probabilities over all classes ("other" included) of one standardised row. */

@@ -8,10 +8,11 @@ import { splitByGroup, type ProbeSplit } from '../probes/probeSplit';
 import { graphObjective } from '../probes/logisticLossGraph';
 import { fitLogistic } from '../../analyses/logisticRegression';
 import { applyStandardisation, fitStandardisation } from '../../analyses/standardise';
-import { fitNgramAhead, predictNgramAhead } from '../../analyses/ngramAhead';
+import { indexAheadTexts, NgramAhead } from '../../analyses/ngramAhead';
 import { readCorpus } from './readCorpus';
 import { seededRandom } from '../../../util/distribution';
-import { sampleRows, scoreProbe, topTargetIds, type FutureProbe } from './futureProbeMaths';
+import { sampleRows, topTargetIds, type FutureProbe } from './futureProbeMaths';
+import { scoreProbe } from './scoreProbeGraph';
 import type { FeatureContext } from '../context';
 import type { InstrumentedLm } from '../../instrumentedModels';
 import type { FutureCell, FutureTrainParams, FutureTrainResult } from '../../../protocol/futureTokens';
@@ -28,8 +29,10 @@ import type { CancelSignal } from '../../../protocol/rpc';
 // are). On code the top 127 tokens cover about half the targets, which is where a short-horizon
 // plan can show; a rare identifier k tokens ahead is beyond any linear read-out of one state.
 // Each probe trains on a seeded sample of at most MAX_TRAIN_ROWS training positions (16k rows ×
-// d 128 × 128 classes: a fit is ~2 s), with one weak L2 strength (1e-4: 16k rows against 16k weights overfit little): the
-// grid is layers × k fits, and a sweep would triple it.
+// d 128 × 128 classes: a fit is ~1 s with the objective's GEMMs in float32, ~3.5 s in float64),
+// with one weak L2 strength (1e-4: 16k rows against 16k weights overfit little): the grid is
+// layers × k fits, and a sweep would triple it. The n-gram lookup reads the baselines' suffix-array
+// index of the training files (analyses/ngramAhead.ts).
 
 /** positions read at most (the corpus is refused beyond, before the model runs) */
 export const MAX_FUTURE_POSITIONS = 200_000;
@@ -94,7 +97,7 @@ interface Plan {
   files: { train: number; validation: number; test: number };
 }
 
-function planOf(positions: HiddenPositions, K: number, seed: number): Plan {
+async function planOf(positions: HiddenPositions, K: number, seed: number): Promise<Plan> {
   const split = splitByGroup(positions.textIndex, seed, 'The corpus');
   const notSpecial = (rows: Int32Array) => rows.filter((r) => !positions.special[r]);
   const classIds = topTargetIds(positions.tokenId, notSpecial(split.train), FUTURE_CLASSES);
@@ -123,13 +126,13 @@ function planOf(positions: HiddenPositions, K: number, seed: number): Plan {
   const ngramTop1: number[] = [];
   let covered = 0;
   let targets = 0;
+  const index = await indexAheadTexts(sequences);
   for (let k = 1; k <= K; k++) {
-    const lookup = fitNgramAhead(sequences, k);
+    const lookup = new NgramAhead(index, k);
     let hits = 0;
     for (const r of test[k - 1]) {
       const start = textStart.get(positions.textIndex[r]) as number;
-      const text = positions.tokenId.subarray(start);
-      if (predictNgramAhead(lookup, text, r - start) === positions.tokenId[r + k]) hits++;
+      if (lookup.predict(positions.tokenId, start, r) === positions.tokenId[r + k]) hits++;
       if (classOf.has(positions.tokenId[r + k])) covered++;
       targets++;
     }
@@ -157,7 +160,7 @@ export async function trainFutureProbes(ctx: FeatureContext, p: FutureTrainParam
   const probes = new Map<string, FutureProbe>();
   const threads = ctx.models.threads;
   await collectHiddenStates(ctx.instrumented, m, corpus.map((f) => f.text), { maxPositions: MAX_FUTURE_POSITIONS, name: 'The corpus', signal, onProgress: (done, total, message) => progress.report('collect', done, total, message) }, async (layer, positions) => {
-    plan ??= planOf(positions, K, p.seed);
+    plan ??= await planOf(positions, K, p.seed);
     const d = positions.dModel;
     for (let k = 1; k <= K; k++) {
       await checkpoint(signal);
@@ -167,10 +170,10 @@ export async function trainFutureProbes(ctx: FeatureContext, p: FutureTrainParam
       const standardisation = fitStandardisation(layer.data, d, trainRows);
       const x = applyStandardisation(layer.data, d, trainRows, standardisation); // [nTrain, d]
       const y = Int32Array.from(trainRows, (r) => { const c = classOfRow(r); return c < 0 ? FUTURE_CLASSES - 1 : c; });
-      const fit = await fitLogistic(graphObjective(x, y, trainRows.length, d, FUTURE_CLASSES, L2, threads), d, FUTURE_CLASSES, { maxIterations: ITERATIONS });
-      const scoreOn = (rows: Int32Array) => scoreProbe(fit.model, applyStandardisation(layer.data, d, rows, standardisation), Int32Array.from(rows, classOfRow));
-      const test = scoreOn(plan.test[k - 1]);
-      const validation = scoreOn(plan.validation[k - 1]);
+      const fit = await fitLogistic(graphObjective(x, y, trainRows.length, d, FUTURE_CLASSES, L2, threads, 'float32'), d, FUTURE_CLASSES, { maxIterations: ITERATIONS });
+      const scoreOn = (rows: Int32Array) => scoreProbe(fit.model, applyStandardisation(layer.data, d, rows, standardisation), Int32Array.from(rows, classOfRow), threads);
+      const test = await scoreOn(plan.test[k - 1]);
+      const validation = await scoreOn(plan.validation[k - 1]);
       probes.set(`${layer.layer}:${k}`, { layer: layer.layer, k, standardisation, model: fit.model });
       cells.push({ layer: layer.layer, hook: layer.hook, k, top1: test.top1, top5: test.top5, ngramTop1: plan.ngramTop1[k - 1], validationTop1: validation.top1 });
       progress.report('fit', ++fitsDone, fitsTotal, `layer ${layer.layer}/${nLayers}, t+${k}: done`);

@@ -3,13 +3,15 @@ import { InputError } from '../../errors';
 import type { InstrumentedLm, InstrumentedModels } from '../../instrumentedModels';
 import type { CancelSignal } from '../../../protocol/rpc';
 import { collectThroughSpill, MAX_SPILL_BYTES } from './layerSpill';
+import { runWindowStates } from './windowStates';
 
 // Hidden states of many texts, one layer at a time, for the features that read the residual
 // stream as data (probes, the projector). Layer 0 is what enters the first block (the token
 // embedding plus the positional one, exposed as blocks.0.hook_resid_pre); layer L + 1 is
 // blocks.L.hook_resid_post. Each forward pass fetches a group of layers through a lean session;
 // when all layers of every position would exceed `maxBytes`, the texts are run again for each
-// group instead, so memory stays bounded by the budget, not by positions × layers.
+// group instead, so memory stays bounded by the budget, not by positions × layers. Within a window
+// the model runs in chunks through its KV cache (windowStates.ts).
 
 /** Where each collected position came from. All columns have one entry per position. */
 export interface HiddenPositions {
@@ -127,12 +129,7 @@ export async function collectHiddenStates(
     const buffers = group.map(() => new Float32Array(positions.count * positions.dModel)); // [count, dModel] each
     for (const w of windows) {
       await checkpoint(options.signal);
-      const acts = await instrumented.run(m, w.ids, hooks);
-      hooks.forEach((hook, g) => {
-        const t = acts.get(hook); // [1, T, dModel]
-        if (!t) throw new InputError(`${m.base.folder.name} has no ${hook}; hidden states cannot be read from this model.`);
-        buffers[g].set(t.data.subarray(0, w.ids.length * positions.dModel), w.offset * positions.dModel);
-      });
+      await runWindowStates(instrumented, m, w.ids, hooks, positions.dModel, (g, rows, start) => buffers[g].set(rows, (w.offset + start) * positions.dModel));
       const positionsDone = w.offset + w.ids.length;
       options.onProgress?.(++done, total, `hidden states of ${which}: text ${w.text + 1}/${texts.length}, position ${positionsDone.toLocaleString('en-US')}/${positions.count.toLocaleString('en-US')}`);
     }

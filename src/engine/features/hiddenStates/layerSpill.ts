@@ -8,7 +8,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkpoint } from '../../cancellation';
-import { InputError } from '../../errors';
+import { runWindowStates } from './windowStates';
 import type { InstrumentedLm, InstrumentedModels } from '../../instrumentedModels';
 import type { HiddenLayer, HiddenPositions, HiddenStateOptions } from './collectHiddenStates';
 
@@ -37,13 +37,9 @@ export async function collectThroughSpill(
     let done = 0;
     for (const w of windows) {
       await checkpoint(options.signal);
-      const acts = await instrumented.run(m, w.ids, hooks);
-      for (let g = 0; g < hooks.length; g++) {
-        const t = acts.get(hooks[g]); // [1, T, dModel]
-        if (!t) throw new InputError(`${m.base.folder.name} has no ${hooks[g]}; hidden states cannot be read from this model.`);
-        const rows = t.data.subarray(0, w.ids.length * positions.dModel);
-        await file.write(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength), 0, rows.byteLength, g * layerBytes + w.offset * positions.dModel * 4);
-      }
+      await runWindowStates(instrumented, m, w.ids, hooks, positions.dModel, async (g, rows, start) => {
+        await file.write(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength), 0, rows.byteLength, g * layerBytes + (w.offset + start) * positions.dModel * 4);
+      });
       options.onProgress?.(++done, windows.length, `hidden states of ${hooks.length} layers in one pass: window ${done}/${windows.length}`);
     }
     for (let g = 0; g < hooks.length; g++) {
