@@ -121,7 +121,11 @@ export class InstrumentedModels {
     }
   }
 
-  /** The lean session that exposes the hooks `names` (plus the model's own outputs). */
+  /**
+   * The lean session that exposes the hooks `names` and, of the model's own outputs, only the KV
+   * cache (runChunked hands it from chunk to chunk): these sessions are read for hooks only, so
+   * the logits and the unembedding behind them are left out of the graph.
+   */
   sessionFor(m: InstrumentedLm, names: string[]): Promise<InferenceSession> {
     const key = [...names].sort().join('|');
     let s = m.sessions.get(key);
@@ -132,6 +136,7 @@ export class InstrumentedModels {
         // on the provider the model itself got (it started there), so every session of a model runs in one place
         { ...sessionOptions(this.threads), enableCpuMemArena: false, executionProviders: [m.base.info.provider] },
         names,
+        pastSlotsOfGraph(m.result.inputs).map((s) => s.present),
       );
       s = s.catch(ortFailure(m));
       s.catch(() => m.sessions.delete(key));
