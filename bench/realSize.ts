@@ -8,6 +8,7 @@
 //   default         5 rounds at 128 tokens, 3 at 512 (keeps `npm run bench` short), RSS of GPT-2
 //   BENCH_BIG=1     5 rounds at 512 too, RSS of both models (npm run bench -- real --big)
 //   BENCH_QUICK=1   128 tokens only, 3 rounds, GPT-2 only, no RSS / PyTorch (a smoke run)
+//   BENCH_RATIOS=1  the ratios only (no RSS / PyTorch): what a performance change is checked with
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { ROOT } from '../test/helpers/paths';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const BIG = process.env.BENCH_BIG === '1';
+const RATIOS_ONLY = QUICK || process.env.BENCH_RATIOS === '1';
 const THREADS = 2;
 const never = { cancelled: false, onCancel: () => undefined };
 const SIZES: [number, number][] = QUICK ? [[128, 3]] : [[128, 5], [512, BIG ? 5 : 3]]; // [tokens, rounds]
@@ -161,7 +163,7 @@ function torchRows(rows: Record<string, string>[]): void {
 async function main(): Promise<void> {
   const rows: Record<string, string>[] = [];
   for (const name of MODELS) await forModel(name, rows);
-  if (!QUICK) {
+  if (!RATIOS_ONLY) {
     rssRows(rows);
     torchRows(rows);
   }
