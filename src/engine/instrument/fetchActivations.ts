@@ -24,11 +24,14 @@ export function outputsFor(result: InstrumentResult, names: string[]): string[] 
   return [...out];
 }
 
+/** Rewrites a lean graph before it is pruned (nodes, inputs and outputs of its own): see patternSummaryGraph.ts. */
+export type GraphExtension = (model: onnx.IModelProto) => void;
+
 /**
  * The instrumented graph with only the outputs in `keep` plus the model's own outputs
  * (`modelOutputs`: which of them; all by default).
  */
-function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string>, modelOutputs: readonly string[] = result.modelOutputs): Uint8Array {
+function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string>, modelOutputs: readonly string[] = result.modelOutputs, extend?: GraphExtension): Uint8Array {
   const model = onnx.ModelProto.decode(bytes);
   const added = new Set(result.hooks.flatMap((h) => (h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName])));
   const graph = model.graph as onnx.GraphProto;
@@ -36,6 +39,7 @@ function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string
     const name = o.name ?? '';
     return keep.has(name) || (!added.has(name) && !result.modelOutputs.includes(name)) || modelOutputs.includes(name);
   });
+  extend?.(model);
   pruneDeadNodes(graph);
   return onnx.ModelProto.encode(model).finish();
 }
@@ -49,9 +53,9 @@ function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string
  * of every position, a third of a GPT-2-small forward at 50,257 ids, is not computed for a
  * reader of hooks that never looks at it. */
 export async function createInstrumentedSession(result: InstrumentResult, options: InferenceSession.SessionOptions = {},
-  names?: string[], modelOutputs?: readonly string[]): Promise<InferenceSession> {
+  names?: string[], modelOutputs?: readonly string[], extend?: GraphExtension): Promise<InferenceSession> {
   const full = await readFile(result.instrumentedPath);
-  const bytes = names ? leanGraph(full, result, new Set(outputsFor(result, names)), modelOutputs) : full;
+  const bytes = names ? leanGraph(full, result, new Set(outputsFor(result, names)), modelOutputs, extend) : full;
   const given = (options.extra ?? {}) as { session?: Record<string, unknown> };
   const extra = { ...given, session: { ...given.session, model_external_initializers_file_folder_path: result.externalDataDir } };
   return InferenceSession.create(bytes, { ...options, extra });
