@@ -20,6 +20,7 @@ import { sessionOptions } from '../src/engine/sessions';
 import { TextTokenizer } from '../src/engine/preprocess/textTokenizer';
 import { ensureBenchModel, type BenchModelName } from './models/benchModels';
 import { ROOT } from '../test/helpers/paths';
+import { LENS_FIRST_COLUMNS } from '../src/protocol/lensPaging';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const BIG = process.env.BENCH_BIG === '1';
@@ -99,11 +100,8 @@ async function forModel(name: BenchModelName, rows: Record<string, string>[]): P
   rmSync(out, { force: true });
 }
 
-/**
- * What the lens panel draws first (webview/lens/main.ts FIRST_COLUMNS): the last 16 positions,
- * the columns a panel about 1,000 pixels wide shows at once; the rest of the page follows with lens/page.
- */
-export const LENS_FIRST_COLUMNS = 16;
+/** What the lens panel computes first (src/protocol/lensPaging.ts); the rest of the page follows with lens/page. */
+export { LENS_FIRST_COLUMNS };
 function firstPage(n: number): { positions: { from: number; to: number } } {
   return { positions: { from: -LENS_FIRST_COLUMNS, to: n } };
 }
