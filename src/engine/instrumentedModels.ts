@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { instrumentModel } from './instrument/instrumentModel';
-import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations } from './instrument/fetchActivations';
+import { createInstrumentedSession, fetchActivations, outputsFor, toDense, type Activations, type GraphExtension } from './instrument/fetchActivations';
 import { resolveHooks } from './instrument/hookNames';
 import { pastSlotsOfGraph, textFeeds } from './instrument/textFeeds';
 import { SessionCache, sessionOptions } from './sessions';
@@ -93,6 +93,13 @@ export class InstrumentedModels {
     return fetchActivations(await this.sessionFor(m, names), m.result, textFeeds(m.result.inputs, ids), names).catch(ortFailure(m));
   }
 
+  /** One pass over `ids` (batch 1) of the session `sessionFor(m, names, extension)`, with `extra` feeds beside the text's; the outputs `fetches`. */
+  async runExtended(m: InstrumentedLm, ids: number[], names: string[], extension: { key: string; extend: GraphExtension }, extra: Record<string, Tensor>, fetches: string[]): Promise<Record<string, Tensor>> {
+    m.base.lm.checkIds(ids);
+    const session = await this.sessionFor(m, names, extension);
+    return session.run({ ...textFeeds(m.result.inputs, ids), ...extra }, fetches).catch(ortFailure(m));
+  }
+
   /**
    * Long inputs in chunks through the model's own KV cache: each chunk's attention rows are
    * [chunk, keys so far], so peak memory grows with chunk × T instead of T². `onChunk` receives
@@ -121,9 +128,14 @@ export class InstrumentedModels {
     }
   }
 
-  /** The lean session that exposes the hooks `names` (plus the model's own outputs). */
-  sessionFor(m: InstrumentedLm, names: string[]): Promise<InferenceSession> {
-    const key = [...names].sort().join('|');
+  /**
+   * The lean session that exposes the hooks `names` and, of the model's own outputs, only the KV
+   * cache (runChunked hands it from chunk to chunk): these sessions are read for hooks only, so
+   * the logits and the unembedding behind them are left out of the graph. `extension` rewrites
+   * the graph further (a feature's own reductions in the graph), its key naming the session.
+   */
+  sessionFor(m: InstrumentedLm, names: string[], extension?: { key: string; extend: GraphExtension }): Promise<InferenceSession> {
+    const key = [...names].sort().join('|') + (extension ? `|${extension.key}` : '');
     let s = m.sessions.get(key);
     if (!s) {
       s = createInstrumentedSession(
@@ -132,6 +144,8 @@ export class InstrumentedModels {
         // on the provider the model itself got (it started there), so every session of a model runs in one place
         { ...sessionOptions(this.threads), enableCpuMemArena: false, executionProviders: [m.base.info.provider] },
         names,
+        pastSlotsOfGraph(m.result.inputs).map((s) => s.present),
+        extension?.extend,
       );
       s = s.catch(ortFailure(m));
       s.catch(() => m.sessions.delete(key));

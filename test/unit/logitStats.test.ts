@@ -29,3 +29,16 @@ test('logitStats matches the JavaScript row statistics, ties included', async ()
   const chunked = await logitStats(logits, vocab, targets, 1, 5 * vocab);
   assert.deepEqual(chunked, s);
 });
+
+test('float32Below is the float32 just below its argument', async () => {
+  const { float32Below } = await import('../../src/engine/smallGraphs/logitStats');
+  for (const x of [3, -3, 1e-30, -1e-30, 0.1, -7.25, 88.5, 1.401298464324817e-45]) {
+    const x32 = Math.fround(x);
+    const b = float32Below(x32);
+    assert.ok(b < x32 && Math.fround(b) === b, `${x}: ${b}`);
+    // nothing float32 lies between: the midpoint rounds to one of the two
+    const mid = Math.fround((b + x32) / 2);
+    assert.ok(mid === b || mid === x32, `${x}: ${mid} between ${b} and ${x32}`);
+  }
+  assert.ok(float32Below(0) < 0 && float32Below(-0) < 0);
+});

@@ -11,6 +11,7 @@ import { recomputePatternNative } from './recomputeNative.js';
 import type { DenseTensor } from './recompute.js';
 import { float16ToFloat32 } from '../../util/float16';
 import { slicePattern } from './patternSlice.js';
+import { pruneDeadNodes } from './pruneGraph.js';
 import type { PatternSelection } from './patternSlice.js';
 import type { HookInfo, InstrumentResult } from './types.js';
 
@@ -23,26 +24,38 @@ export function outputsFor(result: InstrumentResult, names: string[]): string[] 
   return [...out];
 }
 
-/** the instrumented graph with only the model's own outputs plus those in `keep` */
-function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string>): Uint8Array {
+/** Rewrites a lean graph before it is pruned (nodes, inputs and outputs of its own): see patternSummaryGraph.ts. */
+export type GraphExtension = (model: onnx.IModelProto) => void;
+
+/**
+ * The instrumented graph with only the outputs in `keep` plus the model's own outputs
+ * (`modelOutputs`: which of them; all by default).
+ */
+function leanGraph(bytes: Uint8Array, result: InstrumentResult, keep: Set<string>, modelOutputs: readonly string[] = result.modelOutputs, extend?: GraphExtension): Uint8Array {
   const model = onnx.ModelProto.decode(bytes);
   const added = new Set(result.hooks.flatMap((h) => (h.recomputed ? recomputeInputs(h.recomputed) : [h.onnxName])));
   const graph = model.graph as onnx.GraphProto;
   graph.output = graph.output.filter((o) => {
     const name = o.name ?? '';
-    return !added.has(name) || keep.has(name) || result.modelOutputs.includes(name);
+    return keep.has(name) || (!added.has(name) && !result.modelOutputs.includes(name)) || modelOutputs.includes(name);
   });
+  extend?.(model);
+  pruneDeadNodes(graph);
   return onnx.ModelProto.encode(model).finish();
 }
 
 /** Open the instrumented graph; its weights are external data read from the user's model folder.
  * With `names`, the session exposes only the outputs those hooks need: ORT keeps every graph output
  * alive until a run ends (requested or not), so a lean session is what bounds memory at long inputs
- * (the code LM at 2048 tokens stays near +170 MB: `npm run bench -- internals`). Without `names`, every hook is available. */
+ * (the code LM at 2048 tokens stays near +170 MB: `npm run bench -- internals`). Without `names`, every hook is available.
+ * `modelOutputs`: which of the model's own outputs stay (all unless said). One left out takes the
+ * nodes only it needs with it (pruneDeadNodes): without `logits`, the unembedding
+ * of every position, a third of a GPT-2-small forward at 50,257 ids, is not computed for a
+ * reader of hooks that never looks at it. */
 export async function createInstrumentedSession(result: InstrumentResult, options: InferenceSession.SessionOptions = {},
-  names?: string[]): Promise<InferenceSession> {
+  names?: string[], modelOutputs?: readonly string[], extend?: GraphExtension): Promise<InferenceSession> {
   const full = await readFile(result.instrumentedPath);
-  const bytes = names ? leanGraph(full, result, new Set(outputsFor(result, names))) : full;
+  const bytes = names ? leanGraph(full, result, new Set(outputsFor(result, names)), modelOutputs, extend) : full;
   const given = (options.extra ?? {}) as { session?: Record<string, unknown> };
   const extra = { ...given, session: { ...given.session, model_external_initializers_file_folder_path: result.externalDataDir } };
   return InferenceSession.create(bytes, { ...options, extra });

@@ -4,15 +4,10 @@ import { readSettings } from '../settings';
 import { LensPanel } from '../panels/lensPanel';
 import { runWithProgress } from './runWithProgress';
 import type { EngineClient } from '../engineClient';
+import { LENS_FIRST_COLUMNS } from '../../protocol/lensPaging';
 
 /** Candidates per lens cell that travel to the panel (the top one is drawn, the rest are listed). */
 const LENS_TOP_K = 10;
-/**
- * Positions computed before the panel opens: the last ones, about what a 1,000-pixel panel shows
- * at once. Each lens cell is a full unembedding (the whole grid of a 124M model is ~5 forward
- * passes); the panel asks for the rest of a page with lens/page while the user reads.
- */
-export const LENS_FIRST_COLUMNS = 16;
 
 /** Tensorloupe: Logit Lens — every layer's guess at the next token, for the selection or the text before the cursor. */
 export async function logitLens(context: vscode.ExtensionContext, engine: EngineClient): Promise<void> {

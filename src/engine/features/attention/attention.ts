@@ -6,6 +6,7 @@ import { checkpoint, throwIfCancelled } from '../../cancellation';
 import { RunStore } from '../../runStore';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import { HeadAccumulator, inductionTargets } from './attentionMaps';
+import { summarisableInGraph, summariseInGraph } from './summarisedRun';
 import type { AttentionSummaryResult, HeadStats } from '../../../protocol/internals';
 
 /**
@@ -49,10 +50,14 @@ export function attentionHandlers(ctx: FeatureContext): FeatureHandlers<'attenti
       const T = ids.length;
       const thumbSize = Math.min(T, THUMB_MAX);
       const targets = inductionTargets(ids);
-      const maps: HeadAccumulator[][] = [];
+      let maps: HeadAccumulator[][] = [];
       let nHeads = m.info.nHeads;
       const chunk = Math.max(64, Math.floor(CELLS_PER_CHUNK / T));
-      await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, async (acts, start, end) => {
+      if (summarisableInGraph(m, T, chunk)) {
+        // one pass, the maps reduced inside the graph: only uint8 maps and per-row figures come out
+        ({ maps, nHeads } = await summariseInGraph(ctx.instrumented, m, ids, thumbSize, targets));
+        throwIfCancelled(signal);
+      } else await ctx.instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], chunk, async (acts, start, end) => {
         throwIfCancelled(signal);
         for (let l = 0; l < nLayers; l++) {
           const a = acts.get(`blocks.${l}.attn.hook_pattern`); // [batch, head, chunk, keys so far]

@@ -1,6 +1,21 @@
 // Reductions of attention maps [query_pos, key_pos] for the attention panel. Rows arrive a chunk
 // at a time (long inputs run through the KV cache), so everything here works row by row.
 import { quantizeU8 } from '../../analyses/quantize';
+import { columnStarts } from './patternSummaryGraph';
+
+/** One head's rows as the instrumented graph reduced them (patternSummaryGraph.ts), batch 1. */
+export interface SummarisedHead {
+  /** [T, T] uint8 map, row q scaled by 255 / max[q] */
+  q8: Uint8Array;
+  /** [T] row maxima */
+  max: Float32Array;
+  /** [T] Σ p·ln p of each row (nats, ≤ 0) */
+  plogp: Float32Array;
+  /** [3T]: p[q, 0], p[q, q − 1], p[q, inductionTarget[q]] */
+  pick: Float32Array;
+  /** [S, S] the thumbnail's bins' maxima */
+  pooled: Float32Array;
+}
 
 export interface HeadSummary {
   entropyBits: number;
@@ -19,8 +34,6 @@ export class HeadAccumulator {
   readonly data: Uint8Array; // [T, T]
   readonly rowScale: Float32Array; // [T]
   private readonly pooled: Float32Array; // [S, S]
-  /** key position → thumbnail column, computed once rather than per cell */
-  private readonly pooledCol: Int32Array; // [T]
   private readonly colStart: Int32Array; // [S + 1]
   private entropy = 0;
   private prev = 0;
@@ -37,11 +50,24 @@ export class HeadAccumulator {
     this.data = new Uint8Array(T * T);
     this.rowScale = new Float32Array(T);
     this.pooled = new Float32Array(S * S);
-    this.pooledCol = Int32Array.from({ length: T }, (_, k) => Math.floor((k * S) / T));
-    // colStart[c] = the first key of thumbnail column c (pooledCol is non-decreasing); colStart[S] = T
-    this.colStart = new Int32Array(S + 1).fill(T);
-    for (let k = T - 1; k >= 0; k--) this.colStart[this.pooledCol[k]] = k;
-    for (let c = S - 1; c >= 0; c--) this.colStart[c] = Math.min(this.colStart[c], this.colStart[c + 1]);
+    this.colStart = columnStarts(T, S);
+  }
+
+  /** Every row of a single pass at once, from the graph's reductions: what addRow does row by row, without a pass over the cells. */
+  addSummarised(s: SummarisedHead): void {
+    const { T, S, pooled } = this;
+    this.data.set(s.q8);
+    for (let q = 0; q < T; q++) {
+      this.entropy -= s.plogp[q] / Math.LN2;
+      this.first += s.pick[q];
+      if (q > 0) this.prev += s.pick[T + q];
+      if (this.inductionTarget[q] >= 0) {
+        this.induction += s.pick[2 * T + q];
+        this.inductionCount++;
+      }
+      this.rowScale[q] = s.max[q] / 255;
+    }
+    for (let i = 0; i < S * S; i++) if (s.pooled[i] > pooled[i]) pooled[i] = s.pooled[i];
   }
 
   /**

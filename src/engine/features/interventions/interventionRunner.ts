@@ -11,6 +11,7 @@ import type { DenseTensor } from '../../instrument/recompute';
 import { sessionOptions } from '../../sessions';
 import { InputError } from '../../errors';
 import type { InstrumentedLm } from '../../instrumentedModels';
+import { pruneDeadNodes } from '../../instrument/pruneGraph';
 
 /** One intervention at one hook: x' = x · scale + value at the chosen positions (and heads, for z). */
 export interface Patch {
@@ -75,11 +76,13 @@ async function sessionOf(m: IvModel, iv: InterventionResult, outputs: string[], 
   if (!s) {
     s = (async () => {
       const model = onnx.ModelProto.decode(await readFile(iv.path));
-      // the model's own outputs only when the full logits are read: left out, onnxruntime drops the
-      // nodes that only they need (the unembedding of every position, when logitsLast gathers before it)
+      // the model's own outputs only when the full logits are read: left out, the nodes that only
+      // they need go too (the unembedding of every position, when logitsLast gathers before it;
+      // onnxruntime itself runs every node, needed or not)
       const keep = new Set(outputs.includes(iv.logits) ? [...outputs, ...iv.modelOutputs] : outputs);
       const graph = model.graph as onnx.GraphProto;
       graph.output = graph.output.filter((o) => keep.has(o.name ?? ''));
+      pruneDeadNodes(graph);
       const opts = sessionOptions(threads);
       const given = (opts.extra ?? {}) as { session?: Record<string, unknown> };
       return InferenceSession.create(onnx.ModelProto.encode(model).finish(), {

@@ -79,7 +79,7 @@ export function nextTokenHandlers(ctx: FeatureContext): FeatureHandlers<'lm/next
       }
       const last = logits.slice((seq - 1) * vocab, seq * vocab);
       const runId = randomUUID();
-      const next = candidates(model, last, p.topK); // the panel lists up to topK; its logits renormalise the rest
+      const next = candidates(model, last, p.topK, logSumExps[seq - 1]); // the panel lists up to topK; its logits renormalise the rest
       const kept = seq * vocab <= MAX_CACHED_LOGITS ? logits : undefined;
       runs.put(runId, { model, ids, logits: kept, vocab }, kept?.byteLength ?? 0);
       return {

@@ -1,0 +1,178 @@
+// The attention panel's reductions of every head's map, inside the instrumented graph: only small
+// tensors leave onnxruntime. Per pattern P (read as [1, heads, rows, keys]):
+//   q8     uint8 copy, round(P · 255 / rowMax)            [1, h, rows, keys]  (the map kept for head clicks)
+//   max    the row maxima (rowScale = max / 255)          [1, h, rows, 1]
+//   plogp  Σ_k P·ln P per row (−entropy, nats)            [1, h, rows]
+//   pick   P at flat cells the caller names               [1, h, G]           (first token, previous token, induction)
+//   pooled the thumbnail: the maximum of each bin          [1, h, S, S]
+// Why: fetched as float32 (151 MB at 512 tokens on a 12 × 12-head model) and reduced in JavaScript
+// (a log per cell, a quantise-and-pool pass, subarrays per row), the maps cost 60–75 % of a 124M
+// model's forward pass on top of it. The JavaScript path (attentionMaps.ts HeadAccumulator.addRow)
+// remains the definition and serves chunked runs and maps recomputed from fused attention ops.
+import type { onnx } from 'onnx-proto';
+import { FLOAT, INT64 } from '../../smallGraphs/smallGraphs';
+import type { HookInfo } from '../../instrument/types';
+
+const UINT8 = 2;
+/** below every attention probability worth a bit of entropy: p·ln(max(p, TINY)) is 0 at p = 0 and p·ln p above it */
+const TINY = 1e-30;
+
+/** graph inputs the summary reads, fed on every run (summaryFeeds) */
+export const SUMMARY_INPUTS = { shape: 'tl_attn_shape', rowsShape: 'tl_attn_rows_shape', pick: 'tl_attn_pick', bins: 'tl_attn_bins', rowShape: 'tl_attn_row_shape', colShape: 'tl_attn_col_shape' } as const;
+
+export interface SummaryNames {
+  q8: string;
+  max: string;
+  plogp: string;
+  pick: string;
+  pooled: string;
+}
+
+export function summaryNames(hook: HookInfo): SummaryNames {
+  const at = (what: string) => `${hook.onnxName}::tl_${what}`;
+  return { q8: at('q8'), max: at('max'), plogp: at('plogp'), pick: at('pick'), pooled: at('pooled') };
+}
+
+/** the default-domain opset of a model (1 when it says none) */
+export function defaultOpset(model: onnx.IModelProto): number {
+  const entry = (model.opsetImport ?? []).find((o) => !o.domain);
+  return Number(entry?.version ?? 1);
+}
+
+/** Opsets the nodes below are written for (Reshape with a shape input, variadic broadcasting Max). */
+export function summaryGraphSupported(opset: number): boolean {
+  return opset >= 8;
+}
+
+/**
+ * Replaces `graph`'s outputs by the summaries of `hooks` (their pattern tensors stop being outputs)
+ * and adds the nodes, the inputs and the constants they need. The graph is pruned afterwards.
+ */
+export function addPatternSummaries(graph: onnx.IGraphProto, hooks: HookInfo[], opset: number): void {
+  const nodes = graph.node ?? (graph.node = []);
+  const inits = graph.initializer ?? (graph.initializer = []);
+  const scalar = (name: string, v: number): string => {
+    inits.push({ name, dims: [], dataType: FLOAT, floatData: [v] });
+    return name;
+  };
+  const ints = (name: string, values: number[]): string => {
+    inits.push({ name, dims: [values.length], dataType: INT64, int64Data: values });
+    return name;
+  };
+  const c255 = scalar('tl_attn_255', 255);
+  const cHalf = scalar('tl_attn_half', 0.5);
+  const cTiny = scalar('tl_attn_tiny', TINY);
+  const flatShape = ints('tl_attn_flat', [0, 0, -1]);
+  const flatAll = ints('tl_attn_flat_all', [-1]);
+  const lastAxis = ints('tl_attn_axis_last', [-1]);
+  const axis3 = ints('tl_attn_axis3', [3]);
+  const axis4 = ints('tl_attn_axis4', [4]);
+  const reduce = (op: 'ReduceMax' | 'ReduceSum', input: string, output: string, axes: string, axesValue: number, keepdims: number): onnx.INodeProto => {
+    const inputAxes = op === 'ReduceSum' ? opset >= 13 : opset >= 18;
+    return {
+      opType: op,
+      input: inputAxes ? [input, axes] : [input],
+      output: [output],
+      attribute: [{ name: 'keepdims', type: 2, i: keepdims }, ...(inputAxes ? [] : [{ name: 'axes', type: 7, ints: [axesValue] }])],
+    };
+  };
+  const io = (name: string, dims: (number | string)[], elemType: number): onnx.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+  graph.input = [
+    ...(graph.input ?? []),
+    io(SUMMARY_INPUTS.shape, [4], INT64),
+    io(SUMMARY_INPUTS.rowsShape, [2], INT64),
+    io(SUMMARY_INPUTS.pick, ['tl_g'], INT64),
+    io(SUMMARY_INPUTS.bins, ['tl_b'], INT64),
+    io(SUMMARY_INPUTS.rowShape, [5], INT64),
+    io(SUMMARY_INPUTS.colShape, [5], INT64),
+  ];
+  const outputs: onnx.IValueInfoProto[] = [];
+  hooks.forEach((hook, i) => {
+    const n = summaryNames(hook);
+    const t = (what: string) => `tl_attn${i}_${what}`;
+    nodes.push(
+      // [batch·heads, q, k] (fairseq) and [batch, heads, q, k] alike: batch 1, heads inferred
+      { opType: 'Reshape', input: [hook.onnxName, SUMMARY_INPUTS.shape], output: [t('p4')] },
+      { opType: 'Cast', input: [t('p4')], output: [t('p')], attribute: [{ name: 'to', type: 2, i: FLOAT }] },
+      reduce('ReduceMax', t('p'), n.max, lastAxis, -1, 1),
+      { opType: 'Max', input: [n.max, cTiny], output: [t('mx_safe')] },
+      ...(opset >= 13
+        ? [
+            // one pass: QuantizeLinear per row (its axis 0 of [heads·rows, keys]), scale max / 255, zero point 0
+            // (it rounds half to even where a Uint8Array store of p·255/max + 0.5 rounds half up: a rare level apart)
+            { opType: 'Div', input: [t('mx_safe'), c255], output: [t('scale4')] },
+            { opType: 'Reshape', input: [t('scale4'), flatAll], output: [t('scale')] },
+            { opType: 'Reshape', input: [t('p'), SUMMARY_INPUTS.rowsShape], output: [t('p2')] },
+            { opType: 'QuantizeLinear', input: [t('p2'), t('scale')], output: [t('q2')], attribute: [{ name: 'axis', type: 2, i: 0 }] },
+            { opType: 'Reshape', input: [t('q2'), SUMMARY_INPUTS.shape], output: [n.q8] },
+          ]
+        : [
+            { opType: 'Div', input: [c255, t('mx_safe')], output: [t('inv')] },
+            { opType: 'Mul', input: [t('p'), t('inv')], output: [t('scaled')] },
+            { opType: 'Add', input: [t('scaled'), cHalf], output: [t('rounded')] },
+            // Cast truncates, as a Uint8Array store does: round half up for p ≥ 0
+            { opType: 'Cast', input: [t('rounded')], output: [n.q8], attribute: [{ name: 'to', type: 2, i: UINT8 }] },
+          ]),
+      { opType: 'Max', input: [t('p'), cTiny], output: [t('p_safe')] },
+      { opType: 'Log', input: [t('p_safe')], output: [t('logp')] },
+      { opType: 'Mul', input: [t('p'), t('logp')], output: [t('plogp_cells')] },
+      reduce('ReduceSum', t('plogp_cells'), n.plogp, lastAxis, -1, 0),
+      { opType: 'Reshape', input: [t('p'), flatShape], output: [t('flat')] },
+      { opType: 'Gather', input: [t('flat'), SUMMARY_INPUTS.pick], output: [n.pick], attribute: [{ name: 'axis', type: 2, i: 2 }] },
+      // the thumbnail: whole rows gathered bin by bin (contiguous copies) and reduced to [S, keys],
+      // then the small result's columns the same way ([S, S]); an element-wise Gather over the keys
+      // of every row cost as much as the rest of the summary together
+      { opType: 'Gather', input: [t('p'), SUMMARY_INPUTS.bins], output: [t('rows')], attribute: [{ name: 'axis', type: 2, i: 2 }] },
+      { opType: 'Reshape', input: [t('rows'), SUMMARY_INPUTS.rowShape], output: [t('row_bins')] },
+      reduce('ReduceMax', t('row_bins'), t('row_pooled'), axis3, 3, 0), // [1, h, S, keys]
+      { opType: 'Gather', input: [t('row_pooled'), SUMMARY_INPUTS.bins], output: [t('cols')], attribute: [{ name: 'axis', type: 2, i: 3 }] },
+      { opType: 'Reshape', input: [t('cols'), SUMMARY_INPUTS.colShape], output: [t('col_bins')] },
+      reduce('ReduceMax', t('col_bins'), n.pooled, axis4, 4, 0), // [1, h, S, S]
+    );
+    const out = (name: string, elemType: number): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType } } }); // shapes left to onnxruntime
+    outputs.push(out(n.q8, UINT8), out(n.max, FLOAT), out(n.plogp, FLOAT), out(n.pick, FLOAT), out(n.pooled, FLOAT));
+  });
+  graph.output = outputs;
+}
+
+/**
+ * The inputs for a single pass over T tokens: the reshape to [1, heads, T, T], the flat cells to
+ * pick ([q·T] first token, [T + q] previous token, [2T + q] induction target; q's own first cell
+ * where a row has none), and the thumbnail's bins, each padded to the widest with its own first
+ * position (a repeated row or key does not change a maximum).
+ */
+export function summaryFeeds(T: number, S: number, inductionTarget: Int32Array): Record<string, { data: BigInt64Array; dims: number[] }> {
+  const pick = new BigInt64Array(3 * T);
+  for (let q = 0; q < T; q++) {
+    pick[q] = BigInt(q * T);
+    pick[T + q] = BigInt(q * T + Math.max(0, q - 1));
+    pick[2 * T + q] = BigInt(q * T + Math.max(0, inductionTarget[q]));
+  }
+  const starts = columnStarts(T, S);
+  let width = 1;
+  for (let c = 0; c < S; c++) width = Math.max(width, starts[c + 1] - starts[c]);
+  // rows and columns share their bins (both floor(i·S/T))
+  const bins = new BigInt64Array(S * width);
+  for (let c = 0; c < S; c++) {
+    for (let j = 0; j < width; j++) bins[c * width + j] = BigInt(starts[c] + (starts[c] + j < starts[c + 1] ? j : 0));
+  }
+  return {
+    [SUMMARY_INPUTS.shape]: { data: BigInt64Array.from([1n, -1n, BigInt(T), BigInt(T)]), dims: [4] },
+    [SUMMARY_INPUTS.rowsShape]: { data: BigInt64Array.from([-1n, BigInt(T)]), dims: [2] },
+    [SUMMARY_INPUTS.pick]: { data: pick, dims: [pick.length] },
+    [SUMMARY_INPUTS.bins]: { data: bins, dims: [bins.length] },
+    [SUMMARY_INPUTS.rowShape]: { data: BigInt64Array.from([0n, 0n, BigInt(S), BigInt(width), BigInt(T)]), dims: [5] },
+    [SUMMARY_INPUTS.colShape]: { data: BigInt64Array.from([0n, 0n, 0n, BigInt(S), BigInt(width)]), dims: [5] },
+  };
+}
+
+/** colStart[c] = the first key of thumbnail column c (key k → column floor(k·S/T)); colStart[S] = T. Every column has a key when T ≥ S. */
+export function columnStarts(T: number, S: number): Int32Array {
+  const starts = new Int32Array(S + 1).fill(T);
+  for (let k = T - 1; k >= 0; k--) starts[Math.floor((k * S) / T)] = k;
+  for (let c = S - 1; c >= 0; c--) starts[c] = Math.min(starts[c], starts[c + 1]);
+  return starts;
+}
