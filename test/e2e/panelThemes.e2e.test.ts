@@ -8,21 +8,22 @@
 // (token to swap, replacement, answer, wrong) to filled heatmaps. Screenshots:
 // test-results/e2e/panel-theme-<panel>-<theme>.png.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { COLOR_THEMES, useColorTheme } from './harness/colorThemes';
 import { explorerMenu } from './harness/explorerMenu';
 import { auditPanel, revealPanel, tabReach, type PanelUnderTest } from './harness/panelAudit';
-import { repoRoot } from './harness/paths';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
-const CHECKPOINTS = join(repoRoot, 'test', 'fixtures', 'models', 'attn-checkpoints');
 const long = 180_000;
 let session: Session;
-// the smallest corpus for the baselines (tokenize.ts, beside the selection's stats.py): no corpus pick
-before(async () => { session = await openSession({ settings: { 'tensorloupe.baselines.corpus': '**/*.ts' } }); }, { timeout: 300_000 });
+// the smallest corpus for the baselines (tokenize.ts, beside the selection's stats.py): no corpus pick.
+// A single click in the explorer only selects: code-server's preview of yes.wav is a webview too, and
+// two webviews waiting at once for the webview service worker's controllerchange left ours blank
+// (1 run in 7, code-server's race, seen in no other way)
+before(async () => {
+  session = await openSession({ settings: { 'tensorloupe.baselines.corpus': '**/*.ts', 'workbench.list.openMode': 'doubleClick' } });
+}, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
 const panels: PanelUnderTest[] = [];
@@ -113,15 +114,8 @@ test('open the panels in Dark Modern; Compare Prompts from the palette fills its
     await answerInputs(session, ['**/*.{ts,py,md,txt}']); // the workspace's four small files
     panels.push({ name: 'Probe Future Tokens', slug: 'future-tokens', tab: /^Future Tokens/, frame: await drawnPanel(page, /^Future-token probes$/) });
 
-    // Compare Checkpoints reads the text model's checkpoints/: the fixture's, set the way a user
-    // edits the settings of the machine the extension runs on (code-server reads it live)
-    const machineSettings = join(session.codeServer.runDir, 'user-data', 'Machine', 'settings.json');
-    mkdirSync(dirname(machineSettings), { recursive: true });
-    const current = existsSync(machineSettings) ? (JSON.parse(readFileSync(machineSettings, 'utf8')) as Record<string, unknown>) : {};
-    writeFileSync(machineSettings, JSON.stringify({ ...current, 'tensorloupe.model': CHECKPOINTS }, null, 2));
-    await page.locator('.statusbar-item', { hasText: 'attn-checkpoints' }).first().waitFor({ timeout: 60_000 });
-    await workbench.dismissOverlays();
-    await workbench.runPaletteCommand('Tensorloupe: Compare Checkpoints');
+    // the current model (the code LM) has no checkpoints/: the command offers the bundled runs
+    await workbench.runPaletteCommandAndPick('Tensorloupe: Compare Checkpoints', 'tensorloupe-attn2');
     panels.push({ name: 'Compare Checkpoints', slug: 'checkpoints', tab: /^Checkpoints/, frame: await drawnPanel(page, /^Compare checkpoints$/), charts: 'canvas[id^="chart-"]' });
 
     // one group, the whole width: every panel a tab of it
