@@ -5,11 +5,13 @@
 // patch embeddings open in the Projector panel from the keyboard.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { explorerMenu } from './harness/explorerMenu';
 import { panelFrame } from './harness/panelFrame';
 import { openSession, withFailureReport, type Session } from './harness/session';
 
 let session: Session;
-before(async () => { session = await openSession(); }, { timeout: 300_000 });
+// a single explorer click only selects (see panelThemes.e2e.test.ts: no preview webview racing ours)
+before(async () => { session = await openSession({ settings: { 'workbench.list.openMode': 'doubleClick' } }); }, { timeout: 300_000 });
 after(async () => { await session?.close(); });
 
 /** how many patches of the overlay canvas have a visible tint, and its data-source */
@@ -26,24 +28,7 @@ test('explorer right-click on a PNG → Inspect Image: predictions and a rollout
   await withFailureReport(session, 'inspect-image', async () => {
     const { page, workbench } = session;
     await page.keyboard.press('Control+Shift+E');
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'glyph-A.png' }).first();
-    await row.waitFor({ timeout: 60_000 });
-    const item = page.locator('.context-view .action-item .action-label', { hasText: 'Inspect Image' }).first();
-    // the explorer can be drawn before the extensions' menu contributions are registered: reopen the menu until the item is there
-    for (let attempt = 0; ; attempt++) {
-      await row.click({ button: 'right' });
-      if (await item.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-      if (attempt === 8) throw new Error('"Inspect Image" never appeared in the explorer context menu of glyph-A.png');
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(2_000);
-    }
-    const menu = page.locator('.context-view .monaco-menu');
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await item.hover().catch(() => undefined);
-      await page.waitForTimeout(300);
-      await item.click({ timeout: 5_000 }).catch(() => undefined);
-      if (await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false)) break;
-    }
+    await explorerMenu(session, 'glyph-A.png', 'Inspect Image');
     const frame = panelFrame(page);
     await frame.locator('body[data-state="drawn"]').waitFor({ state: 'attached', timeout: 180_000 });
     const first = frame.locator('#predictions tbody tr').first();
@@ -90,7 +75,7 @@ test('an image opens in VS Code\'s own preview; Reopen With… → Tensorloupe I
   await withFailureReport(session, 'image-inspector-editor', async () => {
     const { page, workbench } = session;
     await workbench.runPaletteCommand('View: Close All Editors');
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'glyph-A.png' }).first().click();
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'glyph-A.png' }).first().dblclick(); // openMode: doubleClick
     await page.locator('.tab.active[aria-label*="glyph-A.png"]').first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(2_000);
     const inspectorFrames = async () => {

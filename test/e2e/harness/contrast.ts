@@ -34,14 +34,7 @@ export interface BoxContrast {
  * carry it, so one stray pixel cannot decide.
  */
 export function boxContrast(img: Image, box: { x: number; y: number; width: number; height: number }): BoxContrast {
-  const x0 = Math.max(0, Math.round(box.x)), y0 = Math.max(0, Math.round(box.y));
-  const x1 = Math.min(img.width, Math.round(box.x + box.width)), y1 = Math.min(img.height, Math.round(box.y + box.height));
-  const counts = new Map<number, number>();
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-    const i = (y * img.width + x) * 4;
-    const key = (img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2];
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  const counts = colourCounts(img, box);
   const rgb = (k: number): Rgb => [(k >> 16) & 255, (k >> 8) & 255, k & 255];
   let bgKey = 0, bgCount = -1;
   for (const [k, n] of counts) if (n > bgCount) [bgKey, bgCount] = [k, n];
