@@ -6,7 +6,6 @@ import { readSettings } from './host/settings';
 import { ModelStatus } from './host/modelStatus';
 import type { ModelInfo } from './protocol/engine';
 import { SurprisalView } from './host/surprisalView';
-import { NextTokenPanel, NEXT_TOKEN_VIEW_TYPE } from './host/panels/nextTokenPanel';
 import { inspectNextToken } from './host/commands/inspectNextToken';
 import { showSurprisal } from './host/commands/showSurprisal';
 import { selectModel } from './host/commands/selectModel';
@@ -29,7 +28,6 @@ import { directLogitAttribution } from './host/commands/directLogitAttribution';
 import { activationPatching } from './host/commands/activationPatching';
 import { inspectAudio } from './host/commands/inspectAudio';
 import { registerAudioEditor } from './host/customEditors/audioEditor';
-import { AudioPanel, AUDIO_VIEW_TYPE } from './host/panels/audioPanel';
 import { registerPanelSerializers } from './host/panels/serializers';
 import { createModelGate } from './host/modelGate';
 import { clearHubToken, setHubToken } from './host/commands/hubToken';
@@ -82,12 +80,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tensorloupe.compareBaselines', () => compareBaselines(context, engine, baselineDecorations)),
     vscode.commands.registerCommand('tensorloupe.inspectAudio', (uri?: unknown) => inspectAudio(context, engine, uri)),
     registerAudioEditor(context, engine),
-    vscode.window.registerWebviewPanelSerializer(AUDIO_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => AudioPanel.revive(panel, context.extensionUri, engine),
-    }),
-    vscode.window.registerWebviewPanelSerializer(NEXT_TOKEN_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => NextTokenPanel.revive(panel, context.extensionUri, engine),
-    }),
     ...registerPanelSerializers(context, engine),
     ...registerImageInspection(context, engine),
     vscode.workspace.onDidChangeConfiguration((e) => {

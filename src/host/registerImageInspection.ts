@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
 import { inspectImage } from './commands/inspectImage';
-import { ImagePanel, IMAGE_VIEW_TYPE } from './panels/imagePanel';
 import { ImageInspectorEditor, IMAGE_INSPECTOR_VIEW_TYPE } from './customEditors/imageInspectorEditor';
 import type { EngineClient } from './engineClient';
 
-/** Inspect Image's command, its panel's serializer and the "Reopen With…" editor (extension.ts spreads these). */
+/** Inspect Image's command and the "Reopen With…" editor (extension.ts spreads these). */
 export function registerImageInspection(context: vscode.ExtensionContext, engine: EngineClient): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('tensorloupe.inspectImage', (target?: unknown) => inspectImage(context, engine, target)),
-    vscode.window.registerWebviewPanelSerializer(IMAGE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ImagePanel.revive(panel, context.extensionUri, engine),
-    }),
     vscode.window.registerCustomEditorProvider(IMAGE_INSPECTOR_VIEW_TYPE, new ImageInspectorEditor(context, engine), {
       webviewOptions: { retainContextWhenHidden: true },
       supportsMultipleEditorsPerDocument: true,

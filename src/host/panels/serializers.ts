@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import type { EngineClient } from '../engineClient';
+import { NextTokenPanel, NEXT_TOKEN_VIEW_TYPE } from './nextTokenPanel';
+import { ImagePanel, IMAGE_VIEW_TYPE } from './imagePanel';
+import { AudioPanel, AUDIO_VIEW_TYPE } from './audioPanel';
 import { AttentionPanel, ATTENTION_VIEW_TYPE } from './attentionPanel';
 import { LensPanel, LENS_VIEW_TYPE } from './lensPanel';
 import { InductionPanel, INDUCTION_VIEW_TYPE } from './inductionPanel';
@@ -20,45 +23,25 @@ import { probeFilePicker, rememberProbe } from '../commands/applyProbe';
  * run its command again. Features add their serializer here.
  */
 export function registerPanelSerializers(context: vscode.ExtensionContext, engine: EngineClient): vscode.Disposable[] {
-  return [
-    vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => AttentionPanel.revive(panel, context.extensionUri, engine),
-    }),
-    vscode.window.registerWebviewPanelSerializer(LENS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => LensPanel.revive(panel, context.extensionUri, engine),
-    }),
-    vscode.window.registerWebviewPanelSerializer(INDUCTION_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => InductionPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(DILUTION_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => DilutionPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(PROJECTOR_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ProjectorPanel.revive(panel, context.extensionUri, engine, () => readSettings(context.extensionPath).model, probeFilePicker(context)),
-    }),
-    vscode.window.registerWebviewPanelSerializer(PROBES_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ProbesPanel.revive(panel, context.extensionUri, engine, rememberProbe(context)),
-    }),
-    vscode.window.registerWebviewPanelSerializer(MODEL_INFO_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => ModelInfoPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(BASELINES_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => BaselinesPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(DLA_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => DlaPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(PATCHING_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => PatchingPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(FUTURE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => FuturePanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(CHECKPOINTS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => CheckpointsPanel.revive(panel, context.extensionUri),
-    }),
-    vscode.window.registerWebviewPanelSerializer(CROSS_MODAL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => CrossModalPanel.revive(panel, context.extensionUri),
-    }),
+  const uri = context.extensionUri;
+  const revivers: [viewType: string, revive: (panel: vscode.WebviewPanel) => void][] = [
+    [NEXT_TOKEN_VIEW_TYPE, (panel) => NextTokenPanel.revive(panel, uri, engine)],
+    [ATTENTION_VIEW_TYPE, (panel) => AttentionPanel.revive(panel, uri, engine)],
+    [LENS_VIEW_TYPE, (panel) => LensPanel.revive(panel, uri, engine)],
+    [INDUCTION_VIEW_TYPE, (panel) => InductionPanel.revive(panel, uri)],
+    [DILUTION_VIEW_TYPE, (panel) => DilutionPanel.revive(panel, uri)],
+    [PROJECTOR_VIEW_TYPE, (panel) => ProjectorPanel.revive(panel, uri, engine, () => readSettings(context.extensionPath).model, probeFilePicker(context))],
+    [PROBES_VIEW_TYPE, (panel) => ProbesPanel.revive(panel, uri, engine, rememberProbe(context))],
+    [MODEL_INFO_VIEW_TYPE, (panel) => ModelInfoPanel.revive(panel, uri)],
+    [BASELINES_VIEW_TYPE, (panel) => BaselinesPanel.revive(panel, uri)],
+    [DLA_VIEW_TYPE, (panel) => DlaPanel.revive(panel, uri)],
+    [PATCHING_VIEW_TYPE, (panel) => PatchingPanel.revive(panel, uri)],
+    [FUTURE_VIEW_TYPE, (panel) => FuturePanel.revive(panel, uri)],
+    [CHECKPOINTS_VIEW_TYPE, (panel) => CheckpointsPanel.revive(panel, uri)],
+    [CROSS_MODAL_VIEW_TYPE, (panel) => CrossModalPanel.revive(panel, uri)],
+    [IMAGE_VIEW_TYPE, (panel) => ImagePanel.revive(panel, uri, engine)],
+    [AUDIO_VIEW_TYPE, (panel) => AudioPanel.revive(panel, uri, engine)],
   ];
+  return revivers.map(([viewType, revive]) =>
+    vscode.window.registerWebviewPanelSerializer(viewType, { deserializeWebviewPanel: async (panel) => revive(panel) }));
 }
