@@ -20,6 +20,8 @@ import { ProbeRuns } from './features/probes/probeRuns';
 import { futureHandlers } from './features/futureTokens/futureHandlers';
 import { checkpointHandlers } from './features/checkpoints/checkpointHandlers';
 import { crossModalHandlers } from './features/crossModal/crossModalHandlers';
+import { VisionModels } from './features/vision/visionModels';
+import { AudioModels } from './features/audio/audioModels';
 import { validators, withValidation } from './validateParams';
 import { queueHeavy, RequestQueue } from './requestQueue';
 import type { Handlers } from '../protocol/rpc';
@@ -54,6 +56,10 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
   const releasers: (() => void)[] = [];
   const ctx = { models, instrumented, whenIdle: (release: () => void) => releasers.push(release) };
   const probeRuns = new ProbeRuns(); // probe/train's runs, which the projector colours by too
+  // image and audio models, each loaded once for their panels and the cross-modal map alike
+  const vision = new VisionModels(() => models.engineOptions, () => instrumented.cacheFolder);
+  const audio = new AudioModels(() => models.engineOptions, () => instrumented.cacheFolder);
+  releasers.push(() => void vision.releaseAll(), () => void audio.releaseAll());
   const releaseIdle = async () => {
     for (const release of releasers) release();
     // both caches empty at once, before any await: a request arriving meanwhile loads afresh
@@ -83,10 +89,10 @@ export function createEngineHandlers(initial: EngineSettings = DEFAULT_SETTINGS,
     ...modelInfoHandlers(ctx),
     ...baselineHandlers(ctx),
     ...interventionHandlers(ctx),
-    ...visionHandlers(ctx),
-    ...audioHandlers(ctx),
+    ...visionHandlers(ctx, vision),
+    ...audioHandlers(ctx, audio),
     ...futureHandlers(ctx),
     ...checkpointHandlers(ctx),
-    ...crossModalHandlers(ctx),
+    ...crossModalHandlers(ctx, vision, audio),
   }, queue));
 }

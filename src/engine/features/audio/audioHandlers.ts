@@ -6,8 +6,8 @@ import { basename, dirname } from 'node:path';
 import { accessSync, constants, statSync } from 'node:fs';
 import { decodeAudioFile } from '../../preprocess/audio/decodeAudio';
 import { audioExamples, type AudioExamples } from '../../preprocess/audio/audioExamples';
-import { audioActivations, classifyWindows, instrumentAudio, loadAudioClassifier, type AudioClassifier, type InstrumentedAudio } from '../../runners/audioClassifier';
-import { SessionCache } from '../../sessions';
+import { audioActivations, classifyWindows, type AudioClassifier } from '../../runners/audioClassifier';
+import type { AudioModels } from './audioModels';
 import { RunStore } from '../../runStore';
 import { InputError } from '../../errors';
 import { resolveHooks } from '../../instrument/hookNames';
@@ -33,26 +33,13 @@ interface AudioRun {
   seconds: number;
 }
 
-export function audioHandlers(ctx: FeatureContext): FeatureHandlers<'audio/classify' | 'audio/inspect' | 'audio/attention' | 'audio/activations'> {
-  const classifiers = new SessionCache<AudioClassifier>(2);
-  const twins = new SessionCache<InstrumentedAudio>(2);
+export function audioHandlers(ctx: FeatureContext, models: AudioModels): FeatureHandlers<'audio/classify' | 'audio/inspect' | 'audio/attention' | 'audio/activations'> {
   const runs = new RunStore<AudioRun>(4, 256 << 20);
-  ctx.whenIdle?.(() => {
-    runs.clear();
-    void classifiers.releaseAll((c) => c.loaded.session.release());
-    void twins.releaseAll(async (m) => {
-      for (const s of m.sessions.values()) await (await s).release();
-    });
-  });
-  const load = (model: string) => {
-    const o = ctx.models.engineOptions;
-    return classifiers.get(`${model}|${o.provider}|${o.threads}|${o.variant ?? ''}`, () => loadAudioClassifier(model, o));
-  };
-  const twin = (c: AudioClassifier) => twins.get(`${c.folder.onnxPath}|${ctx.models.threads}`, () => instrumentAudio(c, ctx.instrumented.cacheFolder));
+  ctx.whenIdle?.(() => runs.clear());
 
   async function classify(p: AudioClassifyParams, signal: CancelSignal, stripAlways: boolean) {
     const progress = new RequestProgress(signal, { decode: 20, windows: 80 });
-    const c = await load(p.model);
+    const c = await models.load(p.model);
     progress.report('decode', 0, 1, `decoding ${basename(p.path)}`);
     const decoded = await decodeAudioFile(p.path);
     const examples = audioExamples(decoded, c.cfg);
@@ -95,7 +82,7 @@ export function audioHandlers(ctx: FeatureContext): FeatureHandlers<'audio/class
       const columns = p.columns ?? 1200;
       const rate = c.cfg.sampleRate;
       const view = examples.samples.subarray(0, Math.min(examples.samples.length, VIEW_SECONDS * rate));
-      const m = await twin(c);
+      const m = await models.twin(c);
       const runId = randomUUID();
       runs.put(runId, { c, examples, seconds }, examples.samples.byteLength * 2);
       const patterns = resolveHooks(m.result, [PATTERN]);
@@ -118,7 +105,7 @@ export function audioHandlers(ctx: FeatureContext): FeatureHandlers<'audio/class
       if (!run) throw new InputError('This audio run is no longer kept (the engine keeps the newest 4); run Inspect Audio again.');
       const { c, examples } = run;
       if (p.window >= examples.starts.length) throw new InputError(`audio/attention: window ${p.window} is past the clip's ${examples.starts.length} windows.`);
-      const m = await twin(c);
+      const m = await models.twin(c);
       const hooks = resolveHooks(m.result, [PATTERN]);
       if (hooks.length === 0) throw new InputError(`${c.folder.name}: no encoder self-attention was found in the graph (${m.result.unavailable.map((u) => u.reason).join('; ') || 'no Softmax between Q·Kᵀ and ·V'}).`);
       const start = examples.starts[p.window];
@@ -153,8 +140,8 @@ export function audioHandlers(ctx: FeatureContext): FeatureHandlers<'audio/class
       } catch {
         throw new InputError(`Cannot write ${p.out}: the folder ${dir} does not exist or is not writable.`);
       }
-      const c = await load(p.model);
-      const m = await twin(c);
+      const c = await models.load(p.model);
+      const m = await models.twin(c);
       const names = p.names.length ? p.names : m.result.hooks.map((h) => h.name);
       const hooks = resolveHooks(m.result, names);
       if (hooks.length === 0) throw new InputError(`No activation of ${c.folder.name} matches ${names.join(', ')}; available: ${namePatterns(m.result.hooks.map((h) => h.name))}.`);

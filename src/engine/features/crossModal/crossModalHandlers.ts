@@ -10,8 +10,8 @@ import { nonTextKind } from '../../models/modelKind';
 import { SessionCache } from '../../sessions';
 import { RequestProgress } from '../../progress';
 import { checkpoint } from '../../cancellation';
-import { VisionModels } from '../vision/visionModels';
-import { instrumentAudio, loadAudioClassifier, type AudioClassifier, type InstrumentedAudio } from '../../runners/audioClassifier';
+import type { VisionModels } from '../vision/visionModels';
+import type { AudioModels } from '../audio/audioModels';
 import { readEmbeddingMatrix } from '../projector/embeddingMatrix';
 import { bundledPairs, readPairsFile, type PairSet } from './crossModalPairs';
 import { DEFAULT_TEST_FRACTION, shuffledPairs, splitClasses } from './crossModalSplit';
@@ -29,18 +29,9 @@ const retrieval = (r: Retrieval): Retrieval => ({ retrievalAt1: r.retrievalAt1, 
 /** shuffled-pairs fits averaged per layer and method: their mean's spread is about 1/√10 of one shuffle's */
 const PERMUTATIONS = 10;
 
-export function crossModalHandlers(ctx: FeatureContext): FeatureHandlers<'crossmodal/fit'> {
-  const vision = new VisionModels(() => ctx.models.engineOptions, () => ctx.instrumented.cacheFolder);
-  const audio = new SessionCache<{ c: AudioClassifier; m: InstrumentedAudio }>(1);
+export function crossModalHandlers(ctx: FeatureContext, vision: VisionModels, audio: AudioModels): FeatureHandlers<'crossmodal/fit'> {
   const tables = new SessionCache<Matrix>(2);
-  ctx.whenIdle?.(() => {
-    void vision.releaseAll();
-    void audio.releaseAll(async ({ c, m }) => {
-      for (const s of m.sessions.values()) await (await s).release();
-      await c.loaded.session.release();
-    });
-    void tables.releaseAll(async () => undefined);
-  });
+  ctx.whenIdle?.(() => void tables.releaseAll(async () => undefined));
 
   async function sourceOf(p: CrossModalParams, pairs: PairSet, signal: CancelSignal, progress: RequestProgress<'load' | 'embed' | 'fit'>): Promise<SourceEmbeddings & { name: string }> {
     const n = pairs.files.length;
@@ -49,11 +40,8 @@ export function crossModalHandlers(ctx: FeatureContext): FeatureHandlers<'crossm
       const m = await vision.load(p.from);
       return { ...(await imageEmbeddings(vision, m, pairs.files, signal, onDone)), name: m.runner.name };
     }
-    const o = ctx.models.engineOptions;
-    const { c, m } = await audio.get(`${p.from}|${o.provider}|${o.threads}|${o.variant ?? ''}`, async () => {
-      const c = await loadAudioClassifier(p.from, o);
-      return { c, m: await instrumentAudio(c, ctx.instrumented.cacheFolder) };
-    });
+    const c = await audio.load(p.from);
+    const m = await audio.twin(c);
     return { ...(await audioEmbeddings(c, m, pairs.files, ctx.models.threads, signal, onDone)), name: c.folder.name };
   }
 

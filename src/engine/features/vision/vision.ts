@@ -15,7 +15,7 @@ import { fileSha256 } from '../../models/fileSha256';
 import { Tensor } from 'onnxruntime-node';
 import { imageOf } from './imageInput';
 import { clsLens, clsMaps, lensMatchesLogits, runInternals, tokenAttention, type ImageRun } from './imageInternals';
-import { VisionModels } from './visionModels';
+import type { VisionModels } from './visionModels';
 import { patchProjection } from './patchProjection';
 import type { FeatureContext, FeatureHandlers } from '../context';
 import type { InspectImageResult } from '../../../protocol/vision';
@@ -46,13 +46,9 @@ function gridOf(config: Record<string, unknown>, height: number, width: number, 
  * Inspect Image and the image CLI commands: classify, the internals a panel draws (rollout, CLS →
  * patch maps per layer and head, the CLS logit lens), a patch's attention, and activation export.
  */
-export function visionHandlers(ctx: FeatureContext): FeatureHandlers<'vision/classify' | 'vision/inspect' | 'vision/rollout' | 'vision/patch' | 'vision/activations' | 'vision/patchProjection'> {
-  const models = new VisionModels(() => ctx.models.engineOptions, () => ctx.instrumented.cacheFolder);
+export function visionHandlers(ctx: FeatureContext, models: VisionModels): FeatureHandlers<'vision/classify' | 'vision/inspect' | 'vision/rollout' | 'vision/patch' | 'vision/activations' | 'vision/patchProjection'> {
   const runs = new RunStore<KeptRun>(4, 64 * 2 ** 20);
-  ctx.whenIdle?.(() => {
-    runs.clear();
-    void models.releaseAll();
-  });
+  ctx.whenIdle?.(() => runs.clear());
   const kept = (runId: string): KeptRun => {
     const k = runs.get(runId);
     if (!k) throw new InputError('This image run is no longer kept (the engine was idle or restarted); inspect the image again.');
