@@ -29,7 +29,7 @@ const THREADS = 2;
 const never = { cancelled: false, onCancel: () => undefined };
 const SIZES: [number, number][] = QUICK ? [[128, 3]] : [[128, 5], [512, BIG ? 5 : 3]]; // [tokens, rounds]
 const MODELS: BenchModelName[] = QUICK ? ['gpt2-small'] : ['gpt2-small', 'llama-100m'];
-const BARS: Record<string, number> = { nextToken: 1.1, attention: 1.2, exportAll: 1.15, lensFirstPage: 1.5, lensWholeGrid: Infinity };
+const BARS: Record<string, number> = { nextToken: 1.1, nextTokenFull: Infinity, attention: 1.2, exportAll: 1.15, lensFirstPage: 1.5, lensWholeGrid: Infinity };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,6 +71,8 @@ async function forModel(name: BenchModelName, rows: Record<string, string>[]): P
     const variants: Record<string, () => unknown> = {
       plain: () => plain(ids),
       nextToken: () => engine['lm/nextToken']({ model: bm.dir, text, maxTokens: n, topK: 10 }, never),
+      // with every position's entropy and rank (the CLI's and tests' request; the panel shows them for a clicked position)
+      nextTokenFull: () => engine['lm/nextToken']({ model: bm.dir, text, maxTokens: n, topK: 10, stats: 'full' }, never),
       attention: () => engine['attention/summary']({ model: bm.dir, text, maxTokens: n }, never),
       exportAll: () => engine['activations/export']({ model: bm.dir, text, maxTokens: n, names: [], out }, never),
       lensFirstPage: () => engine['lens/get']({ model: bm.dir, text, maxTokens: n, topK: 5, ...firstPage(n) }, never),

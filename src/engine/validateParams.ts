@@ -73,6 +73,7 @@ export const validators: Validators = {
       topK: intIn(o.topK, 0, BIG, `${m}: topK`),
       maxTokens: maxTokens(o, m),
       ...(positionTopK === undefined ? {} : { positionTopK }),
+      ...(o.stats === undefined ? {} : { stats: oneOf(o.stats, ['surprisal', 'full'] as const, `${m}: stats`) }),
     };
   },
   'lm/position': (raw) => {

@@ -75,13 +75,17 @@ export interface PositionPrediction {
 /**
  * Columns of length [seq]: index i is what the model predicted after token i, so the `next*`
  * fields describe token i + 1 (NaN, and rank 0, at the last position).
+ * `entropyBits` and `nextRank` are there only when the request asked for `stats: 'full'` (or
+ * positionTopK > 0), and always for masked LMs and classifiers: at a real vocabulary they cost
+ * six more passes over every logit than the surprisal columns, which is as much as the
+ * surprisal, and the panel shows them for one clicked position (from that row's logits).
  */
 export interface PositionStats {
-  entropyBits: Float32Array;
+  entropyBits?: Float32Array;
   nextProb: Float32Array;
   nextLogit: Float32Array;
   nextBits: Float32Array;
-  nextRank: Int32Array;
+  nextRank?: Int32Array;
 }
 
 export interface Truncation {
@@ -97,6 +101,8 @@ export interface NextTokenParams {
   maxTokens: number;
   /** candidates listed at every position (0, the default, lists none: cheaper to compute and send) */
   positionTopK?: number;
+  /** 'surprisal' (the default): the next* columns but rank; 'full': every position's entropy and rank too */
+  stats?: 'surprisal' | 'full';
 }
 
 export interface NextTokenResult {

@@ -70,7 +70,7 @@ for (const f of LAYOUTS) {
       assert.deepEqual(top.map((c) => c.id), input.top10[i].ids, `top-10 ids at ${i}`);
       top.forEach((c, j) => within(c.prob, input.top10[i].probs[j], `p at ${i} rank ${j + 1}`));
       const want = ref.user.nextToken.positions[i];
-      within(r.stats.entropyBits[i], want.entropyBits, `entropy at ${i}`);
+      within(r.stats.entropyBits![i], want.entropyBits, `entropy at ${i}`);
       if (want.nextBits !== undefined) within(r.stats.nextBits[i], want.nextBits, `next bits at ${i}`);
     });
   });

@@ -2,7 +2,9 @@
 // menu, then palette), and the panel lists the same top tokens the engine's CLI computes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { cliNextToken } from './harness/cli';
+import { join } from 'node:path';
+import { cliNextToken, cliSurprisal } from './harness/cli';
+import { fixtureWorkspace } from './harness/paths';
 import { fixtureLines, fixtureText } from './harness/fixtureText';
 import { NextTokenPanel } from './harness/nextTokenPanel';
 import { openSession, withFailureReport, type Session } from './harness/session';
@@ -42,6 +44,14 @@ test('context menu: Inspect Next-Token Distribution on a TypeScript selection ma
     const chips = panel.chips();
     await chips.nth(3).click();
     await panel.frame.locator('body[data-position="3"]').waitFor({ state: 'attached', timeout: 60_000 });
+    // the line under the chips: the token that came next, its rank (from the clicked row's logits) and bits, as the CLI's surprisal says
+    const info = panel.frame.locator('#position-info');
+    await info.filter({ hasText: 'continues with' }).waitFor({ timeout: 60_000 });
+    const m = /rank (\d+), p = ([\d.]+), ([\d.]+) bits/.exec((await info.textContent()) ?? '');
+    assert.ok(m, `position line: ${await info.textContent()}`);
+    const after = cliSurprisal(join(fixtureWorkspace, 'tokenize.ts')).tokens[3]; // its tokens leave out the BOS, chip 0
+    assert.equal(Number(m[1]), after.rank, 'rank of the token after chip 3: panel vs tensorloupe surprisal');
+    assert.ok(Math.abs(Number(m[3]) - after.bits) <= 0.006, `bits: ${m[3]} vs ${after.bits}`);
     await workbench.screenshot('next-token-context-menu-3-chip');
   });
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
@@ -57,4 +57,17 @@ test('a fused-Attention model with external data: model_sha256 is its .onnx file
 test('a Softmax decoder: model_sha256 is the file\'s sha256 and no map is marked recomputed', async () => {
   const metadata = await exported(join(FIXTURES, 'optimum-split'), join(FIXTURES, 'optimum-split', 'onnx', 'decoder_model.onnx'));
   assert.deepEqual(JSON.parse(metadata.recomputed), []);
+});
+
+test('an export over an older one replaces it whole and leaves nothing beside it', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'tl-export-again-'));
+  const out = join(folder, 'acts.safetensors');
+  const model = join(FIXTURES, 'optimum-split');
+  await engine['activations/export']({ model, text: 'def area(w, h):\n    return w * h', maxTokens: 64, names: [], out }, never);
+  const first = decodeSafetensors(readFileSync(out)).metadata;
+  await engine['activations/export']({ model, text: 'x = 1', maxTokens: 64, names: [], out }, never);
+  const second = decodeSafetensors(readFileSync(out)).metadata;
+  assert.notEqual(second.input_ids, first.input_ids);
+  assert.equal(second.text_sha256, createHash('sha256').update('x = 1').digest('hex'));
+  assert.deepEqual(readdirSync(folder), ['acts.safetensors'], 'no temporary or set-aside file is left');
 });

@@ -43,18 +43,39 @@ for (const name of ['tensorloupe-code-lm', 'tensorloupe-attn2']) {
       assert.deepEqual(fig.ids, input.ids);
       r.positions.forEach((pos, i) => {
         const want = fig.positions[i];
-        assert.ok(Math.abs(r.stats.entropyBits[i] - want.entropyBits) <= 1e-4, `entropy at ${i}: ${r.stats.entropyBits[i]} bits vs PyTorch ${want.entropyBits}`);
+        assert.ok(Math.abs(r.stats.entropyBits![i] - want.entropyBits) <= 1e-4, `entropy at ${i}: ${r.stats.entropyBits![i]} bits vs PyTorch ${want.entropyBits}`);
         assert.ok(Math.abs(pos.entropyBits - want.entropyBits) <= 1e-4, `entropy of position ${i}'s prediction: ${pos.entropyBits} vs ${want.entropyBits}`);
         if (i + 1 === input.ids.length) return assert.ok(Number.isNaN(r.stats.nextProb[i]), 'the last position has no next token');
         const top = input.top10[i];
         const j = top.ids.indexOf(input.ids[i + 1]);
         if (j >= 0) assert.ok(Math.abs(r.stats.nextProb[i] - top.probs[j]) <= 1e-4, `next p at ${i}: ${r.stats.nextProb[i]} vs ${top.probs[j]}`);
         assert.ok(Math.abs(r.stats.nextBits[i] - want.nextBits!) <= 1e-4, `next bits at ${i}: ${r.stats.nextBits[i]} vs PyTorch ${want.nextBits}`);
-        if (!want.nearTie) assert.equal(r.stats.nextRank[i], want.nextRank, `next rank at ${i}`);
-        assert.deepEqual(pos.actual && [pos.actual.rank, pos.actual.bits], [r.stats.nextRank[i], r.stats.nextBits[i]]);
+        if (!want.nearTie) assert.equal(r.stats.nextRank![i], want.nextRank, `next rank at ${i}`);
+        assert.deepEqual(pos.actual && [pos.actual.rank, pos.actual.bits], [r.stats.nextRank![i], r.stats.nextBits[i]]);
       });
       // the panel's "next" list is the last position's, extended
       assert.deepEqual(r.next.slice(0, 10).map((c) => c.id), input.top10[input.top10.length - 1].ids);
+    }
+  });
+
+  test(`${name}: the default request's surprisal columns equal PyTorch within 1e-4 and the full request's, without entropy or rank`, { skip: !existsSync(refPath) && `${name} not built` }, async () => {
+    for (const fig of figures.models[name] ?? []) {
+      const quick = await engine['lm/nextToken']({ model: dir, text: fig.text, topK: 10, maxTokens: 4096 }, never);
+      const full = await engine['lm/nextToken']({ model: dir, text: fig.text, topK: 10, maxTokens: 4096, stats: 'full' }, never);
+      assert.deepEqual(quick.tokens.map((t) => t.id), fig.ids);
+      assert.equal(quick.stats.entropyBits, undefined, 'entropy is computed only when asked for');
+      assert.equal(quick.stats.nextRank, undefined, 'rank is computed only when asked for');
+      assert.equal(full.stats.nextRank?.length, fig.ids.length);
+      fig.positions.forEach((want, i) => {
+        if (i + 1 === fig.ids.length) return assert.ok(Number.isNaN(quick.stats.nextBits[i]), 'the last position has no next token');
+        assert.ok(Math.abs(quick.stats.nextBits[i] - want.nextBits!) <= 1e-4, `next bits at ${i}: ${quick.stats.nextBits[i]} vs PyTorch ${want.nextBits}`);
+        assert.ok(Math.abs(quick.stats.nextBits[i] - full.stats.nextBits[i]) <= 1e-5, `next bits at ${i}: surprisal-only vs full`);
+        assert.ok(Math.abs(quick.stats.nextProb[i] - full.stats.nextProb[i]) <= 1e-5, // float32 sums of 4,096 exps in another order
+           `next p at ${i}: ${quick.stats.nextProb[i]} vs ${full.stats.nextProb[i]}`);
+        assert.equal(quick.stats.nextLogit[i], full.stats.nextLogit[i]);
+      });
+      assert.deepEqual(quick.next.map((c) => c.id), full.next.map((c) => c.id));
+      quick.next.forEach((c, j) => assert.ok(Math.abs(c.prob - full.next[j].prob) <= 1e-5, `candidate ${j}: p ${c.prob} vs ${full.next[j].prob}`));
     }
   });
 

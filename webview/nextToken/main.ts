@@ -10,7 +10,7 @@ import { BarChart } from './barChart';
 import { el } from '../shared/dom';
 import { frameHandlers, panelChrome, setNotices, setPanelState, setSubtitle } from '../shared/panelFrame';
 import { renderChips, renderContinuations, renderTable, samplingLabel, type Row } from './dom';
-import { filterDistribution } from '../../src/util/distribution';
+import { filterDistribution, rankOf } from '../../src/util/distribution';
 import { panelToken } from '../shared/tokenGlyphs';
 import { firstPosition, highlightedId, isCausal, positionInfo, tableTitle } from './objective';
 import type { NextTokenHostApi, NextTokenPanelApi, NextTokenView } from '../../src/protocol/nextTokenPanel';
@@ -138,7 +138,7 @@ async function selectPosition(i: number): Promise<void> {
   info.textContent = !isCausal(r)
     ? positionInfo(r, i)
     : i + 1 < r.tokens.length
-    ? `After “${panelToken(r.tokens[i].text)}” the text continues with “${panelToken(r.tokens[i + 1].text)}”: rank ${r.stats.nextRank[i]}, p = ${r.stats.nextProb[i].toFixed(4)}, ${r.stats.nextBits[i].toFixed(2)} bits.`
+    ? `After “${panelToken(r.tokens[i].text)}” the text continues with “${panelToken(r.tokens[i + 1].text)}”: rank ${rankOf(logits!, r.tokens[i + 1].id)}, p = ${r.stats.nextProb[i].toFixed(4)}, ${r.stats.nextBits[i].toFixed(2)} bits.`
     : `Distribution after the last token “${panelToken(r.tokens[i].text)}”, i.e. the next token of the selection.`;
   redraw();
 }

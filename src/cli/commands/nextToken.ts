@@ -1,8 +1,12 @@
 import { limitedOption, oneTextArgument, type CliCommand } from '../context';
 import { visibleToken } from '../../util/format';
-import type { Candidate } from '../../protocol/engine';
+import { entropyBits, softmax } from '../../util/distribution';
+import type { Candidate, NextTokenResult } from '../../protocol/engine';
 
 const row = (c: Candidate) => ({ id: c.id, text: c.text, prob: c.prob, logit: c.logit });
+
+/** The entropy of the distribution after the last token: a causal LM's stats carry no per-position entropy unless asked. */
+const lastEntropyBits = (r: NextTokenResult): number => r.stats.entropyBits?.[r.tokens.length - 1] ?? entropyBits(softmax(r.lastLogits));
 
 /**
  * tensorloupe next-token: the top-k table (or JSON) for the token after the text; for a masked LM
@@ -40,7 +44,7 @@ export const nextTokenCommand: CliCommand = async (ctx) => {
   if (objective === 'masked' && r.masks) {
     ctx.out(`model ${r.model.name} (masked LM) · ${r.tokens.length} tokens · ${r.maskedSelection ? 'no mask in the text: its last token masked' : `${r.masks.length} mask${r.masks.length === 1 ? '' : 's'}`}`);
     for (const m of r.masks) {
-      ctx.out(`position ${m.position}${r.maskedSelection ? ` (${visibleToken(r.tokens[m.position].text)} masked)` : ''} · entropy ${r.stats.entropyBits[m.position].toFixed(3)} bits`);
+      ctx.out(`position ${m.position}${r.maskedSelection ? ` (${visibleToken(r.tokens[m.position].text)} masked)` : ''} · entropy ${r.stats.entropyBits![m.position].toFixed(3)} bits`);
       table(m.top.slice(0, topK));
     }
     return 0;
@@ -54,11 +58,11 @@ export const nextTokenCommand: CliCommand = async (ctx) => {
     return 0;
   }
   if (objective === 'sequence-classification') {
-    ctx.out(`model ${r.model.name} (sequence classifier) · ${r.tokens.length} tokens · entropy ${r.stats.entropyBits[r.tokens.length - 1].toFixed(3)} bits`);
+    ctx.out(`model ${r.model.name} (sequence classifier) · ${r.tokens.length} tokens · entropy ${lastEntropyBits(r).toFixed(3)} bits`);
     table(next, 'label');
     return 0;
   }
-  ctx.out(`model ${r.model.name} · ${r.tokens.length} tokens · entropy ${r.stats.entropyBits[r.tokens.length - 1].toFixed(3)} bits`);
+  ctx.out(`model ${r.model.name} · ${r.tokens.length} tokens · entropy ${lastEntropyBits(r).toFixed(3)} bits`);
   table(next);
   return 0;
 };

@@ -1,5 +1,6 @@
 // Per-row statistics of a [rows, vocab] logits block, as a tiny onnxruntime graph: log-sum-exp,
-// entropy, and each row's target logit and rank. In JavaScript, vocab exps per row were a
+// entropy, and each row's target logit and rank (next-token's stats: 'full'; the default request
+// needs only the log-sum-exp, which targetLogSumExp.ts gets in two passes instead of twelve). In JavaScript, vocab exps per row were a
 // next-token request's largest cost (512 tokens × 4,096 ids: 32–58 ms, more than the forward
 // pass); onnxruntime's vectorised kernels take a few ms. Shapes are dynamic: one session serves
 // every model.
@@ -70,19 +71,18 @@ export function float32Below(x: number): number {
 const sessionFor = sessionsPerThreads(statsGraph);
 
 /**
+ * Rows per onnxruntime call: ~1M floats (20 rows of GPT-2's 50,257 ids), so the graph's [rows,
+ * vocab] intermediates stay near the CPU's caches from one op to the next and one call over a
+ * 512-token block does not grow the session's arena by 600 MB (it did, and kept it). 128 × 50,257
+ * real logits of the bench's GPT-2, 2 threads, quiet VM: chunks of 128K floats 31–34 ms, 512K
+ * 21–22, 1M 18–19, 2M 18–20, 4M 19–35 (an earlier 40 → 20 ms at 128K was against one 4M call).
+ */
+const CHUNK_FLOATS = 1024 * 1024;
+
+/**
  * Statistics of every row of `logits` ([rows, vocab]); `targets[r]` is row r's target id (any
  * valid id where a row has none). `threads`: the engine's intra-op thread setting.
  */
-/**
- * Rows per onnxruntime call: a few rows (2 of GPT-2's 50,257 ids, 4 of 32,000), so the graph's
- * [rows, vocab] intermediates (Sub, Exp, Mul, Greater, Cast, Equal: ~0.5 MB each) stay in the
- * CPU's cache from one op to the next instead of streaming through memory; the ~100 calls cost
- * less than that. 128 × 50,257 logits, min of 8 in one process, loaded VM: chunks of 4M floats
- * 40–48 → 19–20 ms (32,000 ids: 38 → 11 ms). One call over a 512-token × 50,257 block grew the
- * session's arena by 600 MB and kept it; chunks bound that too.
- */
-const CHUNK_FLOATS = 128 * 1024;
-
 export async function logitStats(logits: Float32Array, vocab: number, targets: ArrayLike<number>, threads: number, chunkFloats = CHUNK_FLOATS): Promise<LogitStats> {
   const rows = logits.length / vocab;
   const s = await sessionFor(threads);

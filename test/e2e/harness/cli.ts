@@ -25,3 +25,13 @@ export function cliNextToken(text: string, topK = 10, model = bundledModel): Cli
   );
   return JSON.parse(out) as CliNextToken;
 }
+
+export interface CliSurprisal {
+  tokens: Array<CliToken & { bits: number; prob: number; rank: number }>;
+}
+
+/** `tensorloupe surprisal --json FILE`: every token after the BOS with its bits and rank under the tokens before it. */
+export function cliSurprisal(file: string, model = bundledModel): CliSurprisal {
+  const out = execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'surprisal', '--model', model, '--json', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+  return JSON.parse(out) as CliSurprisal;
+}

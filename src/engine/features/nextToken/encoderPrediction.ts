@@ -115,7 +115,7 @@ export function classCandidates(logits: Float32Array, labels: readonly string[],
   return topKIndices(logits, k).map((id, i) => ({ id, text: labels[id] ?? `LABEL_${id}`, prob: Math.exp(logits[id] - lse), logit: logits[id], rank: i + 1 }));
 }
 
-function emptyStats(seq: number): PositionStats {
+function emptyStats(seq: number): Required<PositionStats> {
   return {
     entropyBits: new Float32Array(seq).fill(NaN),
     nextProb: new Float32Array(seq).fill(NaN),

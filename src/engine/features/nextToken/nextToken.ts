@@ -4,6 +4,7 @@ import { InputError } from '../../errors';
 import type { LoadedLm } from '../../languageModels';
 import { checkpoint, ROWS_PER_CHECKPOINT, throwIfCancelled } from '../../cancellation';
 import { logitStats, targetOf } from '../../smallGraphs/logitStats';
+import { targetLogSumExp } from '../../smallGraphs/targetLogSumExp';
 import { fitToContext } from '../../contextWindows';
 import { RunStore } from '../../runStore';
 import { candidates, checkText } from '../lmShared';
@@ -60,15 +61,16 @@ export function nextTokenHandlers(ctx: FeatureContext): FeatureHandlers<'lm/next
       const { tokens, truncation } = fitToContext(all, limit, model.tokenizer.bosId);
       await checkpoint(signal); // tokenising may have taken long: a cancel that came meanwhile stops here
       const t0 = performance.now();
-      // the finite check's own pass over every logit is left out: a NaN/±Inf logit makes its
-      // row's log-sum-exp or entropy NaN/±Inf, and only then does the locating check run
+      // the finite check's own pass over every logit is left out: the statistics' graphs see a
+      // NaN/±Inf logit on their way, and only then does the locating check run
       const { logits, vocab } = await lm.forward(tokens.map((t) => t.id), { finiteChecked: false });
       const forwardMs = performance.now() - t0;
       const seq = tokens.length;
       const ids = tokens.map((t) => t.id);
-      const { stats, logSumExps } = await positionStats(logits, vocab, ids, ctx.models.threads);
-      if (!allFinite(logSumExps) || !allFinite(stats.entropyBits)) lm.checkLogitsFinite(logits, vocab);
       const positionTopK = p.positionTopK ?? 0;
+      const full = p.stats === 'full' || positionTopK > 0; // per-position predictions carry entropy and rank
+      const { stats, logSumExps, finite } = await (full ? fullPositionStats : surprisalStats)(logits, vocab, ids, ctx.models.threads);
+      if (!finite) lm.checkLogitsFinite(logits, vocab);
       let positions: PositionPrediction[] | undefined;
       if (positionTopK > 0) {
         positions = [];
@@ -133,26 +135,47 @@ function allFinite(xs: Float32Array): boolean {
   return true;
 }
 
+interface StatsOfRun {
+  stats: PositionStats;
+  logSumExps: Float32Array;
+  /** false when some logit is NaN/±∞ (checkLogitsFinite then locates it) */
+  finite: boolean;
+}
+
 /** One position's candidates, with the statistics positionStats already computed for it. */
 function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: number, stats: PositionStats, lse: number, nextId?: number): PositionPrediction {
-  const pred: PositionPrediction = { position, entropyBits: stats.entropyBits[position], top: candidates(model, row, k, lse) };
+  const pred: PositionPrediction = { position, entropyBits: stats.entropyBits![position], top: candidates(model, row, k, lse) };
   if (nextId !== undefined) {
-    pred.actual = { id: nextId, prob: stats.nextProb[position], logit: stats.nextLogit[position], rank: stats.nextRank[position], bits: stats.nextBits[position] };
+    pred.actual = { id: nextId, prob: stats.nextProb[position], logit: stats.nextLogit[position], rank: stats.nextRank![position], bits: stats.nextBits[position] };
   }
   return pred;
 }
 
-/** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank (and each row's log-sum-exp). */
-async function positionStats(logits: Float32Array, vocab: number, ids: number[], threads: number): Promise<{ stats: PositionStats; logSumExps: Float32Array }> {
+/** The next* columns (NaN at the last position, which has no next token). */
+function nextColumns(seq: number): Omit<PositionStats, 'entropyBits' | 'nextRank'> {
+  return { nextProb: new Float32Array(seq).fill(NaN), nextLogit: new Float32Array(seq).fill(NaN), nextBits: new Float32Array(seq).fill(NaN) };
+}
+
+/** logits [seq, vocab] → the actual next token's p, logit and bits at every position, and each row's log-sum-exp. */
+async function surprisalStats(logits: Float32Array, vocab: number, ids: number[], threads: number): Promise<StatsOfRun> {
   const seq = ids.length;
-  const s = await logitStats(logits, vocab, ids.slice(1), threads); // row i's target is token i + 1; the last row has none
-  const stats: PositionStats = {
-    entropyBits: s.entropyNats.map((h) => h / Math.LN2),
-    nextProb: new Float32Array(seq).fill(NaN),
-    nextLogit: new Float32Array(seq).fill(NaN),
-    nextBits: new Float32Array(seq).fill(NaN),
-    nextRank: new Int32Array(seq),
-  };
+  const { logSumExp, finite } = await targetLogSumExp(logits, vocab, ids.slice(1), threads); // row i's target is token i + 1
+  const stats: PositionStats = nextColumns(seq);
+  for (let i = 0; i + 1 < seq; i++) {
+    const logit = logits[i * vocab + ids[i + 1]];
+    const gap = logSumExp[i] - logit; // −ln p
+    stats.nextLogit[i] = logit;
+    stats.nextProb[i] = Math.exp(-gap);
+    stats.nextBits[i] = gap / Math.LN2;
+  }
+  return { stats, logSumExps: logSumExp, finite };
+}
+
+/** logits [seq, vocab] → per-position entropy and the actual next token's p, logit, bits, rank (and each row's log-sum-exp). */
+async function fullPositionStats(logits: Float32Array, vocab: number, ids: number[], threads: number): Promise<StatsOfRun> {
+  const seq = ids.length;
+  const s = await logitStats(logits, vocab, ids.slice(1), threads); // the last row has no target
+  const stats = { ...nextColumns(seq), entropyBits: s.entropyNats.map((h) => h / Math.LN2), nextRank: new Int32Array(seq) };
   for (let i = 0; i + 1 < seq; i++) {
     const t = targetOf(s, i);
     stats.nextLogit[i] = t.logit;
@@ -160,5 +183,6 @@ async function positionStats(logits: Float32Array, vocab: number, ids: number[],
     stats.nextBits[i] = t.bits;
     stats.nextRank[i] = t.rank;
   }
-  return { stats, logSumExps: s.logSumExp };
+  // a NaN/±Inf logit makes its row's log-sum-exp or entropy NaN/±Inf
+  return { stats, logSumExps: s.logSumExp, finite: allFinite(s.logSumExp) && allFinite(stats.entropyBits) };
 }
