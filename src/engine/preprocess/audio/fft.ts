@@ -1,20 +1,36 @@
 // A mixed-radix complex FFT for any length (Whisper's n_fft is 400 = 4 · 4 · 5 · 5, not a power of
-// two). Recursive decimation in time: each level multiplies its sub-transforms by the twiddles
-// W_len^{q·k} (no modulo: q·k < len) and then does a p-point DFT across them with a p × p table;
-// the last level reads the input directly. The 2-, 4- and 5-point DFTs are written out (radix-4
-// needs no multiplication, radix-5 uses the cos/sin symmetry of its pairs: 8 real multiplies
-// instead of 25 complex ones); other factors use the table. Float64 throughout, as numpy.fft.
+// two, which the maintained JavaScript FFTs require). Stockham autosort, decimation in frequency:
+// each stage of radix r splits the current length n into r interleaved sub-sequences, does an
+// r-point DFT across them, multiplies by the twiddles W_n^{p·k} and hands the sub-transforms to
+// the next stage with r times the stride; the output comes out in natural order, with no bit
+// reversal and no recursion. Twiddles are tabulated per stage, in the order the loops read them.
+// The 2-, 4- and 5-point DFTs are written out (radix 4 needs no multiplication, radix 5 uses the
+// cos/sin symmetry of its pairs: 8 real multiplies instead of 25 complex ones); other factors use
+// a table. Float64 throughout, as numpy.fft. At 400 points: 3.8–4.3 µs a transform, against 9.5 µs
+// for the recursive decimation in time this replaced (half of a 30-s clip's log-mel features).
+
+interface Stage {
+  /** radix */
+  r: number;
+  /** sub-sequence length at this stage's input: n / (radices before it) */
+  len: number;
+  /** stride: the product of the radices before it */
+  s: number;
+  /** W_len^{p·k} for p < len / r, k in 1..r-1, at [p · (r − 1) + k − 1] */
+  twRe: Float64Array;
+  twIm: Float64Array;
+  /** the r × r DFT table, cos / sin of −2π·q·k/r (generic radices only) */
+  dftRe?: Float64Array;
+  dftIm?: Float64Array;
+}
 
 export interface FftPlan {
   n: number;
   factors: number[];
-  /** cos / sin of -2πj/n, j < n */
-  cos: Float64Array;
-  sin: Float64Array;
-  /** per level: the p × p DFT table cos / sin of -2π·q·r/p */
-  small: { cos: Float64Array; sin: Float64Array }[];
-  /** scratch [2 · p] per level */
-  scratch: Float64Array[];
+  stages: Stage[];
+  /** ping-pong buffers between stages */
+  bufRe: Float64Array[];
+  bufIm: Float64Array[];
 }
 
 export function fftPlan(n: number): FftPlan {
@@ -30,57 +46,36 @@ export function fftPlan(n: number): FftPlan {
       m /= p;
     } else p = p === 2 ? 3 : p + 2;
   }
-  const cos = new Float64Array(n);
-  const sin = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    cos[j] = Math.cos((-2 * Math.PI * j) / n);
-    sin[j] = Math.sin((-2 * Math.PI * j) / n);
-  }
-  const small = factors.map((p) => {
-    const c = new Float64Array(p * p);
-    const s = new Float64Array(p * p);
-    for (let q = 0; q < p; q++) for (let r = 0; r < p; r++) {
-      c[q * p + r] = Math.cos((-2 * Math.PI * ((q * r) % p)) / p);
-      s[q * p + r] = Math.sin((-2 * Math.PI * ((q * r) % p)) / p);
+  const stages: Stage[] = [];
+  let len = n;
+  let s = 1;
+  for (const r of factors) {
+    const groups = len / r;
+    const twRe = new Float64Array(groups * (r - 1));
+    const twIm = new Float64Array(groups * (r - 1));
+    for (let p = 0; p < groups; p++) {
+      for (let k = 1; k < r; k++) {
+        const a = (-2 * Math.PI * p * k) / len;
+        twRe[p * (r - 1) + k - 1] = Math.cos(a);
+        twIm[p * (r - 1) + k - 1] = Math.sin(a);
+      }
     }
-    return { cos: c, sin: s };
-  });
-  return { n, factors, cos, sin, small, scratch: factors.map((p) => new Float64Array(2 * p)) };
-}
-
-/** out[outAt..outAt+len) = DFT of in[inAt + k·stride], k < len */
-function step(plan: FftPlan, depth: number, len: number, re: Float64Array, im: Float64Array, inAt: number, stride: number,
-  outRe: Float64Array, outIm: Float64Array, outAt: number): void {
-  const p = plan.factors[depth];
-  const m = len / p;
-  const { cos: pc, sin: ps } = plan.small[depth];
-  const t = plan.scratch[depth];
-  if (m === 1) {
-    for (let q = 0; q < p; q++) {
-      t[q] = re[inAt + q * stride];
-      t[p + q] = im[inAt + q * stride];
+    const stage: Stage = { r, len, s, twRe, twIm };
+    if (r !== 2 && r !== 4 && r !== 5) {
+      stage.dftRe = new Float64Array(r * r);
+      stage.dftIm = new Float64Array(r * r);
+      for (let q = 0; q < r; q++) for (let k = 0; k < r; k++) {
+        stage.dftRe[q * r + k] = Math.cos((-2 * Math.PI * ((q * k) % r)) / r);
+        stage.dftIm[q * r + k] = Math.sin((-2 * Math.PI * ((q * k) % r)) / r);
+      }
     }
-    smallDft(p, pc, ps, t, outRe, outIm, outAt, 1);
-    return;
+    stages.push(stage);
+    len = groups;
+    s *= r;
   }
-  for (let q = 0; q < p; q++) step(plan, depth + 1, m, re, im, inAt + q * stride, stride * p, outRe, outIm, outAt + q * m);
-  // X[k + r·m] = Σ_q (W_len^{q·k} · Y_q[k]) · W_p^{q·r}
-  const tw = plan.n / len;
-  for (let k = 0; k < m; k++) {
-    t[0] = outRe[outAt + k];
-    t[p] = outIm[outAt + k];
-    for (let q = 1; q < p; q++) {
-      const at = outAt + q * m + k;
-      const j = q * k * tw;
-      const c = plan.cos[j];
-      const s = plan.sin[j];
-      const yr = outRe[at];
-      const yi = outIm[at];
-      t[q] = yr * c - yi * s;
-      t[p + q] = yr * s + yi * c;
-    }
-    smallDft(p, pc, ps, t, outRe, outIm, outAt + k, m);
-  }
+  const buf = () => [new Float64Array(n), new Float64Array(n)];
+  const [a, b] = [buf(), buf()];
+  return { n, factors, stages, bufRe: [a[0], b[0]], bufIm: [a[1], b[1]] };
 }
 
 const C1 = Math.cos((2 * Math.PI) / 5);
@@ -88,59 +83,146 @@ const C2 = Math.cos((4 * Math.PI) / 5);
 const S1 = Math.sin((2 * Math.PI) / 5);
 const S2 = Math.sin((4 * Math.PI) / 5);
 
-/** out[at + r·m] = Σ_q t_q · W_p^{q·r} for the p values t (re in t[0..p), im in t[p..2p)). */
-function smallDft(p: number, pc: Float64Array, ps: Float64Array, t: Float64Array, outRe: Float64Array, outIm: Float64Array, at: number, m: number): void {
-  if (p === 4) {
-    const ar = t[0] + t[2], ai = t[4] + t[6]; // x0 + x2
-    const br = t[0] - t[2], bi = t[4] - t[6]; // x0 - x2
-    const cr = t[1] + t[3], ci = t[5] + t[7]; // x1 + x3
-    const dr = t[1] - t[3], di = t[5] - t[7]; // x1 - x3
-    outRe[at] = ar + cr; outIm[at] = ai + ci;
-    outRe[at + m] = br + di; outIm[at + m] = bi - dr; // (x0 - x2) - i(x1 - x3)
-    outRe[at + 2 * m] = ar - cr; outIm[at + 2 * m] = ai - ci;
-    outRe[at + 3 * m] = br - di; outIm[at + 3 * m] = bi + dr;
-    return;
-  }
-  if (p === 5) {
-    const x0r = t[0], x0i = t[5];
-    const a1r = t[1] + t[4], a1i = t[6] + t[9], b1r = t[1] - t[4], b1i = t[6] - t[9];
-    const a2r = t[2] + t[3], a2i = t[7] + t[8], b2r = t[2] - t[3], b2i = t[7] - t[8];
-    const e1r = x0r + C1 * a1r + C2 * a2r, e1i = x0i + C1 * a1i + C2 * a2i;
-    const e2r = x0r + C2 * a1r + C1 * a2r, e2i = x0i + C2 * a1i + C1 * a2i;
-    const o1r = S1 * b1r + S2 * b2r, o1i = S1 * b1i + S2 * b2i; // X1 = e1 − i·o1, X4 = e1 + i·o1
-    const o2r = S2 * b1r - S1 * b2r, o2i = S2 * b1i - S1 * b2i; // X2 = e2 − i·o2, X3 = e2 + i·o2
-    outRe[at] = x0r + a1r + a2r; outIm[at] = x0i + a1i + a2i;
-    outRe[at + m] = e1r + o1i; outIm[at + m] = e1i - o1r;
-    outRe[at + 4 * m] = e1r - o1i; outIm[at + 4 * m] = e1i + o1r;
-    outRe[at + 2 * m] = e2r + o2i; outIm[at + 2 * m] = e2i - o2r;
-    outRe[at + 3 * m] = e2r - o2i; outIm[at + 3 * m] = e2i + o2r;
-    return;
-  }
-  if (p === 2) {
-    outRe[at] = t[0] + t[1]; outIm[at] = t[2] + t[3];
-    outRe[at + m] = t[0] - t[1]; outIm[at + m] = t[2] - t[3];
-    return;
-  }
-  for (let r = 0; r < p; r++) {
-    let sr = 0;
-    let si = 0;
-    for (let q = 0; q < p; q++) {
-      const c = pc[q * p + r];
-      const s = ps[q * p + r];
-      sr += t[q] * c - t[p + q] * s;
-      si += t[q] * s + t[p + q] * c;
+/**
+ * One stage: for each group p < len/r and each of the s interleaved sequences q, the inputs
+ * x[q + s·(p + j·m)] (j < r, m = len/r) → y[q + s·(r·p + k)] = DFT_r(...)[k] · W_len^{p·k}.
+ */
+function stage(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const { r, len, s, twRe, twIm } = st;
+  const m = len / r;
+  const sm = s * m;
+  if (r === 4) {
+    for (let p = 0; p < m; p++) {
+      const t = p * 3;
+      const w1r = twRe[t], w1i = twIm[t], w2r = twRe[t + 1], w2i = twIm[t + 1], w3r = twRe[t + 2], w3i = twIm[t + 2];
+      const o = s * 4 * p;
+      for (let q = 0; q < s; q++) {
+        const i0 = q + s * p;
+        const a0r = xr[i0], a0i = xi[i0];
+        const a1r = xr[i0 + sm], a1i = xi[i0 + sm];
+        const a2r = xr[i0 + 2 * sm], a2i = xi[i0 + 2 * sm];
+        const a3r = xr[i0 + 3 * sm], a3i = xi[i0 + 3 * sm];
+        const ar = a0r + a2r, ai = a0i + a2i; // x0 + x2
+        const br = a0r - a2r, bi = a0i - a2i; // x0 − x2
+        const cr = a1r + a3r, ci = a1i + a3i; // x1 + x3
+        const dr = a1r - a3r, di = a1i - a3i; // x1 − x3
+        const o0 = o + q;
+        yr[o0] = ar + cr;
+        yi[o0] = ai + ci;
+        const x1r = br + di, x1i = bi - dr; // (x0 − x2) − i(x1 − x3)
+        yr[o0 + s] = x1r * w1r - x1i * w1i;
+        yi[o0 + s] = x1r * w1i + x1i * w1r;
+        const x2r = ar - cr, x2i = ai - ci;
+        yr[o0 + 2 * s] = x2r * w2r - x2i * w2i;
+        yi[o0 + 2 * s] = x2r * w2i + x2i * w2r;
+        const x3r = br - di, x3i = bi + dr;
+        yr[o0 + 3 * s] = x3r * w3r - x3i * w3i;
+        yi[o0 + 3 * s] = x3r * w3i + x3i * w3r;
+      }
     }
-    outRe[at + r * m] = sr;
-    outIm[at + r * m] = si;
+    return;
+  }
+  if (r === 5) {
+    for (let p = 0; p < m; p++) {
+      const t = p * 4;
+      const w1r = twRe[t], w1i = twIm[t], w2r = twRe[t + 1], w2i = twIm[t + 1];
+      const w3r = twRe[t + 2], w3i = twIm[t + 2], w4r = twRe[t + 3], w4i = twIm[t + 3];
+      const o = s * 5 * p;
+      for (let q = 0; q < s; q++) {
+        const i0 = q + s * p;
+        const x0r = xr[i0], x0i = xi[i0];
+        const x1r = xr[i0 + sm], x1i = xi[i0 + sm];
+        const x2r = xr[i0 + 2 * sm], x2i = xi[i0 + 2 * sm];
+        const x3r = xr[i0 + 3 * sm], x3i = xi[i0 + 3 * sm];
+        const x4r = xr[i0 + 4 * sm], x4i = xi[i0 + 4 * sm];
+        const a1r = x1r + x4r, a1i = x1i + x4i, b1r = x1r - x4r, b1i = x1i - x4i;
+        const a2r = x2r + x3r, a2i = x2i + x3i, b2r = x2r - x3r, b2i = x2i - x3i;
+        const e1r = x0r + C1 * a1r + C2 * a2r, e1i = x0i + C1 * a1i + C2 * a2i;
+        const e2r = x0r + C2 * a1r + C1 * a2r, e2i = x0i + C2 * a1i + C1 * a2i;
+        const o1r = S1 * b1r + S2 * b2r, o1i = S1 * b1i + S2 * b2i; // X1 = e1 − i·o1, X4 = e1 + i·o1
+        const o2r = S2 * b1r - S1 * b2r, o2i = S2 * b1i - S1 * b2i; // X2 = e2 − i·o2, X3 = e2 + i·o2
+        const o0 = o + q;
+        yr[o0] = x0r + a1r + a2r;
+        yi[o0] = x0i + a1i + a2i;
+        const y1r = e1r + o1i, y1i = e1i - o1r;
+        yr[o0 + s] = y1r * w1r - y1i * w1i;
+        yi[o0 + s] = y1r * w1i + y1i * w1r;
+        const y2r = e2r + o2i, y2i = e2i - o2r;
+        yr[o0 + 2 * s] = y2r * w2r - y2i * w2i;
+        yi[o0 + 2 * s] = y2r * w2i + y2i * w2r;
+        const y3r = e2r - o2i, y3i = e2i + o2r;
+        yr[o0 + 3 * s] = y3r * w3r - y3i * w3i;
+        yi[o0 + 3 * s] = y3r * w3i + y3i * w3r;
+        const y4r = e1r - o1i, y4i = e1i + o1r;
+        yr[o0 + 4 * s] = y4r * w4r - y4i * w4i;
+        yi[o0 + 4 * s] = y4r * w4i + y4i * w4r;
+      }
+    }
+    return;
+  }
+  if (r === 2) {
+    for (let p = 0; p < m; p++) {
+      const wr = twRe[p], wi = twIm[p];
+      const o = s * 2 * p;
+      for (let q = 0; q < s; q++) {
+        const i0 = q + s * p;
+        const ar = xr[i0], ai = xi[i0], br = xr[i0 + sm], bi = xi[i0 + sm];
+        yr[o + q] = ar + br;
+        yi[o + q] = ai + bi;
+        const dr = ar - br, di = ai - bi;
+        yr[o + q + s] = dr * wr - di * wi;
+        yi[o + q + s] = dr * wi + di * wr;
+      }
+    }
+    return;
+  }
+  const dftRe = st.dftRe as Float64Array;
+  const dftIm = st.dftIm as Float64Array;
+  for (let p = 0; p < m; p++) {
+    const o = s * r * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = q + s * p;
+      for (let k = 0; k < r; k++) {
+        let sr = 0;
+        let si = 0;
+        for (let j = 0; j < r; j++) {
+          const c = dftRe[j * r + k];
+          const d = dftIm[j * r + k];
+          const vr = xr[i0 + j * sm];
+          const vi = xi[i0 + j * sm];
+          sr += vr * c - vi * d;
+          si += vr * d + vi * c;
+        }
+        if (k > 0) {
+          const wr = twRe[p * (r - 1) + k - 1];
+          const wi = twIm[p * (r - 1) + k - 1];
+          const tr = sr * wr - si * wi;
+          si = sr * wi + si * wr;
+          sr = tr;
+        }
+        yr[o + q + k * s] = sr;
+        yi[o + q + k * s] = si;
+      }
+    }
   }
 }
 
-/** DFT of the complex signal (re, im) into (outRe, outIm), all of length plan.n. */
+/** DFT of the complex signal (re, im) into (outRe, outIm), all of length plan.n; the input is left as it is. */
 export function fft(plan: FftPlan, re: Float64Array, im: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
-  if (plan.n === 1) {
+  const { stages, bufRe, bufIm } = plan;
+  if (stages.length === 0) {
     outRe[0] = re[0];
     outIm[0] = im[0];
     return;
   }
-  step(plan, 0, plan.n, re, im, 0, 1, outRe, outIm, 0);
+  let xr = re;
+  let xi = im;
+  for (let i = 0; i < stages.length; i++) {
+    const last = i === stages.length - 1;
+    const yr = last ? outRe : bufRe[i & 1];
+    const yi = last ? outIm : bufIm[i & 1];
+    stage(stages[i], xr, xi, yr, yi);
+    xr = yr;
+    xi = yi;
+  }
 }

@@ -10,7 +10,7 @@
 // computed for that window alone, reading the padding in place. The result is the extractor's
 // per window (log values kept as float32, well inside the 1e-4 the tests hold it to).
 import { fft, fftPlan, type FftPlan } from './fft';
-import { melFilters, type MelFilter } from './melFilters';
+import { melFilters } from './melFilters';
 
 export interface WhisperFeatureConfig {
   sampleRate: number;
@@ -23,19 +23,24 @@ export interface WhisperFeatureConfig {
 
 export const LOG_MEL_FLOOR = 1e-10;
 
+/** frames per tile of the final transposition: 64 × 80 mels of float32 = 20 KB, inside L1 */
+const TILE = 64;
+
 export class WhisperFeatures {
   readonly frames: number;
   private readonly plan: FftPlan;
   private readonly window: Float64Array;
-  private readonly filters: MelFilter[];
+  /** the mel filters end to end: filter m's weights are melWeight[melStart[m], melEnd[m]), over FFT bins melBin[…] */
+  private readonly melStart: Int32Array;
+  private readonly melEnd: Int32Array;
+  private readonly melBin: Int32Array;
+  private readonly melWeight: Float64Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
   private readonly outRe: Float64Array;
   private readonly outIm: Float64Array;
   private readonly powA: Float64Array;
   private readonly powB: Float64Array;
-  private readonly melA: Float64Array;
-  private readonly melB: Float64Array;
   /** log10 mel energies of the clip's own frames by centre sample / hop: [clipFrames, nMels] (float32: 4 bytes a value, an hour of audio ~115 MB) */
   private readonly shared: Float32Array;
   /** which of `shared`'s frames are computed */
@@ -48,12 +53,14 @@ export class WhisperFeatures {
     this.frames = Math.floor(cfg.nSamples / cfg.hop);
     this.plan = fftPlan(cfg.nFft);
     this.window = Float64Array.from({ length: cfg.nFft }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / cfg.nFft));
-    this.filters = melFilters(cfg.sampleRate, cfg.nFft, cfg.nMels);
+    const filters = melFilters(cfg.sampleRate, cfg.nFft, cfg.nMels);
+    this.melStart = Int32Array.from(filters, (_, m) => filters.slice(0, m).reduce((a, f) => a + f.weights.length, 0));
+    this.melEnd = Int32Array.from(filters, (f, m) => this.melStart[m] + f.weights.length);
+    this.melBin = Int32Array.from(filters.flatMap((f) => Array.from(f.weights, (_, i) => f.start + i)));
+    this.melWeight = Float64Array.from(filters.flatMap((f) => Array.from(f.weights)));
     [this.re, this.im, this.outRe, this.outIm] = [0, 0, 0, 0].map(() => new Float64Array(cfg.nFft));
     this.powA = new Float64Array((cfg.nFft >> 1) + 1);
     this.powB = new Float64Array((cfg.nFft >> 1) + 1);
-    this.melA = new Float64Array(cfg.nMels);
-    this.melB = new Float64Array(cfg.nMels);
     const clipFrames = Math.floor(audio.length / cfg.hop) + 1;
     this.shared = new Float32Array(clipFrames * cfg.nMels);
     this.have = new Uint8Array(clipFrames);
@@ -90,10 +97,16 @@ export class WhisperFeatures {
     for (let i = 0; i < logMel.length; i++) if (logMel[i] > max) max = logMel[i];
     const out = new Float32Array(logMel.length);
     const floor = max - 8;
-    for (let j = 0; j < frames; j++) {
+    // [frames, nMels] → [nMels, frames] in tiles of TILE frames, so the reads stay in one cache-sized
+    // block and the writes run along rows (a write every 12 KB missed the cache: 2 ms of 30-s features)
+    for (let j0 = 0; j0 < frames; j0 += TILE) {
+      const j1 = Math.min(frames, j0 + TILE);
       for (let m = 0; m < nMels; m++) {
-        const v = logMel[j * nMels + m];
-        out[m * frames + j] = ((v > floor ? v : floor) + 4) / 4;
+        const row = m * frames;
+        for (let j = j0; j < j1; j++) {
+          const v = logMel[j * nMels + m];
+          out[row + j] = ((v > floor ? v : floor) + 4) / 4;
+        }
       }
     }
     return out;
@@ -111,15 +124,15 @@ export class WhisperFeatures {
     this.load(this.re, start + jA * hop, start, end, nSamples);
     if (jB >= 0) this.load(this.im, start + jB * hop, start, end, nSamples);
     else this.im.fill(0);
-    this.melPair(jB >= 0);
+    this.powerPair();
     for (let t = 0; t < 2; t++) {
       const j = t === 0 ? jA : jB;
       if (j < 0) continue;
-      const mel = t === 0 ? this.melA : this.melB;
-      logMel.set(mel, j * nMels);
+      // straight into logMel, then (float32 to float32: a memcpy) into `shared`
+      this.mel(t === 0 ? this.powA : this.powB, logMel, j * nMels);
       const c = start + j * hop;
       if (c % hop === 0 && this.isInside(c, start, end)) {
-        this.shared.set(mel, (c / hop) * nMels);
+        this.shared.set(logMel.subarray(j * nMels, (j + 1) * nMels), (c / hop) * nMels);
         this.have[c / hop] = 1;
       }
     }
@@ -149,8 +162,8 @@ export class WhisperFeatures {
     }
   }
 
-  /** The two real frames loaded in re / im through one complex FFT (a + ib), split by conjugate symmetry, into melA / melB. */
-  private melPair(two: boolean): void {
+  /** The two real frames loaded in re / im through one complex FFT (a + ib), split by conjugate symmetry, into powA / powB. */
+  private powerPair(): void {
     const n = this.cfg.nFft;
     const { re, im, outRe, outIm, powA, powB } = this;
     fft(this.plan, re, im, outRe, outIm);
@@ -161,24 +174,28 @@ export class WhisperFeatures {
       const zi = outIm[k];
       const cr = outRe[nk];
       const ci = -outIm[nk];
-      const ar = (zr + cr) / 2; // A[k] = (Z[k] + conj Z[n-k]) / 2
-      const ai = (zi + ci) / 2;
-      const br = (zi - ci) / 2; // B[k] = (Z[k] - conj Z[n-k]) / 2i
-      const bi = (cr - zr) / 2;
-      powA[k] = ar * ar + ai * ai;
-      powB[k] = br * br + bi * bi;
+      // A[k] = (Z[k] + conj Z[n-k]) / 2, B[k] = (Z[k] - conj Z[n-k]) / 2i: |A|², |B|² with the halves squared out
+      const ar = zr + cr;
+      const ai = zi + ci;
+      const br = zi - ci;
+      const bi = cr - zr;
+      powA[k] = (ar * ar + ai * ai) * 0.25;
+      powB[k] = (br * br + bi * bi) * 0.25;
     }
-    this.mel(powA, this.melA);
-    if (two) this.mel(powB, this.melB);
   }
 
-  private mel(power: Float64Array, out: Float64Array): void {
-    const filters = this.filters;
-    for (let m = 0; m < filters.length; m++) {
-      const { start, weights } = filters[m];
+  /**
+   * log10 mel energies of one power spectrum into out[at, at + nMels), from the filters laid end
+   * to end in one array. log10 as ln · log10(e): a third faster than Math.log10 (240,000 a 30-s
+   * example), and within an ulp of it, far inside what float32 keeps.
+   */
+  private mel(power: Float64Array, out: Float32Array, at: number): void {
+    const { melStart, melEnd, melBin, melWeight } = this;
+    for (let m = 0; m < melStart.length; m++) {
       let sum = 0;
-      for (let i = 0; i < weights.length; i++) sum += weights[i] * power[start + i];
-      out[m] = Math.log10(sum > LOG_MEL_FLOOR ? sum : LOG_MEL_FLOOR);
+      for (let i = melStart[m]; i < melEnd[m]; i++) sum += melWeight[i] * power[melBin[i]];
+      out[at + m] = Math.log(sum > LOG_MEL_FLOOR ? sum : LOG_MEL_FLOOR) * Math.LOG10E;
     }
   }
+
 }
