@@ -34,7 +34,7 @@ for (const [name, want] of Object.entries(ref.clips)) {
     assert.equal(decoded.sampleRate, want.sampleRate);
     assert.equal(decoded.channels.length, want.channels);
     assert.equal(decoded.channels[0].length, want.frames);
-    const ex = audioExamples(decoded, cfg);
+    const ex = await audioExamples(decoded, cfg, 1);
     assert.equal(ex.samples.length, want.resampledLength);
     assert.deepEqual(ex.dims, [80, 100]);
     assert.deepEqual(ex.starts, want.windows.map((w) => w.start));

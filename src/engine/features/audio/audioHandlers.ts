@@ -16,6 +16,7 @@ import { fileSha256 } from '../../models/fileSha256';
 import { namePatterns } from '../export/exportActivations';
 import { attentionRollout } from '../../analyses/rollout';
 import { RequestProgress } from '../../progress';
+import { checkpoint } from '../../cancellation';
 import { meanClasses, topClasses } from './classScores';
 import { clipSpectrogram, waveformPeaks } from './audioView';
 import type { FeatureContext, FeatureHandlers } from '../context';
@@ -42,7 +43,7 @@ export function audioHandlers(ctx: FeatureContext, models: AudioModels): Feature
     const c = await models.load(p.model);
     progress.report('decode', 0, 1, `decoding ${basename(p.path)}`);
     const decoded = await decodeAudioFile(p.path);
-    const examples = audioExamples(decoded, c.cfg);
+    const examples = await audioExamples(decoded, c.cfg, ctx.models.threads, () => checkpoint(signal));
     const seconds = decoded.channels[0].length / decoded.sampleRate;
     progress.report('decode', 1, 1, `${examples.starts.length} windows`);
     const n = examples.starts.length;
@@ -145,7 +146,7 @@ export function audioHandlers(ctx: FeatureContext, models: AudioModels): Feature
       const names = p.names.length ? p.names : m.result.hooks.map((h) => h.name);
       const hooks = resolveHooks(m.result, names);
       if (hooks.length === 0) throw new InputError(`No activation of ${c.folder.name} matches ${names.join(', ')}; available: ${namePatterns(m.result.hooks.map((h) => h.name))}.`);
-      const examples = audioExamples(await decodeAudioFile(p.path), c.cfg);
+      const examples = await audioExamples(await decodeAudioFile(p.path), c.cfg, ctx.models.threads, () => checkpoint(signal));
       if (examples.starts.length > 64) throw new InputError(`${basename(p.path)} has ${examples.starts.length} windows; activations are written for clips of at most 64 windows (cut the clip).`);
       const per = examples.dims.reduce((a, b) => a * b, 1);
       const data = new Float32Array(examples.starts.length * per);

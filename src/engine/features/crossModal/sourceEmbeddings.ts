@@ -123,7 +123,7 @@ export async function audioEmbeddings(c: AudioClassifier, m: InstrumentedAudio, 
     pending.length = 0;
   };
   for (let f = 0; f < files.length; f++) {
-    const ex = audioExamples(await decodeAudioFile(files[f]), c.cfg);
+    const ex = await audioExamples(await decodeAudioFile(files[f]), c.cfg, threads, () => checkpoint(signal));
     if (ex.starts.length > MAX_WINDOWS) throw new InputError(`${basename(files[f])} is ${(ex.samples.length / c.cfg.sampleRate).toFixed(0)} s long; a cross-modal pair is a short sound (at most ${MAX_WINDOWS} windows of ${c.cfg.nSamples / c.cfg.sampleRate} s): cut it.`);
     dims = ex.dims;
     windows[f] = ex.starts.length;

@@ -29,7 +29,11 @@ export function windowStarts(length: number, nSamples: number, hop: number): num
   return starts;
 }
 
-export function audioExamples(decoded: DecodedAudio, cfg: AudioInputConfig): AudioExamples {
+/**
+ * `threads`: onnxruntime's intra-op threads for a log-mel model's frames (0: it decides);
+ * `between`: runs between their batches (a cancellation checkpoint).
+ */
+export async function audioExamples(decoded: DecodedAudio, cfg: AudioInputConfig, threads = 0, between?: () => Promise<void>): Promise<AudioExamples> {
   const samples = resample(mixDown(decoded.channels), decoded.sampleRate, cfg.sampleRate);
   if (cfg.kind === 'waveform') {
     return {
@@ -48,6 +52,7 @@ export function audioExamples(decoded: DecodedAudio, cfg: AudioInputConfig): Aud
     };
   }
   const features = new WhisperFeatures({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, hop: cfg.hop, nMels: cfg.nMels, nSamples: cfg.nSamples }, samples);
+  await features.precompute(threads, between);
   return {
     samples,
     starts: windowStarts(samples.length, cfg.nSamples, cfg.hop),
