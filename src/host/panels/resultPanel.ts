@@ -67,6 +67,42 @@ export abstract class ResultPanel<HostApi extends ApiShape & ResultHostApi, View
   }
 }
 
+/** What a panel is opened with: its view type, title and bundle, and the command that fills it. */
+export type SlotSpec = ConstructorParameters<typeof PanelSlot>[0];
+
+/** A panel that only shows what its command computed: the webview sends no requests of its own. */
+export interface ViewOnlyPanel<View> {
+  display(view: View): void;
+  loading(message: string): void;
+  error(error: unknown): void;
+  setRerun(rerun: () => void): void;
+  reveal(): void;
+}
+
+/**
+ * show / revive for a view-only panel (checkpoints, future tokens, model info, …): one open at a
+ * time, its tab titled with the model `titleOf` names.
+ */
+export function viewOnlyPanel<HostApi extends ApiShape & ResultHostApi, View>(
+  spec: SlotSpec,
+  titleOf: (view: View) => string,
+): { show(extensionUri: vscode.Uri): ViewOnlyPanel<View>; revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void } {
+  class Panel extends ResultPanel<HostApi, View> {
+    constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+      super(panel, extensionUri, spec, {} as Omit<Handlers<HostApi>, 'ready' | 'retry'>, slot);
+    }
+
+    display(view: View): void {
+      this.showView(view, titleOf(view));
+    }
+  }
+  const slot = new PanelSlot<Panel>(spec);
+  return {
+    show: (extensionUri) => slot.show((panel) => new Panel(panel, extensionUri)),
+    revive: (panel, extensionUri) => slot.revive(panel, (p) => new Panel(p, extensionUri)),
+  };
+}
+
 /**
  * The one open panel of a kind. show() reveals it, or opens a new one; revive() adopts a panel
  * VS Code restored after a reload. A restored panel holds only UI state (tensors are not kept

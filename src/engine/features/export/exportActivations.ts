@@ -75,7 +75,9 @@ export function exportHandlers(ctx: FeatureContext): FeatureHandlers<'activation
  * at 512 tokens. Should the engine die meanwhile, the kernel closes the handle: nothing is left over.
  */
 async function replaceFile(tmp: string, out: string): Promise<void> {
-  const old = await open(out, 'r').catch(() => undefined); // none yet, or unreadable: rename frees it in place
+  // none yet, or unreadable: rename frees it in place. Not on Windows, where replacing a file that
+  // is open can fail (sharing modes) and a failed export would lose the new file's rename.
+  const old = process.platform === 'win32' ? undefined : await open(out, 'r').catch(() => undefined);
   try {
     await rename(tmp, out);
   } finally {
