@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { instrumentModel } from '../src/engine/instrument/instrumentModel';
 import type { IvModel } from '../src/engine/features/interventions/interventionRunner';
 import { tmpdir } from 'node:os';
+import { LeanSessions } from '../src/engine/leanSessions';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -81,7 +82,7 @@ async function gpt2SmallShape(): Promise<void> {
     if (r.status !== 0) { console.log('GPT-2-small shape: export failed'); return; }
   }
   const result = await instrumentModel(join(dir, 'onnx', 'model.onnx'), mkdtempSync(join(tmpdir(), 'tl-bench-gpt2-')));
-  const m: IvModel = { result, sessions: new Map(), base: { info: { provider: 'cpu' }, folder: { name: 'gpt2-small-shape' }, lm: { checkIds: () => undefined } } };
+  const m: IvModel = { result, sessions: new LeanSessions(0), base: { info: { provider: 'cpu' }, folder: { name: 'gpt2-small-shape' }, lm: { checkIds: () => undefined } } };
   const T = 32;
   const clean = Array.from({ length: T }, (_, i) => 100 + ((i * 7919) % 50000));
   const corrupt = [...clean];

@@ -10,6 +10,7 @@ import type { LanguageModels, LoadedLm } from './languageModels';
 import type { InstrumentResult } from './instrument/types';
 import type { InternalsInfo } from '../protocol/internals';
 import { ModelLoadError } from './errors';
+import { LeanSessions, weightBytes } from './leanSessions';
 import { explainOrtError } from './ortErrors';
 import { RpcError } from '../protocol/rpc';
 import { InstrumentError } from './instrument/errors';
@@ -25,8 +26,8 @@ export interface InstrumentedLm {
   result: InstrumentResult;
   info: InternalsInfo;
   /** lean sessions keyed by the hook names they expose (onnxruntime keeps every graph output of
-   *  a run alive until it ends, so a session exposes only what its feature reads) */
-  sessions: Map<string, Promise<InferenceSession>>;
+   *  a run alive until it ends, so a session exposes only what its feature reads), within a budget */
+  sessions: LeanSessions;
 }
 
 /**
@@ -34,7 +35,8 @@ export interface InstrumentedLm {
  * runs them for just the hooks a caller names.
  */
 export class InstrumentedModels {
-  private readonly cache = new SessionCache<InstrumentedLm>(2);
+  /** a model pushed out gives its lean sessions back (each as soon as no run holds it) */
+  private readonly cache = new SessionCache<InstrumentedLm>(2, (m) => m.sessions.evictAll());
 
   constructor(
     private readonly models: LanguageModels,
@@ -59,11 +61,7 @@ export class InstrumentedModels {
 
   /** Releases every lean session (the engine is idle); the next request opens them again. */
   releaseAll(): Promise<void> {
-    return this.cache.releaseAll(async (m) => {
-      const sessions = [...m.sessions.values()];
-      m.sessions.clear();
-      for (const s of sessions) await (await s).release();
-    });
+    return this.cache.releaseAll((m) => m.sessions.releaseAll());
   }
 
   async load(model: string): Promise<InstrumentedLm> {
@@ -83,21 +81,20 @@ export class InstrumentedModels {
         instrumentMs: result.timing.ms,
         cached: result.timing.cached,
       };
-      return { base, result, info, sessions: new Map() };
+      return { base, result, info, sessions: new LeanSessions(weightBytes(base.folder.onnxPath)) };
     });
   }
 
   /** One forward pass over `ids` (batch 1) returning only the named hooks (globs allowed). */
   async run(m: InstrumentedLm, ids: number[], names: string[]): Promise<Activations> {
     m.base.lm.checkIds(ids);
-    return fetchActivations(await this.sessionFor(m, names), m.result, textFeeds(m.result.inputs, ids), names).catch(ortFailure(m));
+    return this.withSession(m, names, undefined, (s) => fetchActivations(s, m.result, textFeeds(m.result.inputs, ids), names)).catch(ortFailure(m));
   }
 
-  /** One pass over `ids` (batch 1) of the session `sessionFor(m, names, extension)`, with `extra` feeds beside the text's; the outputs `fetches`. */
+  /** One pass over `ids` (batch 1) of the lean session for `names` and `extension` (withSession), with `extra` feeds beside the text's; the outputs `fetches`. */
   async runExtended(m: InstrumentedLm, ids: number[], names: string[], extension: { key: string; extend: GraphExtension }, extra: Record<string, Tensor>, fetches: string[]): Promise<Record<string, Tensor>> {
     m.base.lm.checkIds(ids);
-    const session = await this.sessionFor(m, names, extension);
-    return session.run({ ...textFeeds(m.result.inputs, ids), ...extra }, fetches).catch(ortFailure(m));
+    return this.withSession(m, names, extension, (s) => s.run({ ...textFeeds(m.result.inputs, ids), ...extra }, fetches)).catch(ortFailure(m));
   }
 
   /**
@@ -114,31 +111,37 @@ export class InstrumentedModels {
       return;
     }
     m.base.lm.checkIds(ids);
-    const session = await this.sessionFor(m, names);
     const outputs = outputsFor(m.result, names);
-    let past = new Map<string, Tensor>();
-    for (let start = 0; start < ids.length; start += chunk) {
-      const end = Math.min(ids.length, start + chunk);
-      const feeds = textFeeds(m.result.inputs, ids.slice(start, end), start, past);
-      const fetched = await session.run(feeds, [...outputs, ...slots.map((s) => s.present)]).catch(ortFailure(m));
-      const acts: Activations = new Map();
-      for (const h of hooks) acts.set(h.name, toDense(fetched[h.onnxName]));
-      past = new Map(slots.map((s) => [s.input, fetched[s.present]]));
-      await onChunk(acts, start, end);
-    }
+    await this.withSession(m, names, undefined, async (session) => {
+      let past = new Map<string, Tensor>();
+      for (let start = 0; start < ids.length; start += chunk) {
+        const end = Math.min(ids.length, start + chunk);
+        const feeds = textFeeds(m.result.inputs, ids.slice(start, end), start, past);
+        const fetched = await session.run(feeds, [...outputs, ...slots.map((s) => s.present)]).catch(ortFailure(m));
+        const acts: Activations = new Map();
+        for (const h of hooks) acts.set(h.name, toDense(fetched[h.onnxName]));
+        past = new Map(slots.map((s) => [s.input, fetched[s.present]]));
+        await onChunk(acts, start, end);
+      }
+    });
   }
 
   /**
-   * The lean session that exposes the hooks `names` and, of the model's own outputs, only the KV
-   * cache (runChunked hands it from chunk to chunk): these sessions are read for hooks only, so
-   * the logits and the unembedding behind them are left out of the graph. `extension` rewrites
-   * the graph further (a feature's own reductions in the graph), its key naming the session.
+   * `work` with the lean session that exposes the hooks `names` and, of the model's own outputs,
+   * only the KV cache (runChunked hands it from chunk to chunk): these sessions are read for hooks
+   * only, so the logits and the unembedding behind them are left out of the graph. `extension`
+   * rewrites the graph further (a feature's own reductions in the graph), its key naming the
+   * session. The session stays open until `work` ends (LeanSessions may release it after).
    */
-  sessionFor(m: InstrumentedLm, names: string[], extension?: { key: string; extend: GraphExtension }): Promise<InferenceSession> {
+  /** The lean session for `names`, unleased (LeanSessions.unleased): for benches that time runs of their own. */
+  sessionFor(m: InstrumentedLm, names: string[]): Promise<InferenceSession> {
+    return this.withSession(m, names, undefined, async (s) => s);
+  }
+
+  private withSession<T>(m: InstrumentedLm, names: string[], extension: { key: string; extend: GraphExtension } | undefined, work: (s: InferenceSession) => Promise<T>): Promise<T> {
     const key = [...names].sort().join('|') + (extension ? `|${extension.key}` : '');
-    let s = m.sessions.get(key);
-    if (!s) {
-      s = createInstrumentedSession(
+    const create = () =>
+      createInstrumentedSession(
         m.result,
         // irregular shapes (chunks, maps of T²): give freed buffers back instead of growing an arena;
         // on the provider the model itself got (it started there), so every session of a model runs in one place
@@ -146,12 +149,8 @@ export class InstrumentedModels {
         names,
         pastSlotsOfGraph(m.result.inputs).map((s) => s.present),
         extension?.extend,
-      );
-      s = s.catch(ortFailure(m));
-      s.catch(() => m.sessions.delete(key));
-      m.sessions.set(key, s);
-    }
-    return s;
+      ).catch(ortFailure(m));
+    return m.sessions.use(key, create, work);
   }
 }
 

@@ -70,7 +70,11 @@ export async function createSession(folder: ModelFolder, options: EngineOptions,
 /** A small keyed cache so every panel shares one session per model and settings. */
 export class SessionCache<T> {
   private readonly entries = new Map<string, Promise<T>>();
-  constructor(private readonly limit = 3) {}
+  constructor(
+    private readonly limit = 3,
+    /** told of an entry pushed out by a newer one (it may still be in use by a running request) */
+    private readonly onEvict?: (entry: T) => void,
+  ) {}
 
   get(key: string, create: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
@@ -85,7 +89,9 @@ export class SessionCache<T> {
     this.entries.set(key, created);
     while (this.entries.size > this.limit) {
       const oldest = this.entries.keys().next().value as string;
+      const evicted = this.entries.get(oldest);
       this.entries.delete(oldest);
+      if (this.onEvict) evicted?.then(this.onEvict, () => undefined);
     }
     return created;
   }

@@ -17,6 +17,7 @@ import { logitAttribution } from '../../src/engine/features/interventions/logitA
 import { tokenLosses } from '../../src/engine/features/interventions/interventionMaths.js';
 import { createInstrumentedSession, fetchActivations } from '../../src/engine/instrument/fetchActivations.js';
 import { textFeeds } from '../../src/engine/instrument/textFeeds.js';
+import { LeanSessions } from '../../src/engine/leanSessions';
 
 const TOLERANCE = 1e-4;
 interface Patching { clean: number[]; corrupt: number[]; answer: number; wrong: number; cleanLogitDiff: number; corruptLogitDiff: number; resid_pre: number[][]; z?: number[][] }
@@ -34,7 +35,7 @@ function maxDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
 
 async function modelOf(dir: string): Promise<IvModel> {
   const result = await instrumentModel(join(dir, 'onnx', 'model.onnx'), CACHE);
-  return { result, sessions: new Map(), base: { info: { provider: 'cpu' }, folder: { name: dir }, lm: { checkIds: () => undefined } } };
+  return { result, sessions: new LeanSessions(0), base: { info: { provider: 'cpu' }, folder: { name: dir }, lm: { checkIds: () => undefined } } };
 }
 
 function checkAblation(name: string, got: Float32Array, want: number[] | Summary, ids: number[], vocab: number): void {

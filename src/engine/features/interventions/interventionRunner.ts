@@ -69,31 +69,26 @@ function stateOf(m: IvModel): Promise<IvState> {
   return s;
 }
 
-/** a lean session exposing `outputs` (onnxruntime keeps every output of a run alive) */
-async function sessionOf(m: IvModel, iv: InterventionResult, outputs: string[], threads: number): Promise<InferenceSession> {
+/** `work` with a lean session exposing `outputs` (onnxruntime keeps every output of a run alive), open until it ends */
+function withSessionOf<T>(m: IvModel, iv: InterventionResult, outputs: string[], threads: number, work: (s: InferenceSession) => Promise<T>): Promise<T> {
   const key = `interventions|${[...outputs].sort().join('|')}`;
-  let s = m.sessions.get(key);
-  if (!s) {
-    s = (async () => {
-      const model = onnx.ModelProto.decode(await readFile(iv.path));
-      // the model's own outputs only when the full logits are read: left out, the nodes that only
-      // they need go too (the unembedding of every position, when logitsLast gathers before it;
-      // onnxruntime itself runs every node, needed or not)
-      const keep = new Set(outputs.includes(iv.logits) ? [...outputs, ...iv.modelOutputs] : outputs);
-      const graph = model.graph as onnx.GraphProto;
-      graph.output = graph.output.filter((o) => keep.has(o.name ?? ''));
-      pruneDeadNodes(graph);
-      const opts = sessionOptions(threads);
-      const given = (opts.extra ?? {}) as { session?: Record<string, unknown> };
-      return InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
-        ...opts, enableCpuMemArena: false, executionProviders: [m.base.info.provider],
-        extra: { ...given, session: { ...given.session, model_external_initializers_file_folder_path: iv.externalDataDir } },
-      });
-    })();
-    s.catch(() => m.sessions.delete(key));
-    m.sessions.set(key, s);
-  }
-  return s;
+  const create = async () => {
+    const model = onnx.ModelProto.decode(await readFile(iv.path));
+    // the model's own outputs only when the full logits are read: left out, the nodes that only
+    // they need go too (the unembedding of every position, when logitsLast gathers before it;
+    // onnxruntime itself runs every node, needed or not)
+    const keep = new Set(outputs.includes(iv.logits) ? [...outputs, ...iv.modelOutputs] : outputs);
+    const graph = model.graph as onnx.GraphProto;
+    graph.output = graph.output.filter((o) => keep.has(o.name ?? ''));
+    pruneDeadNodes(graph);
+    const opts = sessionOptions(threads);
+    const given = (opts.extra ?? {}) as { session?: Record<string, unknown> };
+    return InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+      ...opts, enableCpuMemArena: false, executionProviders: [m.base.info.provider],
+      extra: { ...given, session: { ...given.session, model_external_initializers_file_folder_path: iv.externalDataDir } },
+    });
+  };
+  return m.sessions.use(key, create, work);
 }
 
 /** the first symbolic dimension of a declared input is its batch axis */
@@ -201,7 +196,6 @@ export async function runPatched(m: IvModel, ids: number[], entries: Patch[][], 
   const logitsName = options.allPositions ? iv.logits : iv.logitsLast;
   const slots = options.presents || options.prefix ? pastSlotsOfGraph(m.result.inputs) : [];
   const outputs = [logitsName, ...reads.map((r) => iv.reads[r]), ...(options.presents ? slots.map((s) => s.present) : [])];
-  const session = await sessionOf(m, iv, outputs, threads);
   const T = ids.length;
   const B = Math.max(1, entries.length);
   const base = textFeeds(m.result.inputs, ids, options.prefix?.length ?? 0, options.prefix?.past);
@@ -211,25 +205,28 @@ export async function runPatched(m: IvModel, ids: number[], entries: Patch[][], 
     logits: toDense(fetched[logitsName] as Tensor),
     reads: reads.map((r) => toDense(fetched[iv.reads[r]] as Tensor)),
   });
-  let parts: { logits: DenseTensor; reads: DenseTensor[] }[] | undefined;
-  const tiled = state.batchable ? tileFeeds(m, base, B) : undefined;
-  if (tiled || B === 1) {
-    try {
-      parts = [collect(await session.run({ ...(tiled ?? base), ...patches }, outputs))];
-    } catch (error) {
-      if (B === 1) throw error;
-      state.batchable = false; // a graph with batch 1 baked into a Reshape: one entry at a time from now on
+  const parts = await withSessionOf(m, iv, outputs, threads, async (session) => {
+    let got: { logits: DenseTensor; reads: DenseTensor[] }[] | undefined;
+    const tiled = state.batchable ? tileFeeds(m, base, B) : undefined;
+    if (tiled || B === 1) {
+      try {
+        got = [collect(await session.run({ ...(tiled ?? base), ...patches }, outputs))];
+      } catch (error) {
+        if (B === 1) throw error;
+        state.batchable = false; // a graph with batch 1 baked into a Reshape: one entry at a time from now on
+      }
     }
-  }
-  if (!parts) {
-    parts = [];
-    for (let b = 0; b < B; b++) parts.push(collect(await session.run({ ...base, ...sliceFeeds(patches, b, B) }, outputs)));
-  }
+    if (!got) {
+      got = [];
+      for (let b = 0; b < B; b++) got.push(collect(await session.run({ ...base, ...sliceFeeds(patches, b, B) }, outputs)));
+    }
+    return got;
+  });
   const logits = concat(parts.map((p) => p.logits));
   const vocab = logits.dims[logits.dims.length - 1];
   const out = new Map<string, DenseTensor>();
   reads.forEach((r, i) => {
-    const t = concat(parts!.map((p) => p.reads[i]));
+    const t = concat(parts.map((p) => p.reads[i]));
     out.set(r, t);
   });
   const presents = options.presents && B === 1 ? new Map(slots.map((sl) => [sl.input, lastFetched?.[sl.present] as Tensor])) : undefined;
