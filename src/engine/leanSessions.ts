@@ -84,13 +84,16 @@ function release(e: Entry): void {
   void e.session.then((s) => s.release()).catch(() => undefined);
 }
 
-/** A model's weight bytes: its .onnx and the external-data files beside it (`*.onnx_data`, `*.onnx.data`, `*_data`, `*.data`). */
+/**
+ * A model's weight bytes: its .onnx and its external-data files beside it (`model.onnx_data`,
+ * `model.onnx.data`, `model_data`; another variant's `model_fp16.onnx_data` is not counted).
+ */
 export function weightBytes(onnxPath: string): number {
   const dir = dirname(onnxPath);
   const own = basename(onnxPath);
+  const stem = own.replace(/\.onnx$/, '');
+  const isData = (f: string) => f !== own && (f.startsWith(`${own}_data`) || f.startsWith(`${own}.data`) || f === `${stem}_data` || f === `${stem}.data`);
   let total = statSync(onnxPath).size;
-  for (const f of readdirSync(dir)) {
-    if (f !== own && /(_data|\.data)$/.test(f)) total += statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0;
-  }
+  for (const f of readdirSync(dir)) if (isData(f)) total += statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0;
   return total;
 }

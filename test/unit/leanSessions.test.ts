@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InferenceSession } from 'onnxruntime-node';
-import { LeanSessions } from '../../src/engine/leanSessions';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LeanSessions, weightBytes } from '../../src/engine/leanSessions';
 
 /** stand-ins for onnxruntime sessions: LeanSessions only ever calls release() */
 function fakes(): { create: (name: string) => () => Promise<InferenceSession>; released: string[] } {
@@ -65,4 +68,12 @@ test('evictAll gives back the idle sessions now and a running one when its run e
   await running;
   await settle();
   assert.deepEqual(released, ['idle', 'busy']);
+});
+
+test('weightBytes counts the .onnx and its own external data, not another variant\'s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-weights-'));
+  const files: Record<string, number> = { 'model.onnx': 10, 'model.onnx_data': 1000, 'model_fp16.onnx': 7, 'model_fp16.onnx_data': 500, 'tokenizer.json': 3 };
+  for (const [f, n] of Object.entries(files)) writeFileSync(join(dir, f), Buffer.alloc(n));
+  assert.equal(weightBytes(join(dir, 'model.onnx')), 1010);
+  assert.equal(weightBytes(join(dir, 'model_fp16.onnx')), 507);
 });
