@@ -126,6 +126,11 @@ export class InstrumentedModels {
     });
   }
 
+  /** The lean session for `names`, not leased (LeanSessions may release it once others push it out): for benches that time runs of their own. */
+  sessionFor(m: InstrumentedLm, names: string[]): Promise<InferenceSession> {
+    return this.withSession(m, names, undefined, async (s) => s);
+  }
+
   /**
    * `work` with the lean session that exposes the hooks `names` and, of the model's own outputs,
    * only the KV cache (runChunked hands it from chunk to chunk): these sessions are read for hooks
@@ -133,11 +138,6 @@ export class InstrumentedModels {
    * rewrites the graph further (a feature's own reductions in the graph), its key naming the
    * session. The session stays open until `work` ends (LeanSessions may release it after).
    */
-  /** The lean session for `names`, unleased (LeanSessions.unleased): for benches that time runs of their own. */
-  sessionFor(m: InstrumentedLm, names: string[]): Promise<InferenceSession> {
-    return this.withSession(m, names, undefined, async (s) => s);
-  }
-
   private withSession<T>(m: InstrumentedLm, names: string[], extension: { key: string; extend: GraphExtension } | undefined, work: (s: InferenceSession) => Promise<T>): Promise<T> {
     const key = [...names].sort().join('|') + (extension ? `|${extension.key}` : '');
     const create = () =>

@@ -23,7 +23,6 @@ export interface WhisperFeatureConfig {
   nSamples: number;
 }
 
-
 /** frames per onnxruntime call of precompute: 4,096 × 400 float32 in, 6.5 MB */
 const PRECOMPUTE_BATCH = 4096;
 
