@@ -142,7 +142,7 @@ interface StatsOfRun {
   finite: boolean;
 }
 
-/** One position's candidates, with the statistics positionStats already computed for it. */
+/** One position's candidates, with the statistics fullPositionStats computed for it (positionTopK > 0 asks for them). */
 function predictionAt(model: LoadedLm, row: Float32Array, position: number, k: number, stats: PositionStats, lse: number, nextId?: number): PositionPrediction {
   const pred: PositionPrediction = { position, entropyBits: stats.entropyBits![position], top: candidates(model, row, k, lse) };
   if (nextId !== undefined) {
