@@ -12,7 +12,7 @@ import { createInstrumentedSession, fetchActivations } from '../../src/engine/in
 import { textFeeds } from '../../src/engine/instrument/textFeeds.js';
 
 const TOLERANCE = 1e-4;
-const FIXTURES = ['llama-gqa', 'llama-gqa-extdata', 'bert-postln', 'bert-postln-opset13', 'gpt-postln', 'fused-attention', 'onnx-attention', 'attn-only'].map((n) => join('test/fixtures/models', n));
+const FIXTURES = ['llama-gqa', 'llama-gqa-extdata', 'bert-postln', 'bert-postln-opset13', 'bert-postln-opset12', 'gpt-postln', 'fused-attention', 'onnx-attention', 'attn-only'].map((n) => join('test/fixtures/models', n));
 const BUNDLED = ['tensorloupe-code-lm', 'tensorloupe-attn2', 'tensorloupe-glyph-vit', 'tensorloupe-speech-kws'].map((n) => join('models', n));
 
 interface RefTensor { shape: number[]; data: number[] }

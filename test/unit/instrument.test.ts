@@ -24,6 +24,7 @@ const expected: Record<string, { layers: number; norm: string; fused: boolean; r
   'llama-gqa': { layers: 2, norm: 'pre', fused: false, recomputed: 0, mid: true },
   'bert-postln': { layers: 2, norm: 'post', fused: false, recomputed: 0, mid: true },
   'bert-postln-opset13': { layers: 2, norm: 'post', fused: false, recomputed: 0, mid: true },
+  'bert-postln-opset12': { layers: 2, norm: 'post', fused: false, recomputed: 0, mid: true },
   'gpt-postln': { layers: 3, norm: 'post', fused: false, recomputed: 0, mid: true },
   'fused-attention': { layers: 3, norm: 'pre', fused: true, recomputed: 3, mid: true },
   'onnx-attention': { layers: 2, norm: 'pre', fused: true, recomputed: 0, mid: true },
