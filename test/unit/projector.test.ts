@@ -178,3 +178,17 @@ test('export: CSV quotes a token that is a comma, a quote or a newline; JSON has
   const json = JSON.parse(pointsJson({ model: 'm', source: 'resid', method: 'umap', dims: 2, totalPoints: 2, points, ms: 1 })) as Record<string, unknown>;
   assert.deepEqual(Object.keys(json), ['model', 'method', 'points']);
 });
+
+test("'auto' keeps the exact method to narrow rows (its d × d eigen-decomposition is cubic) and small budgets", async () => {
+  const { autoPcaMethod } = await import('../../src/engine/analyses/pca');
+  assert.equal(autoPcaMethod(300, 128), 'exact');
+  assert.equal(autoPcaMethod(300, 768), 'randomized', 'a few hundred GPT-2-small hidden states');
+  assert.equal(autoPcaMethod(100_000, 64), 'randomized', 'past the covariance budget');
+  // the randomized method with fewer points than its sketch: 5 points of 300 dimensions
+  let s = 3;
+  const data = Float32Array.from({ length: 5 * 300 }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5));
+  const few = await pca({ rows: 5, cols: 300, data }, { components: 2 });
+  assert.equal(few.method, 'randomized');
+  const exact = await pca({ rows: 5, cols: 300, data }, { method: 'exact', components: 2 });
+  few.variance.forEach((v, i) => assert.ok(Math.abs(v - exact.variance[i]) <= 1e-4 * exact.variance[0], `component ${i}: ${v} vs ${exact.variance[i]}`));
+});

@@ -37,6 +37,18 @@ export interface PcaResult {
 
 /** n·d² multiply-adds the exact covariance may cost before 'auto' switches to randomized (about 0.2 s). */
 export const EXACT_BUDGET = 2e8;
+/**
+ * The widest rows 'auto' gives the exact method: its d × d eigen-decomposition (Jacobi,
+ * matrix.ts) took 125 ms at d = 128, 0.6 s at 256, 11 s at 512 and 43 s at 768 on the 2-core VM,
+ * so a few hundred hidden states of a GPT-2-small-sized model (d 768, well inside EXACT_BUDGET)
+ * waited 43 s; the randomized method needs no d × d eigen-decomposition.
+ */
+export const EXACT_MAX_DIMS = 128;
+
+/** What 'auto' runs for n points of d dimensions. */
+export function autoPcaMethod(n: number, d: number): PcaMethod {
+  return n * d * d <= EXACT_BUDGET && d <= EXACT_MAX_DIMS ? 'exact' : 'randomized';
+}
 
 /**
  * The two products the randomized method and the projection need, on the centred X without
@@ -61,7 +73,7 @@ export async function pca(m: Matrix, options: PcaOptions = {}, productsFor: (mea
   const { rows: n, cols: d } = m;
   if (n < 2 || d < 1) throw new RangeError(`PCA needs at least 2 points of at least 1 dimension (got ${n} × ${d}).`);
   const k = Math.min(options.components ?? 2, d, n);
-  const method = options.method && options.method !== 'auto' ? options.method : n * d * d <= EXACT_BUDGET ? 'exact' : 'randomized';
+  const method = options.method && options.method !== 'auto' ? options.method : autoPcaMethod(n, d);
   const mean = columnMeans(m);
   const total = totalVariance(m, mean);
   const products = productsFor(mean);
