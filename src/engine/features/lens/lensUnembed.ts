@@ -8,7 +8,7 @@
 import type { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sessionOptions } from '../../sessions';
-import { encodeGraph, FLOAT, INT64, KEEPDIMS_0, valueInfo as vi } from '../../smallGraphs/smallGraphs';
+import { encodeGraph, floatInitializer, INT64, KEEPDIMS_0, valueInfo as vi } from '../../smallGraphs/smallGraphs';
 import type { UnembedParams } from '../../analyses/logitLens';
 import type { LensRows, LogProbs } from './lensCompute';
 
@@ -19,10 +19,6 @@ export interface LensHead {
   rows: LensRows;
 }
 
-function bytesOf(a: Float32Array): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
 /**
  * x [n, d_model] → MatMul W [d_model, vocab] (+ b) → LogSoftmax → y [n, vocab], entropy h [n]
  * (nats) and TopK(y, k) → top_v, top_i [n, k]. `compare` takes a reference's log-probabilities
@@ -30,12 +26,12 @@ function bytesOf(a: Float32Array): Uint8Array {
  */
 export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): Uint8Array {
   const initializer: onnx.ITensorProto[] = [
-    { name: 'w', dims: [u.dModel, u.vocab], dataType: FLOAT, rawData: bytesOf(u.weight) },
+    floatInitializer('w', [u.dModel, u.vocab], u.weight),
     { name: 'axes', dims: [1], dataType: INT64, int64Data: [-1] },
   ];
   const node: onnx.INodeProto[] = [{ opType: 'MatMul', input: ['x', 'w'], output: [u.bias ? 'z0' : 'z'] }];
   if (u.bias) {
-    initializer.push({ name: 'b', dims: [u.vocab], dataType: FLOAT, rawData: bytesOf(u.bias) });
+    initializer.push(floatInitializer('b', [u.vocab], u.bias));
     node.push({ opType: 'Add', input: ['z0', 'b'], output: ['z'] });
   }
   node.push(
@@ -75,10 +71,10 @@ export function unembedGraph(u: UnembedParams, kind: 'reference' | 'compare'): U
  * between the graphs costs less than that (see the commit's figures).
  */
 export function unembedOnlyGraph(u: UnembedParams): Uint8Array {
-  const initializer: onnx.ITensorProto[] = [{ name: 'w', dims: [u.dModel, u.vocab], dataType: FLOAT, rawData: bytesOf(u.weight) }];
+  const initializer: onnx.ITensorProto[] = [floatInitializer('w', [u.dModel, u.vocab], u.weight)];
   const node: onnx.INodeProto[] = [{ opType: 'MatMul', input: ['x', 'w'], output: [u.bias ? 'z0' : 'z'] }];
   if (u.bias) {
-    initializer.push({ name: 'b', dims: [u.vocab], dataType: FLOAT, rawData: bytesOf(u.bias) });
+    initializer.push(floatInitializer('b', [u.vocab], u.bias));
     node.push({ opType: 'Add', input: ['z0', 'b'], output: ['z'] });
   }
   return encodeGraph({ name: 'tensorloupe_lens_unembed', node, initializer, input: [vi('x', ['n', u.dModel])], output: [vi('z', ['n', u.vocab])] });

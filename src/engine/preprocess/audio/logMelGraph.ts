@@ -9,9 +9,8 @@
 // test/acceptance/audioFeatures.test.ts, held to numpy within 1e-4) the worst feature moved from
 // 3.1e-6 (float64 FFT) to 2.0e-5.
 // Frames that touch a window's padding keep the float64 JavaScript path (whisperFeatures.ts).
-import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { encodeGraph, INT64, valueInfo as vi } from '../../smallGraphs/smallGraphs';
-import { sessionOptions } from '../../sessions';
+import { Tensor } from 'onnxruntime-node';
+import { encodeGraph, floatInitializer as floats, INT64, sessionsPerShape, valueInfo as vi } from '../../smallGraphs/smallGraphs';
 import { melFilters } from './melFilters';
 
 /** the periodic Hann window of length n at t, as numpy's / torch's hann_window(periodic=True) */
@@ -43,7 +42,6 @@ function graph({ sampleRate, nFft, nMels }: LogMelShape): Uint8Array {
   }
   const mel = new Float32Array(bins * nMels); // [bin, m]
   melFilters(sampleRate, nFft, nMels).forEach((f, m) => f.weights.forEach((w, i) => (mel[(f.start + i) * nMels + m] = w)));
-  const floats = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: 1, rawData: new Uint8Array(data.buffer) });
   return encodeGraph({
     name: 'tensorloupe_log_mel',
     initializer: [
@@ -68,18 +66,7 @@ function graph({ sampleRate, nFft, nMels }: LogMelShape): Uint8Array {
   });
 }
 
-const sessions = new Map<string, Promise<InferenceSession>>();
-
-function sessionFor(shape: LogMelShape, threads: number): Promise<InferenceSession> {
-  const key = `${shape.sampleRate}|${shape.nFft}|${shape.nMels}|${threads}`;
-  let s = sessions.get(key);
-  if (!s) {
-    s = InferenceSession.create(graph(shape), sessionOptions(threads));
-    s.catch(() => sessions.delete(key));
-    sessions.set(key, s);
-  }
-  return s;
-}
+const sessionFor = sessionsPerShape((shape: LogMelShape) => `${shape.sampleRate}|${shape.nFft}|${shape.nMels}`, graph);
 
 /** frames: [count, nFft] samples (not windowed) → [count, nMels] log10 mel energies. */
 export async function logMelOfFrames(frames: Float32Array, count: number, shape: LogMelShape, threads: number): Promise<Float32Array> {
