@@ -57,8 +57,9 @@ export class WhisperFeatures {
     this.plan = fftPlan(cfg.nFft);
     this.window = Float64Array.from({ length: cfg.nFft }, (_, i) => hannWindow(cfg.nFft, i));
     const filters = melFilters(cfg.sampleRate, cfg.nFft, cfg.nMels);
-    this.melStart = Int32Array.from(filters, (_, m) => filters.slice(0, m).reduce((a, f) => a + f.weights.length, 0));
-    this.melEnd = Int32Array.from(filters, (f, m) => this.melStart[m] + f.weights.length);
+    let end = 0;
+    this.melEnd = Int32Array.from(filters, (f) => (end += f.weights.length));
+    this.melStart = Int32Array.from(filters, (f, m) => this.melEnd[m] - f.weights.length);
     this.melBin = Int32Array.from(filters.flatMap((f) => Array.from(f.weights, (_, i) => f.start + i)));
     this.melWeight = Float64Array.from(filters.flatMap((f) => Array.from(f.weights)));
     [this.re, this.im, this.outRe, this.outIm] = [0, 0, 0, 0].map(() => new Float64Array(cfg.nFft));
