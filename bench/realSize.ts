@@ -9,6 +9,7 @@
 //   BENCH_BIG=1     5 rounds at 512 too, RSS of both models (npm run bench -- real --big)
 //   BENCH_QUICK=1   128 tokens only, 3 rounds, GPT-2 only, no RSS / PyTorch (a smoke run)
 //   BENCH_RATIOS=1  the ratios only (no RSS / PyTorch): what a performance change is checked with
+//   BENCH_MODELS=llama-100m  these models only (comma-separated), BENCH_TOKENS=512  these sizes only
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,8 +28,9 @@ const BIG = process.env.BENCH_BIG === '1';
 const RATIOS_ONLY = QUICK || process.env.BENCH_RATIOS === '1';
 const THREADS = 2;
 const never = { cancelled: false, onCancel: () => undefined };
-const SIZES: [number, number][] = QUICK ? [[128, 3]] : [[128, 5], [512, BIG ? 5 : 3]]; // [tokens, rounds]
-const MODELS: BenchModelName[] = QUICK ? ['gpt2-small'] : ['gpt2-small', 'llama-100m'];
+const ALL_SIZES: [number, number][] = QUICK ? [[128, 3]] : [[128, 5], [512, BIG ? 5 : 3]]; // [tokens, rounds]
+const SIZES = process.env.BENCH_TOKENS ? ALL_SIZES.filter(([n]) => process.env.BENCH_TOKENS?.split(',').includes(String(n))) : ALL_SIZES;
+const MODELS = (process.env.BENCH_MODELS?.split(',') ?? (QUICK ? ['gpt2-small'] : ['gpt2-small', 'llama-100m'])) as BenchModelName[];
 const BARS: Record<string, number> = { nextToken: 1.1, nextTokenFull: Infinity, attention: 1.2, exportAll: 1.15, lensFirstPage: 1.5, lensWholeGrid: Infinity };
 
 function median(xs: number[]): number {

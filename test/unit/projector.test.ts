@@ -182,6 +182,8 @@ test('export: CSV quotes a token that is a comma, a quote or a newline; JSON has
 test("'auto' keeps the exact method to narrow rows (its d × d eigen-decomposition is cubic) and small budgets", async () => {
   const { autoPcaMethod } = await import('../../src/engine/analyses/pca');
   assert.equal(autoPcaMethod(300, 128), 'exact');
+  assert.equal(autoPcaMethod(300, 256), 'exact');
+  assert.equal(autoPcaMethod(300, 257), 'randomized');
   assert.equal(autoPcaMethod(300, 768), 'randomized', 'a few hundred GPT-2-small hidden states');
   assert.equal(autoPcaMethod(100_000, 64), 'randomized', 'past the covariance budget');
   // the randomized method with fewer points than its sketch: 5 points of 300 dimensions

@@ -16,7 +16,7 @@
 // orthogonal Procrustes rotation of the k-dimensional source zero-padded to d_tgt dimensions,
 // which is how the dimension mismatch (d_src ≠ d_tgt) is handled. Scale changes neither fit's
 // direction and retrieval is by cosine, so no further normalisation is applied after centring.
-import { symmetricEigen } from './matrix';
+import { symmetricEigen } from './symmetricEigen';
 import { cholesky, choleskySolve } from './cholesky';
 
 /** The training rows of a source, reduced to what both fits need. */

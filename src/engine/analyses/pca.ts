@@ -2,7 +2,8 @@
 // small inputs, randomized SVD (Halko, Martinsson & Tropp 2011: a Gaussian sketch, power
 // iterations, QR) for large ones, where the n·d² covariance would cost seconds.
 import { seededRandom } from '../../util/distribution';
-import { centredTimes, centredTransposeTimes, columnMeans, orthonormalizeColumns, symmetricEigen } from './matrix';
+import { centredTimes, centredTransposeTimes, columnMeans, orthonormalizeColumns } from './matrix';
+import { symmetricEigen } from './symmetricEigen';
 import type { Matrix } from './matrix';
 
 export type PcaMethod = 'exact' | 'randomized';
@@ -38,12 +39,12 @@ export interface PcaResult {
 /** n·d² multiply-adds the exact covariance may cost before 'auto' switches to randomized (about 0.2 s). */
 export const EXACT_BUDGET = 2e8;
 /**
- * The widest rows 'auto' gives the exact method: its d × d eigen-decomposition (Jacobi,
- * matrix.ts) took 125 ms at d = 128, 0.6 s at 256, 11 s at 512 and 43 s at 768 on the 2-core VM,
- * so a few hundred hidden states of a GPT-2-small-sized model (d 768, well inside EXACT_BUDGET)
- * waited 43 s; the randomized method needs no d × d eigen-decomposition.
+ * The widest rows 'auto' gives the exact method: its d × d eigen-decomposition (symmetricEigen.ts)
+ * is cubic, 42 ms at d = 128, 75 ms at 256, 0.55 s at 512 and 1.6 s at 768 on the 2-core VM (the
+ * Jacobi method before it: 43 s at 768); the randomized method needs none, and past 256 it is the
+ * faster of the two by far.
  */
-export const EXACT_MAX_DIMS = 128;
+export const EXACT_MAX_DIMS = 256;
 
 /** What 'auto' runs for n points of d dimensions. */
 export function autoPcaMethod(n: number, d: number): PcaMethod {
