@@ -7,7 +7,7 @@
 // export, logit lens, attention, induction) and is compared with the numpy reference within 1e-4.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngineHandlers } from '../../src/engine/engineHandlers';
@@ -162,3 +162,24 @@ for (const f of LAYOUTS) {
     assert.ok([...r.induction].every(Number.isFinite) && Number.isFinite(r.lossSecondHalf), 'finite scores and losses');
   });
 }
+
+// onnxruntime-genai's model builder writes past_present_share_buffer: true for GroupQueryAttention
+// models: a choice of genai's own runtime (it binds past and present to one max-length buffer),
+// not of the graph, which runs the same with the past and present apart, as the engine feeds them
+test('genai-gqa with past_present_share_buffer: true: next-token and the cached greedy continuation equal numpy', async () => {
+  const src = join(ROOT, 'test', 'fixtures', 'models', 'genai-gqa');
+  const dir = join(mkdtempSync(join(tmpdir(), 'tl-genai-share-')), 'genai-gqa-shared');
+  cpSync(src, dir, { recursive: true });
+  const configPath = join(dir, 'genai_config.json');
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as { search: Record<string, unknown> };
+  config.search.past_present_share_buffer = true;
+  writeFileSync(configPath, JSON.stringify(config));
+  const ref = JSON.parse(readFileSync(join(src, 'reference.json'), 'utf8')) as LayoutReference;
+  const r = await engine['lm/nextToken']({ model: dir, text: ref.inputs[0].text, topK: 10, maxTokens: 64 }, never);
+  assert.deepEqual(r.next.map((c) => c.id), ref.inputs[0].top10.at(-1)?.ids);
+  r.next.forEach((c, j) => within(c.prob, ref.inputs[0].top10.at(-1)?.probs[j] ?? NaN, `p at rank ${j + 1}`));
+  const start = await engine['lm/nextToken']({ model: dir, text: ref.user.greedy.text, topK: 5, maxTokens: 64 }, never);
+  const g = await engine['lm/generate']({ runId: start.runId, mode: 'greedy', count: 1, maxNewTokens: ref.user.greedy.tokens.length, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
+  const stop = ref.user.greedy.tokens.indexOf(0);
+  assert.deepEqual(g.continuations[0].tokens.map((t) => t.id), stop >= 0 ? ref.user.greedy.tokens.slice(0, stop + 1) : ref.user.greedy.tokens);
+});
