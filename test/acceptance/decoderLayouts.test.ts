@@ -53,6 +53,15 @@ function readSafetensors(path: string): Map<string, { shape: number[]; data: Flo
   return out;
 }
 
+/** The engine's greedy continuation of the reference's text equals numpy's full recompute. */
+async function assertGreedyMatches(model: string, ref: LayoutReference): Promise<void> {
+  const r = await engine['lm/nextToken']({ model, text: ref.user.greedy.text, topK: 5, maxTokens: 64 }, never);
+  const g = await engine['lm/generate']({ runId: r.runId, mode: 'greedy', count: 1, maxNewTokens: ref.user.greedy.tokens.length, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
+  const got = g.continuations[0].tokens.map((t) => t.id);
+  const stop = ref.user.greedy.tokens.indexOf(0); // generation stops at a special token
+  assert.deepEqual(got, stop >= 0 ? ref.user.greedy.tokens.slice(0, stop + 1) : ref.user.greedy.tokens);
+}
+
 for (const f of LAYOUTS) {
   const dir = join(ROOT, 'test', 'fixtures', 'models', f.name);
   const model = join(ROOT, 'test', 'fixtures', 'models', f.model);
@@ -90,11 +99,7 @@ for (const f of LAYOUTS) {
     const loaded = await models.load(model);
     assert.equal(loaded.lm.kind === 'decoder-lm' ? loaded.lm.generationPath : loaded.lm.kind, f.generation, 'generation runs on the model\'s cache, not by re-running the sequence');
     await models.releaseAll();
-    const r = await engine['lm/nextToken']({ model, text: ref.user.greedy.text, topK: 5, maxTokens: 64 }, never);
-    const g = await engine['lm/generate']({ runId: r.runId, mode: 'greedy', count: 1, maxNewTokens: ref.user.greedy.tokens.length, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
-    const got = g.continuations[0].tokens.map((t) => t.id);
-    const stop = ref.user.greedy.tokens.indexOf(0); // generation stops at a special token
-    assert.deepEqual(got, stop >= 0 ? ref.user.greedy.tokens.slice(0, stop + 1) : ref.user.greedy.tokens);
+    await assertGreedyMatches(model, ref);
   });
 
   test(`${f.name}: every exported activation equals numpy within 1e-4`, async () => {
@@ -178,8 +183,5 @@ test('genai-gqa with past_present_share_buffer: true: next-token and the cached 
   const r = await engine['lm/nextToken']({ model: dir, text: ref.inputs[0].text, topK: 10, maxTokens: 64 }, never);
   assert.deepEqual(r.next.map((c) => c.id), ref.inputs[0].top10.at(-1)?.ids);
   r.next.forEach((c, j) => within(c.prob, ref.inputs[0].top10.at(-1)?.probs[j] ?? NaN, `p at rank ${j + 1}`));
-  const start = await engine['lm/nextToken']({ model: dir, text: ref.user.greedy.text, topK: 5, maxTokens: 64 }, never);
-  const g = await engine['lm/generate']({ runId: start.runId, mode: 'greedy', count: 1, maxNewTokens: ref.user.greedy.tokens.length, temperature: 1, topK: 0, topP: 1, seed: 0 }, never);
-  const stop = ref.user.greedy.tokens.indexOf(0);
-  assert.deepEqual(g.continuations[0].tokens.map((t) => t.id), stop >= 0 ? ref.user.greedy.tokens.slice(0, stop + 1) : ref.user.greedy.tokens);
+  await assertGreedyMatches(dir, ref);
 });
