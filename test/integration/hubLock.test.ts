@@ -1,7 +1,8 @@
 // The cross-process blob lock ({cache}/.locks/models--org--name/{blob}.lock, huggingface_hub's
 // path): a second process (dist/cli.js `download`) waits for the first instead of writing the same
 // .incomplete file, and fetches nothing twice (requests counted on the loopback Hub); stale locks
-// are broken; Cancel while waiting leaves no lock; a Python flock(2) on the file is waited for.
+// are broken; Cancel while waiting leaves no lock; a Python flock(2) on the file is waited for, and
+// a Python download that starts while we hold the lock waits for us (our flock(2), flockHold.ts).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -15,7 +16,8 @@ import { runCli } from '../helpers/cli';
 import { downloadModel, type DownloadProgress } from '../../src/engine/hub/downloadModel';
 import { hubEnv, type HubEnv } from '../../src/engine/hub/hubEnv';
 import { repoCacheDir } from '../../src/engine/hub/hubCache';
-import { blobLockPath } from '../../src/engine/hub/blobLock';
+import { acquireBlobLock, blobLockPath } from '../../src/engine/hub/blobLock';
+import { takeFlock } from '../../src/engine/hub/flockHold';
 
 builtEnginePath();
 const REPO = 'tensorloupe/code-lm';
@@ -142,4 +144,42 @@ test('a Python download holding flock(2) on the lock file (huggingface_hub’s f
   assert.deepEqual(waits, ['a huggingface_hub download']);
   assert.ok(readFileSync(join(r.snapshot, ONNX)).equals(GRAPH));
   assert.deepEqual(locksLeft(), []);
+});
+
+// filelock's UnixFileLock.acquire: open O_RDWR|O_CREAT|O_TRUNC, flock LOCK_EX|LOCK_NB, on failure close and retry after 50 ms
+const FILELOCK_ACQUIRE = 'import fcntl,os,sys,time\nprint("trying",flush=True)\nwhile True:\n  fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT|os.O_TRUNC,0o644)\n  try:\n    fcntl.flock(fd,fcntl.LOCK_EX|fcntl.LOCK_NB); break\n  except BlockingIOError:\n    os.close(fd); time.sleep(0.05)\nprint("locked",flush=True)\nsys.stdin.read()';
+
+test('a Python download that starts while we hold a blob waits for our release (we hold flock(2) too)', { skip: (!python || process.platform !== 'linux') && 'needs Linux and python3', timeout: 60_000 }, async () => {
+  const release = await acquireBlobLock(graphLock());
+  const py = spawn('python3', ['-c', FILELOCK_ACQUIRE, graphLock()], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  py.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await until('python to start', () => out.includes('trying'));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!out.includes('locked'), 'python took the lock while we held it');
+    const lockedBefore = Date.now();
+    release();
+    await until('python to take the lock after our release', () => out.includes('locked'));
+    assert.ok(Date.now() - lockedBefore < 5_000);
+    assert.deepEqual(locksLeft().filter((f) => !f.endsWith('.lock')), []);
+  } finally {
+    py.stdin.end();
+    release();
+  }
+});
+
+test('flock(2) through util-linux flock: held, busy for a second taker, free again after release; no flock command: unavailable', { skip: process.platform !== 'linux' && 'Linux only', timeout: 30_000 }, async () => {
+  const path = join(home, 'x.lock');
+  writeFileSync(path, '');
+  const first = await takeFlock(path);
+  assert.equal(first.kind, 'held');
+  assert.equal((await takeFlock(path)).kind, 'busy');
+  if (first.kind === 'held') first.release();
+  let again = await takeFlock(path);
+  for (let i = 0; i < 50 && again.kind === 'busy'; i++) again = await takeFlock(path); // the first holder's exit takes a moment
+  assert.equal(again.kind, 'held');
+  if (again.kind === 'held') again.release();
+  const missing = await takeFlock(path, 'tensorloupe-no-such-flock');
+  assert.deepEqual(missing, { kind: 'unavailable', why: 'no tensorloupe-no-such-flock command' });
 });

@@ -3,16 +3,18 @@ import { linkSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmS
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { CancelledError } from '../../protocol/rpc';
+import { takeFlock } from './flockHold';
 
 // One download of a blob at a time across processes (the editor's engine, a CLI run, another
 // window, a Python huggingface_hub download), at the path huggingface_hub locks:
 //   {cacheDir}/.locks/models--{org}--{name}/{blob}.lock
 // Ours is an exclusively created file holding its owner (pid, host, time), refreshed every few
 // seconds while held and deleted on release. huggingface_hub's `filelock` takes flock(2) on the
-// same file and leaves it behind, empty, when done; Node cannot take flock(2) without a native
-// addon, so an ownerless lock file counts as held while /proc/locks shows a lock on it (Linux only:
-// elsewhere a running Python download is not seen) and as a leftover otherwise. A Python download
-// started while we hold a lock is not stopped by it either (its flock ignores our file).
+// same file and leaves it behind, empty, when done. While we hold the file we hold flock(2) on it
+// too, through util-linux's `flock` command (flockHold.ts), so a Python download started meanwhile
+// waits for us; an ownerless lock file counts as held while /proc/locks shows a lock on it and as
+// a leftover otherwise. Both need Linux: on macOS and Windows a Python download and ours do not
+// see each other (each still verifies what it wrote before use).
 
 /** While held, the owner's file is touched this often: a lock not touched for STALE_MS is abandoned. */
 const HEARTBEAT_MS = 5_000;
@@ -60,7 +62,12 @@ export async function acquireBlobLock(lockPath: string, opts: BlobLockOptions = 
   let told = false;
   for (;;) {
     if (opts.signal?.aborted) throw new CancelledError();
-    if (tryCreate(lockPath, text)) return holdLock(lockPath, text);
+    if (tryCreate(lockPath, text)) {
+      const flock = await takeFlock(lockPath);
+      if (flock.kind !== 'busy') return holdLock(lockPath, text, flock.kind === 'held' ? flock.release : undefined);
+      // a Python download opened the file between our create and our flock: it goes first
+      removeIfOurs(lockPath, text);
+    }
     const state = inspectLock(lockPath);
     if (state.kind === 'stale') breakLock(lockPath, state.text);
     else if (state.kind === 'held') {
@@ -174,7 +181,7 @@ function breakLock(path: string, judged: string): void {
   }
 }
 
-function holdLock(path: string, text: string): () => void {
+function holdLock(path: string, text: string, releaseFlock?: () => void): () => void {
   const beat = setInterval(() => {
     try {
       const now = readFileSync(path, 'utf8');
@@ -192,13 +199,18 @@ function holdLock(path: string, text: string): () => void {
     if (released) return;
     released = true;
     clearInterval(beat);
-    try {
-      // only our own: an emptied file is a Python download's now (it may wait on its flock)
-      if (readFileSync(path, 'utf8') === text) rmSync(path, { force: true });
-    } catch {
-      // already gone
-    }
+    removeIfOurs(path, text);
+    releaseFlock?.(); // after the removal: a Python download waiting on it finds the blob done
   };
+}
+
+/** Only our own: an emptied file is a Python download's now (it may be waiting on its flock). */
+function removeIfOurs(path: string, text: string): void {
+  try {
+    if (readFileSync(path, 'utf8') === text) rmSync(path, { force: true });
+  } catch {
+    // already gone
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
