@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const allocatorEnv = JSON.parse(readFileSync(new URL('../src/engine/allocatorEnv.json', import.meta.url), 'utf8'));
+const engineExecArgv = JSON.parse(readFileSync(new URL('../src/engine/engineExecArgv.json', import.meta.url), 'utf8'));
 
 const benches = {
   latency: ['bench/nextTokenLatency.ts', 'next-token latency: cold load, warm in-process vs engine process, RPC overhead'],
@@ -48,8 +49,8 @@ for (const [name, [file, what]] of Object.entries(benches)) {
     }
   }
   console.log(`\n## ${name}: ${what}`);
-  // in-process benches run with the engine process's allocator settings (src/engine/allocatorEnv.json), so they measure what it does
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv, ...quick, ORT_DISABLE_TELEMETRY: '1' } });
+  // in-process benches run with the engine process's allocator settings and V8 flags (src/engine/allocatorEnv.json, engineExecArgv.json), so they measure what it does
+  const r = spawnSync(process.execPath, [...engineExecArgv, '--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, ...allocatorEnv, ...quick, ORT_DISABLE_TELEMETRY: '1' } });
   if (r.status !== 0) {
     failed++;
     console.log(`(${name} exited with ${r.status})`);

@@ -8,6 +8,13 @@ import { EngineCrashedError } from '../engine/errors';
 // Keeping every block in the heap (MALLOC_MMAP_MAX_=0, before) held 960 MB after load and idle release, where this
 // gives back to 590 MB (bench/rssLoadProbe.ts); forward times of the two did not differ beyond noise here.
 import allocatorEnv from '../engine/allocatorEnv.json';
+// and with V8's garbage collector on its main thread only. onnxruntime's intra-op threads use every
+// core, and V8's parallel and concurrent GC helpers took cores from them: each forward allocates
+// its outputs afresh (logits: 25 MB at 128 tokens on a 124M model), so every request starts GC
+// work. On the 2-core bench machine, next-token at 128 tokens went from 1.10-1.13x a plain
+// forward to 1.04-1.07x (bench/realSize.ts, same flag on both sides); the engine's heap is small
+// (30-100 MB), so its pauses stay a few ms, in a process that draws nothing.
+import engineExecArgv from '../engine/engineExecArgv.json';
 
 /** How long a cancelled request may take to stop by itself before the engine is restarted. */
 export const HARD_CANCEL_MS = 1500;
@@ -26,7 +33,12 @@ export interface EngineClientOptions {
    * its cache folder, an untrusted workspace's model waits for consent); it may throw to refuse.
    */
   prepareModel?: (model: string) => Promise<string>;
+  /** the engine's V8 flags (default engineExecArgv.json); a runtime that refuses them gets none */
+  execArgv?: string[];
 }
+
+/** Node's exit code for a command-line option it does not know */
+const BAD_OPTION_EXIT = 9;
 
 /** A call's Cancel, and (optionally) where its progress goes: runWithProgress gives one of each. */
 export type CancelToken = CallToken;
@@ -62,10 +74,12 @@ export class EngineClient {
   private disposed = false;
   /** cancelled requests that have not stopped yet (each settles when it stops or the engine dies) */
   private readonly stopping = new Set<Promise<void>>();
+  private execArgv: string[];
   restarts = 0;
 
   constructor(private readonly options: EngineClientOptions) {
     this.settings = options.settings;
+    this.execArgv = options.execArgv ?? engineExecArgv;
   }
 
   get pid(): number | undefined {
@@ -153,7 +167,7 @@ export class EngineClient {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // onnxruntime telemetry off in the engine (src/engine/telemetryOff.ts says why); last, so nothing overrides it
       env: { ...process.env, ...allocatorEnv, ...this.options.env, ELECTRON_RUN_AS_NODE: '1', ORT_DISABLE_TELEMETRY: '1' },
-      execArgv: [],
+      execArgv: this.execArgv,
     });
     const endpoint = new RpcEndpoint<HostApi, EngineApi>(
       {
@@ -165,7 +179,14 @@ export class EngineClient {
       {},
     );
     child.on('message', (m) => endpoint.receive(m));
-    child.on('exit', (code, signal) => this.onExit(child, signal ? `killed by ${signal}` : `exit code ${code}`));
+    child.on('exit', (code, signal) => {
+      if (code === BAD_OPTION_EXIT && this.execArgv.length > 0) {
+        // a runtime whose V8 lacks a flag: the engine runs without them from the next start on
+        this.options.onLog?.(`the engine's runtime refused ${this.execArgv.join(' ')}; starting it without them`);
+        this.execArgv = [];
+      }
+      this.onExit(child, signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
     child.on('error', (error) => this.onExit(child, error.message));
     const log = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.options.onLog?.(line);

@@ -5,6 +5,7 @@ import { builtEnginePath, CODE_LM } from '../helpers/paths';
 import type { RpcError } from '../../src/protocol/rpc';
 import { readFileSync } from 'node:fs';
 import allocatorEnv from '../../src/engine/allocatorEnv.json';
+import engineExecArgv from '../../src/engine/engineExecArgv.json';
 
 const settings = { provider: 'cpu' as const, threads: 1 };
 
@@ -19,7 +20,25 @@ test('the engine runs in its own process and answers', async () => {
       // the engine starts with the allocator settings that keep big freed blocks in its heap
       const environ = readFileSync(`/proc/${info.pid}/environ`, 'utf8').split('\0');
       for (const [k, v] of Object.entries(allocatorEnv)) assert.ok(environ.includes(`${k}=${v}`), `${k}=${v} in the engine's environment`);
+      // and with V8's collector on its main thread (engineClient.ts says why)
+      const argv = readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(engineExecArgv.includes('--single-threaded-gc'));
+      for (const flag of engineExecArgv) assert.ok(argv.includes(flag), `${flag} on the engine's command line`);
     }
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a runtime that refuses the engine\'s V8 flags: the first start fails with a clear error, the next runs without them', async () => {
+  const logs: string[] = [];
+  const client = new EngineClient({ enginePath: builtEnginePath(), settings, execArgv: ['--tensorloupe-no-such-v8-flag'], onLog: (l) => logs.push(l) });
+  try {
+    await assert.rejects(client.call('engine/info', {}), (e: RpcError) => e.code === 'EngineCrashed');
+    const info = await client.call('engine/info', {});
+    assert.equal(info.pid, client.pid);
+    assert.ok(logs.some((l) => /refused --tensorloupe-no-such-v8-flag; starting it without them/.test(l)), logs.join('\n'));
+    if (process.platform === 'linux') assert.ok(!readFileSync(`/proc/${info.pid}/cmdline`, 'utf8').includes('--tensorloupe-no-such-v8-flag'));
   } finally {
     client.dispose();
   }
