@@ -14,7 +14,7 @@ import { takeFlock } from './flockHold';
 // too, through util-linux's `flock` command (flockHold.ts), so a Python download started meanwhile
 // waits for us; an ownerless lock file counts as held while /proc/locks shows a lock on it and as
 // a leftover otherwise. Both need Linux: on macOS and Windows a Python download and ours do not
-// see each other (each still verifies what it wrote before use).
+// see each other (Tensorloupe still checks each file's sha256 before use).
 
 /** While held, the owner's file is touched this often: a lock not touched for STALE_MS is abandoned. */
 const HEARTBEAT_MS = 5_000;

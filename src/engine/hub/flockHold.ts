@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 
 // huggingface_hub's `filelock` locks a blob with flock(2), which Node cannot call without a
-// native addon (none is well kept for it, and the engine ships no compiled code of its own). The
+// native addon (compiled code for every platform, which the extension does not ship). The
 // `flock` command of util-linux, on every Linux system, can: run as `flock -n FILE cat`, it takes
 // the lock and holds it while `cat` waits on its stdin, so the lock lasts exactly as long as our
 // end of that pipe is open: closed by release(), or by the kernel when this process dies.
