@@ -72,6 +72,9 @@ export class Workbench {
 
   async focusEditor(): Promise<void> {
     await this.viewLines.locator('.view-line').first().click({ position: { x: 2, y: 2 } });
+    // the click lands before VS Code has made this editor the active one: a Ctrl+P sent at once
+    // could still find the webview beside it active ("Open a text editor first to go to a line")
+    await this.editor.and(this.page.locator('.monaco-editor.focused')).waitFor({ timeout: long });
   }
 
   async selectAll(): Promise<void> {
