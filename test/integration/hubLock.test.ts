@@ -133,38 +133,43 @@ test('Cancel while waiting for a live lock stops at once and leaves no lock of o
 });
 
 const python = spawnSync('python3', ['-c', 'import fcntl'], { stdio: 'ignore' }).status === 0;
+// filelock's UnixFileLock.acquire: open O_RDWR|O_CREAT|O_TRUNC, flock LOCK_EX|LOCK_NB, on failure close and retry after 50 ms;
+// held until stdin closes
+const FILELOCK_ACQUIRE = 'import fcntl,os,sys,time\nprint("trying",flush=True)\nwhile True:\n  fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT|os.O_TRUNC,0o644)\n  try:\n    fcntl.flock(fd,fcntl.LOCK_EX|fcntl.LOCK_NB); break\n  except BlockingIOError:\n    os.close(fd); time.sleep(0.05)\nprint("locked",flush=True)\nsys.stdin.read()';
+
+/** A Python process taking the blob lock as huggingface_hub does; `out()` is what it has printed ("trying", then "locked"). */
+function pythonFilelock(path: string): { py: ReturnType<typeof spawn>; out: () => string } {
+  const py = spawn('python3', ['-c', FILELOCK_ACQUIRE, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  py.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  return { py, out: () => out };
+}
 
 test('a Python download holding flock(2) on the lock file (huggingface_hub’s filelock) is waited for', { skip: !python && 'no python3', timeout: 60_000 }, async () => {
   mkdirSync(join(graphLock(), '..'), { recursive: true });
-  // what filelock's UnixFileLock does: open O_RDWR|O_CREAT|O_TRUNC, flock LOCK_EX|LOCK_NB; held until stdin closes
-  const py = spawn('python3', ['-c', 'import fcntl,os,sys\nfd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT|os.O_TRUNC,0o644)\nfcntl.flock(fd,fcntl.LOCK_EX|fcntl.LOCK_NB)\nprint("locked",flush=True)\nsys.stdin.read()', graphLock()], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => py.stdout.once('data', () => resolve()));
+  const { py, out } = pythonFilelock(graphLock());
+  await until('python to take the lock', () => out().includes('locked'));
   const waits: string[] = [];
-  const r = await downloadModel({ repo: REPO, env, onProgress: (p) => { if (p.waitingFor) { waits.push(p.waitingFor); py.stdin.end(); } } });
+  const r = await downloadModel({ repo: REPO, env, onProgress: (p) => { if (p.waitingFor) { waits.push(p.waitingFor); py.stdin?.end(); } } });
   assert.deepEqual(waits, ['a huggingface_hub download']);
   assert.ok(readFileSync(join(r.snapshot, ONNX)).equals(GRAPH));
   assert.deepEqual(locksLeft(), []);
 });
 
-// filelock's UnixFileLock.acquire: open O_RDWR|O_CREAT|O_TRUNC, flock LOCK_EX|LOCK_NB, on failure close and retry after 50 ms
-const FILELOCK_ACQUIRE = 'import fcntl,os,sys,time\nprint("trying",flush=True)\nwhile True:\n  fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT|os.O_TRUNC,0o644)\n  try:\n    fcntl.flock(fd,fcntl.LOCK_EX|fcntl.LOCK_NB); break\n  except BlockingIOError:\n    os.close(fd); time.sleep(0.05)\nprint("locked",flush=True)\nsys.stdin.read()';
-
 test('a Python download that starts while we hold a blob waits for our release (we hold flock(2) too)', { skip: (!python || process.platform !== 'linux') && 'needs Linux and python3', timeout: 60_000 }, async () => {
   const release = await acquireBlobLock(graphLock());
-  const py = spawn('python3', ['-c', FILELOCK_ACQUIRE, graphLock()], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  py.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const { py, out } = pythonFilelock(graphLock());
   try {
-    await until('python to start', () => out.includes('trying'));
+    await until('python to start', () => out().includes('trying'));
     await new Promise((r) => setTimeout(r, 1500));
-    assert.ok(!out.includes('locked'), 'python took the lock while we held it');
+    assert.ok(!out().includes('locked'), 'python took the lock while we held it');
     const lockedBefore = Date.now();
     release();
-    await until('python to take the lock after our release', () => out.includes('locked'));
+    await until('python to take the lock after our release', () => out().includes('locked'));
     assert.ok(Date.now() - lockedBefore < 5_000);
     assert.deepEqual(locksLeft().filter((f) => !f.endsWith('.lock')), []);
   } finally {
-    py.stdin.end();
+    py.stdin?.end();
     release();
   }
 });
