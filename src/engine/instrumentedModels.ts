@@ -91,10 +91,15 @@ export class InstrumentedModels {
     return this.withSession(m, names, undefined, (s) => fetchActivations(s, m.result, textFeeds(m.result.inputs, ids), names)).catch(ortFailure(m));
   }
 
-  /** One pass over `ids` (batch 1) of the lean session for `names` and `extension` (withSession), with `extra` feeds beside the text's; the outputs `fetches`. */
-  async runExtended(m: InstrumentedLm, ids: number[], names: string[], extension: { key: string; extend: GraphExtension }, extra: Record<string, Tensor>, fetches: string[]): Promise<Record<string, Tensor>> {
+  /**
+   * One pass over `ids` (batch 1) of the lean session for `names` and `extension` (withSession), with `extra` feeds beside the text's; the outputs `fetches`.
+   * `past`: the KV cache of the `past.length` tokens before `ids` (a chunk of a longer input: fetch the `present.*` outputs to go on).
+   */
+  async runExtended(m: InstrumentedLm, ids: number[], names: string[], extension: { key: string; extend: GraphExtension }, extra: Record<string, Tensor>, fetches: string[],
+    past?: { length: number; tensors: ReadonlyMap<string, Tensor> }): Promise<Record<string, Tensor>> {
     m.base.lm.checkIds(ids);
-    return this.withSession(m, names, extension, (s) => s.run({ ...textFeeds(m.result.inputs, ids), ...extra }, fetches)).catch(ortFailure(m));
+    const feeds = { ...textFeeds(m.result.inputs, ids, past?.length ?? 0, past?.tensors), ...extra };
+    return this.withSession(m, names, extension, (s) => s.run(feeds, fetches)).catch(ortFailure(m));
   }
 
   /**

@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadAccumulator, inductionTargets } from '../../src/engine/features/attention/attentionMaps';
 import { summarisableInGraph, summariseInGraph } from '../../src/engine/features/attention/summarisedRun';
+import { pastSlotsOfGraph } from '../../src/engine/instrument/textFeeds';
 import { LanguageModels } from '../../src/engine/languageModels';
 import { InstrumentedModels } from '../../src/engine/instrumentedModels';
 import { ROOT } from '../helpers/paths';
 import type { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { addPatternSummaries, allFloat32, softmaxScores, summaryFeeds, summaryNames } from '../../src/engine/features/attention/patternSummaryGraph';
+import { addPatternSummaries, allFloat32, softmaxScores, summaryNames } from '../../src/engine/features/attention/patternSummaryGraph';
+import { summaryFeeds } from '../../src/engine/features/attention/patternSummaryFeeds';
 import { encodeGraph, valueInfo } from '../../src/engine/smallGraphs/smallGraphs';
 import type { HookInfo } from '../../src/engine/instrument/types';
 
@@ -23,23 +25,34 @@ const instrumented = new InstrumentedModels(models, mkdtempSync(join(tmpdir(), '
 const fixture = (name: string) => (name.startsWith('tensorloupe-') ? join(ROOT, 'models', name) : join(ROOT, 'test', 'fixtures', 'models', name));
 
 // the bundled code LM (70 tokens: uneven thumbnail bins), Optimum's merged decoder (If lifted), fp16 maps, a BERT encoder (maps
-// not causal), and that encoder at opset 12 (no per-row QuantizeLinear: the uint8 maps by Add + Cast)
-for (const [name, T] of [['tensorloupe-code-lm', 70], ['optimum-merged', 33], ['gpt-float16', 12], ['bert-mlm', 11], ['bert-postln-opset12', 10]] as const) {
-  test(`${name}: the in-graph summary equals the JavaScript one (${T} tokens)`, async () => {
+// not causal), and that encoder at opset 12 (no per-row QuantizeLinear: the uint8 maps by Add + Cast); each in one pass and
+// (the decoders) in chunks of rows through the KV cache, whose boundaries split thumbnail bins (70 rows in 7-row chunks, 64 bins)
+for (const [name, T, chunk] of [['tensorloupe-code-lm', 70, 7], ['optimum-merged', 33, 8], ['gpt-float16', 12, 5], ['bert-mlm', 11, 4], ['bert-postln-opset12', 10, 4]] as const) {
+  for (const rows of [T, chunk]) test(`${name}: the in-graph summary equals the JavaScript one (${T} tokens, ${rows}-row chunks)`, async () => {
     const m = await instrumented.load(fixture(name));
     const ids = Array.from({ length: T }, (_, i) => [5, 9, 5, 12, 9, 5, 7][i % 7] + (i % 3));
-    assert.ok(summarisableInGraph(m, T, 512), 'the in-graph path applies');
+    assert.ok(summarisableInGraph(m), 'the in-graph path applies');
     const S = Math.min(T, 64);
     const targets = inductionTargets(ids);
-    const { maps } = await summariseInGraph(instrumented, m, ids, S, targets);
-    const acts = await instrumented.run(m, ids, ['blocks.*.attn.hook_pattern']);
+    let runs = 0;
+    const { maps } = await summariseInGraph(instrumented, m, ids, S, targets, rows, () => runs++);
+    const chunked = pastSlotsOfGraph(m.result.inputs).length > 0; // the merged decoder's If is lifted with its cache branch off
+    assert.equal(runs, chunked ? Math.ceil(T / rows) : 1, 'a decoder with a KV cache runs a chunk at a time, others in one pass');
+    assert.equal(chunked, name === 'tensorloupe-code-lm' || name === 'gpt-float16');
+    // the definition over the same runs (a chunk through the KV cache rounds a float16 model's maps its own way)
+    const wanted: HeadAccumulator[][] = [];
+    await instrumented.runChunked(m, ids, ['blocks.*.attn.hook_pattern'], rows, (acts, start, end) => {
+      for (const [hook, a] of acts) {
+        const layer = Number(/blocks\.(\d+)\./.exec(hook)?.[1]);
+        const [, heads, R, K] = a.dims;
+        wanted[layer] ??= Array.from({ length: heads }, () => new HeadAccumulator(T, S, targets));
+        for (let h = 0; h < heads; h++) for (let r = 0; r < end - start; r++) wanted[layer][h].addRow(start + r, a.data.subarray((h * R + r) * K, (h * R + r + 1) * K));
+      }
+    });
     let compared = 0;
-    for (const [hook, a] of acts) {
-      const layer = Number(/blocks\.(\d+)\./.exec(hook)?.[1]);
-      const heads = a.data.length / (T * T);
-      for (let h = 0; h < heads; h++) {
-        const want = new HeadAccumulator(T, S, targets);
-        for (let q = 0; q < T; q++) want.addRow(q, a.data.subarray((h * T + q) * T, (h * T + q + 1) * T));
+    for (const [layer, heads] of wanted.entries()) {
+      const hook = `blocks.${layer}.attn.hook_pattern`;
+      for (const [h, want] of heads.entries()) {
         const got = maps[layer][h];
         const [ws, gs] = [want.summary(), got.summary()];
         for (const key of ['entropyBits', 'prevToken', 'firstToken', 'induction'] as const) {
@@ -88,7 +101,7 @@ test('the entropy from the Softmax scores equals Σ p·ln p in float64, masks an
   addPatternSummaries(graph, [hook], 17);
   assert.ok(graph.node?.some((n) => n.opType === 'Sub'), 'the log-free form is built');
   const session = await InferenceSession.create(encodeGraph(graph, 17));
-  const feeds = Object.fromEntries(Object.entries(summaryFeeds(T, 8, new Int32Array(T).fill(-1))).map(([k, v]) => [k, new Tensor('int64', v.data, v.dims)]));
+  const feeds = Object.fromEntries(Object.entries(summaryFeeds({ start: 0, end: T, T, S: 8 }, new Int32Array(T).fill(-1)).feeds).map(([k, v]) => [k, new Tensor('int64', v.data, v.dims)]));
   const out = await session.run({ ...feeds, scores: new Tensor('float32', scores, [1, H, T, T]) });
   const plogp = out[summaryNames(hook).plogp].data as Float32Array;
   for (let h = 0; h < H; h++) {
@@ -138,7 +151,7 @@ test('each layer’s summary runs before the next layer’s attention (onnxrunti
   addPatternSummaries(graph, hooks, 17);
   const dir = mkdtempSync(join(tmpdir(), 'tl-attn-order-'));
   const session = await InferenceSession.create(encodeGraph(graph, 17), { enableProfiling: true, profileFilePrefix: join(dir, 'profile'), graphOptimizationLevel: 'disabled' });
-  const feeds = Object.fromEntries(Object.entries(summaryFeeds(T, 2, new Int32Array(T).fill(-1))).map(([k, v]) => [k, new Tensor('int64', v.data, v.dims)]));
+  const feeds = Object.fromEntries(Object.entries(summaryFeeds({ start: 0, end: T, T, S: 2 }, new Int32Array(T).fill(-1)).feeds).map(([k, v]) => [k, new Tensor('int64', v.data, v.dims)]));
   await session.run({ ...feeds, x0: new Tensor('float32', Float32Array.from({ length: T * D }, (_, i) => Math.sin(i)), [1, 1, T, D]) });
   session.endProfiling();
   await session.release();

@@ -1,7 +1,7 @@
 // Cancel pressed while a long request is already running (not before it starts): the attention
 // summary of 1,024 tokens runs in 4 chunks of query rows through the KV cache, and a dilution sweep
 // runs one prefix length after another. Cancelling after the first chunk / the first length must
-// stop the rest. The real engine code runs; the only addition is a counter around its chunk callback.
+// stop the rest. The real engine code runs; the only addition is a counter around each run it hands over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -34,12 +34,11 @@ class CountingInstrumented extends InstrumentedModels {
   chunks = 0;
   runs = 0;
   after: () => void = () => undefined;
-  override runChunked(...[m, ids, names, chunk, onChunk]: Parameters<InstrumentedModels['runChunked']>): Promise<void> {
-    return super.runChunked(m, ids, names, chunk, async (acts, start, end) => {
-      await onChunk(acts, start, end);
-      this.chunks++;
-      this.after();
-    });
+  override async runExtended(...args: Parameters<InstrumentedModels['runExtended']>): ReturnType<InstrumentedModels['runExtended']> {
+    const out = await super.runExtended(...args);
+    this.chunks++;
+    this.after();
+    return out;
   }
   override async run(...args: Parameters<InstrumentedModels['run']>): ReturnType<InstrumentedModels['run']> {
     const out = await super.run(...args);

@@ -1,19 +1,19 @@
 // Reductions of attention maps [query_pos, key_pos] for the attention panel. Rows arrive a chunk
 // at a time (long inputs run through the KV cache), so everything here works row by row.
 import { quantizeU8 } from '../../analyses/quantize';
-import { columnStarts } from './patternSummaryGraph';
+import { columnStarts, type SummaryPlacement } from './patternSummaryFeeds';
 
-/** One head's rows as the instrumented graph reduced them (patternSummaryGraph.ts), batch 1. */
+/** One head's rows [start, start + R) over keys [0, K) as the instrumented graph reduced them (patternSummaryGraph.ts), batch 1. */
 export interface SummarisedHead {
-  /** [T, T] uint8 map, row q scaled by 255 / max[q] */
+  /** [R, K] uint8 map, row r scaled by 255 / max[r] */
   q8: Uint8Array;
-  /** [T] row maxima */
+  /** [R] row maxima */
   max: Float32Array;
-  /** [T] Σ p·ln p of each row (nats, ≤ 0) */
+  /** [R] Σ p·ln p of each row (nats, ≤ 0) */
   plogp: Float32Array;
-  /** [3T]: p[q, 0], p[q, q − 1], p[q, inductionTarget[q]] */
+  /** [3R]: p[q, 0], p[q, q − 1], p[q, inductionTarget[q]] */
   pick: Float32Array;
-  /** [S, S] the thumbnail's bins' maxima */
+  /** [Sr, Sc] the maxima of the thumbnail bins these rows and keys reach (placement says where they go) */
   pooled: Float32Array;
 }
 
@@ -53,21 +53,31 @@ export class HeadAccumulator {
     this.colStart = columnStarts(T, S);
   }
 
-  /** Every row of a single pass at once, from the graph's reductions: what addRow does row by row, without a pass over the cells. */
-  addSummarised(s: SummarisedHead): void {
+  /** Rows [start, start + R) at once, from the graph's reductions: what addRow does row by row, without a pass over the cells. */
+  addSummarised(s: SummarisedHead, start: number, place: SummaryPlacement): void {
     const { T, S, pooled } = this;
-    this.data.set(s.q8);
-    for (let q = 0; q < T; q++) {
-      this.entropy -= s.plogp[q] / Math.LN2;
-      this.first += s.pick[q];
-      if (q > 0) this.prev += s.pick[T + q];
+    const R = s.max.length;
+    const K = s.q8.length / R;
+    for (let r = 0; r < R; r++) {
+      const q = start + r;
+      this.data.set(s.q8.subarray(r * K, (r + 1) * K), q * T);
+      this.entropy -= s.plogp[r] / Math.LN2;
+      this.first += s.pick[r];
+      if (q > 0) this.prev += s.pick[R + r];
       if (this.inductionTarget[q] >= 0) {
-        this.induction += s.pick[2 * T + q];
+        this.induction += s.pick[2 * R + r];
         this.inductionCount++;
       }
-      this.rowScale[q] = s.max[q] / 255;
+      this.rowScale[q] = s.max[r] / 255;
     }
-    for (let i = 0; i < S * S; i++) if (s.pooled[i] > pooled[i]) pooled[i] = s.pooled[i];
+    // a bin split between two chunks gets each one's maximum; the larger stays
+    for (let i = 0; i < place.rowBins; i++) {
+      for (let c = 0; c < place.colBins; c++) {
+        const v = s.pooled[i * place.colBins + c];
+        const at = (place.rowBin0 + i) * S + c;
+        if (v > pooled[at]) pooled[at] = v;
+      }
+    }
   }
 
   /**

@@ -1,16 +1,18 @@
 // The attention panel's reductions of every head's map, inside the instrumented graph: only small
-// tensors leave onnxruntime. Per pattern P (read as [1, heads, rows, keys]):
+// tensors leave onnxruntime. Per pattern P (read as [1, heads, rows, keys]: all T rows in one pass,
+// or a chunk of rows over the keys so far when a long input runs through the KV cache):
 //   q8     uint8 copy, round(P · 255 / rowMax)            [1, h, rows, keys]  (the map kept for head clicks)
 //   max    the row maxima (rowScale = max / 255)          [1, h, rows, 1]
 //   plogp  Σ_k P·ln P per row (−entropy, nats)            [1, h, rows]
 //          where P is a float32 Softmax(s) over the keys: Σ_k P·(s − max s) + ln max P, which is the
 //          same sum (ln P = s − max s + ln max P) without a Log per cell; otherwise Σ P·ln max(P, tiny)
 //   pick   P at flat cells the caller names               [1, h, G]           (first token, previous token, induction)
-//   pooled the thumbnail: the maximum of each bin          [1, h, S, S]
+//   pooled the thumbnail: the maximum of each bin          [1, h, Sr, Sc]      (the bins these rows and keys reach)
 // Why: fetched as float32 (151 MB at 512 tokens on a 12 × 12-head model) and reduced in JavaScript
 // (a log per cell, a quantise-and-pool pass, subarrays per row), the maps cost 60–75 % of a 124M
 // model's forward pass on top of it. The JavaScript path (attentionMaps.ts HeadAccumulator.addRow)
-// remains the definition and serves chunked runs and maps recomputed from fused attention ops.
+// remains the definition and serves maps recomputed from fused attention ops. The feeds that
+// say which rows, keys and bins a run holds are in patternSummaryFeeds.ts.
 import type { onnx } from 'onnx-proto';
 import { FLOAT, INT64 } from '../../smallGraphs/smallGraphs';
 import type { HookInfo } from '../../instrument/types';
@@ -25,7 +27,7 @@ const BFLOAT16 = 16;
 const DOUBLE = 11;
 
 /** graph inputs the summary reads, fed on every run (summaryFeeds) */
-export const SUMMARY_INPUTS = { shape: 'tl_attn_shape', rowsShape: 'tl_attn_rows_shape', pick: 'tl_attn_pick', bins: 'tl_attn_bins', rowShape: 'tl_attn_row_shape', colShape: 'tl_attn_col_shape' } as const;
+export const SUMMARY_INPUTS = { shape: 'tl_attn_shape', rowsShape: 'tl_attn_rows_shape', pick: 'tl_attn_pick', rowBins: 'tl_attn_row_bins', colBins: 'tl_attn_col_bins', rowShape: 'tl_attn_row_shape', colShape: 'tl_attn_col_shape' } as const;
 
 export interface SummaryNames {
   q8: string;
@@ -86,8 +88,8 @@ export function softmaxScores(graph: onnx.IGraphProto, probs: string, opset: num
 }
 
 /**
- * Replaces `graph`'s outputs by the summaries of `hooks` (their pattern tensors stop being outputs)
- * and adds the nodes, the inputs and the constants they need. The graph is pruned afterwards.
+ * Adds the summaries of `hooks` to `graph`'s outputs in place of their pattern tensors, with the
+ * nodes, inputs and constants they need. The graph is pruned afterwards.
  */
 export function addPatternSummaries(graph: onnx.IGraphProto, hooks: HookInfo[], opset: number): void {
   const nodes = graph.node ?? (graph.node = []);
@@ -133,7 +135,8 @@ export function addPatternSummaries(graph: onnx.IGraphProto, hooks: HookInfo[], 
     io(SUMMARY_INPUTS.shape, [4], INT64),
     io(SUMMARY_INPUTS.rowsShape, [2], INT64),
     io(SUMMARY_INPUTS.pick, ['tl_g'], INT64),
-    io(SUMMARY_INPUTS.bins, ['tl_b'], INT64),
+    io(SUMMARY_INPUTS.rowBins, ['tl_rb'], INT64),
+    io(SUMMARY_INPUTS.colBins, ['tl_cb'], INT64),
     io(SUMMARY_INPUTS.rowShape, [5], INT64),
     io(SUMMARY_INPUTS.colShape, [5], INT64),
   ];
@@ -192,55 +195,18 @@ export function addPatternSummaries(graph: onnx.IGraphProto, hooks: HookInfo[], 
       // the thumbnail: whole rows gathered bin by bin (contiguous copies) and reduced to [S, keys],
       // then the small result's columns the same way ([S, S]); an element-wise Gather over the keys
       // of every row cost as much as the rest of the summary together
-      { opType: 'Gather', input: [t('p'), SUMMARY_INPUTS.bins], output: [t('rows')], attribute: [{ name: 'axis', type: 2, i: 2 }] },
+      { opType: 'Gather', input: [t('p'), SUMMARY_INPUTS.rowBins], output: [t('rows')], attribute: [{ name: 'axis', type: 2, i: 2 }] },
       { opType: 'Reshape', input: [t('rows'), SUMMARY_INPUTS.rowShape], output: [t('row_bins')] },
-      reduce('ReduceMax', t('row_bins'), t('row_pooled'), axis3, 3, 0), // [1, h, S, keys]
-      { opType: 'Gather', input: [t('row_pooled'), SUMMARY_INPUTS.bins], output: [t('cols')], attribute: [{ name: 'axis', type: 2, i: 3 }] },
+      reduce('ReduceMax', t('row_bins'), t('row_pooled'), axis3, 3, 0), // [1, h, row bins, keys]
+      { opType: 'Gather', input: [t('row_pooled'), SUMMARY_INPUTS.colBins], output: [t('cols')], attribute: [{ name: 'axis', type: 2, i: 3 }] },
       { opType: 'Reshape', input: [t('cols'), SUMMARY_INPUTS.colShape], output: [t('col_bins')] },
-      reduce('ReduceMax', t('col_bins'), n.pooled, axis4, 4, 0), // [1, h, S, S]
+      reduce('ReduceMax', t('col_bins'), n.pooled, axis4, 4, 0), // [1, h, row bins, column bins]
     );
     const out = (name: string, elemType: number): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType } } }); // shapes left to onnxruntime
     outputs.push(out(n.q8, UINT8), out(n.max, FLOAT), out(n.plogp, FLOAT), out(n.pick, FLOAT), out(n.pooled, FLOAT));
   });
   nodes.push(...perHook.sort((a, b) => b.layer - a.layer).flatMap((h) => h.nodes));
-  graph.output = outputs;
-}
-
-/**
- * The inputs for a single pass over T tokens: the reshape to [1, heads, T, T], the flat cells to
- * pick ([q·T] first token, [T + q] previous token, [2T + q] induction target; q's own first cell
- * where a row has none), and the thumbnail's bins, each padded to the widest with its own first
- * position (a repeated row or key does not change a maximum).
- */
-export function summaryFeeds(T: number, S: number, inductionTarget: Int32Array): Record<string, { data: BigInt64Array; dims: number[] }> {
-  const pick = new BigInt64Array(3 * T);
-  for (let q = 0; q < T; q++) {
-    pick[q] = BigInt(q * T);
-    pick[T + q] = BigInt(q * T + Math.max(0, q - 1));
-    pick[2 * T + q] = BigInt(q * T + Math.max(0, inductionTarget[q]));
-  }
-  const starts = columnStarts(T, S);
-  let width = 1;
-  for (let c = 0; c < S; c++) width = Math.max(width, starts[c + 1] - starts[c]);
-  // rows and columns share their bins (both floor(i·S/T))
-  const bins = new BigInt64Array(S * width);
-  for (let c = 0; c < S; c++) {
-    for (let j = 0; j < width; j++) bins[c * width + j] = BigInt(starts[c] + (starts[c] + j < starts[c + 1] ? j : 0));
-  }
-  return {
-    [SUMMARY_INPUTS.shape]: { data: BigInt64Array.from([1n, -1n, BigInt(T), BigInt(T)]), dims: [4] },
-    [SUMMARY_INPUTS.rowsShape]: { data: BigInt64Array.from([-1n, BigInt(T)]), dims: [2] },
-    [SUMMARY_INPUTS.pick]: { data: pick, dims: [pick.length] },
-    [SUMMARY_INPUTS.bins]: { data: bins, dims: [bins.length] },
-    [SUMMARY_INPUTS.rowShape]: { data: BigInt64Array.from([0n, 0n, BigInt(S), BigInt(width), BigInt(T)]), dims: [5] },
-    [SUMMARY_INPUTS.colShape]: { data: BigInt64Array.from([0n, 0n, 0n, BigInt(S), BigInt(width)]), dims: [5] },
-  };
-}
-
-/** colStart[c] = the first key of thumbnail column c (key k → column floor(k·S/T)); colStart[S] = T. Every column has a key when T ≥ S. */
-export function columnStarts(T: number, S: number): Int32Array {
-  const starts = new Int32Array(S + 1).fill(T);
-  for (let k = T - 1; k >= 0; k--) starts[Math.floor((k * S) / T)] = k;
-  for (let c = S - 1; c >= 0; c--) starts[c] = Math.min(starts[c], starts[c + 1]);
-  return starts;
+  // the maps stop being outputs; the KV cache (present.*) stays, for runs a chunk of rows at a time
+  const maps = new Set(hooks.map((h) => h.onnxName));
+  graph.output = [...(graph.output ?? []).filter((o) => !maps.has(o.name ?? '')), ...outputs];
 }
