@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { LanguageModels } from '../src/engine/languageModels';
 import { InstrumentedModels } from '../src/engine/instrumentedModels';
 import { textFeeds } from '../src/engine/instrument/textFeeds';
-import { outputsFor } from '../src/engine/instrument/fetchActivations';
+import { createInstrumentedSession, outputsFor } from '../src/engine/instrument/fetchActivations';
+import { sessionOptions } from '../src/engine/sessions';
 import { CODE_LM, ROOT } from '../test/helpers/paths';
 import type { DecoderLm } from '../src/engine/runners/decoderLm';
 
@@ -38,10 +39,12 @@ async function forwardRatios(): Promise<Record<string, number | string>[]> {
   const rows: Record<string, number | string>[] = [{ metric: 'instrument (first time, uncached), ms', value: m.info.instrumentMs.toFixed(0) }];
   const hookNames = m.result.hooks.map((h) => h.name);
   const allHooks = m.result.hooks.filter((h) => !h.recomputed).map((h) => h.onnxName);
-  const lean = await instrumented.sessionFor(m, []); // the instrumented graph exposing no hook
+  // the features' lean sessions drop logits (instrumentedModels.ts), so these two keep the model's outputs to compare with the plain forward
+  const withLogits = (names: string[]) => createInstrumentedSession(m.result, { ...sessionOptions(0), enableCpuMemArena: false }, names, m.result.modelOutputs);
+  const lean = await withLogits([]); // the instrumented graph exposing no hook
   const patterns = await instrumented.sessionFor(m, ['blocks.*.attn.hook_pattern']); // what the attention panel runs
   const patternOutputs = outputsFor(m.result, ['blocks.*.attn.hook_pattern']);
-  const full = await instrumented.sessionFor(m, hookNames); // every hook exposed
+  const full = await withLogits(hookNames); // every hook exposed
   for (const n of [128, 512]) {
     const ids = all.slice(0, n);
     const feeds = textFeeds(m.result.inputs, ids);

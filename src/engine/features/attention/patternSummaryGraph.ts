@@ -48,11 +48,6 @@ export function defaultOpset(model: onnx.IModelProto): number {
   return Number(entry?.version ?? 1);
 }
 
-/** Opsets the nodes below are written for (Reshape with a shape input, variadic broadcasting Max). */
-export function summaryGraphSupported(opset: number): boolean {
-  return opset >= 8;
-}
-
 /**
  * Whether every floating-point tensor of `graph` (and of its subgraphs) is float32: no half,
  * bfloat16 or double initializer, input, constant, cast or dtype attribute anywhere. Softmax only
@@ -192,8 +187,8 @@ export function addPatternSummaries(graph: onnx.IGraphProto, hooks: HookInfo[], 
           ]),
       { opType: 'Reshape', input: [t('p'), flatShape], output: [t('flat')] },
       { opType: 'Gather', input: [t('flat'), SUMMARY_INPUTS.pick], output: [n.pick], attribute: [{ name: 'axis', type: 2, i: 2 }] },
-      // the thumbnail: whole rows gathered bin by bin (contiguous copies) and reduced to [S, keys],
-      // then the small result's columns the same way ([S, S]); an element-wise Gather over the keys
+      // the thumbnail: whole rows gathered bin by bin (contiguous copies) and reduced to [row bins, keys],
+      // then the small result's columns the same way; an element-wise Gather over the keys
       // of every row cost as much as the rest of the summary together
       { opType: 'Gather', input: [t('p'), SUMMARY_INPUTS.rowBins], output: [t('rows')], attribute: [{ name: 'axis', type: 2, i: 2 }] },
       { opType: 'Reshape', input: [t('rows'), SUMMARY_INPUTS.rowShape], output: [t('row_bins')] },
