@@ -7,18 +7,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadAccumulator, inductionTargets } from '../../src/engine/features/attention/attentionMaps';
-import { summarisableInGraph, summariseInGraph } from '../../src/engine/features/attention/summarisedRun';
-import { pastSlotsOfGraph } from '../../src/engine/instrument/textFeeds';
-import { LanguageModels } from '../../src/engine/languageModels';
-import { InstrumentedModels } from '../../src/engine/instrumentedModels';
-import { ROOT } from '../helpers/paths';
 import type { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { HeadAccumulator, inductionTargets } from '../../src/engine/features/attention/attentionMaps';
 import { addPatternSummaries, allFloat32, softmaxScores, summaryNames } from '../../src/engine/features/attention/patternSummaryGraph';
 import { summaryFeeds } from '../../src/engine/features/attention/patternSummaryFeeds';
-import { encodeGraph, valueInfo } from '../../src/engine/smallGraphs/smallGraphs';
+import { summarisableInGraph, summariseInGraph } from '../../src/engine/features/attention/summarisedRun';
+import { pastSlotsOfGraph } from '../../src/engine/instrument/textFeeds';
 import type { HookInfo } from '../../src/engine/instrument/types';
+import { LanguageModels } from '../../src/engine/languageModels';
+import { InstrumentedModels } from '../../src/engine/instrumentedModels';
+import { encodeGraph, valueInfo } from '../../src/engine/smallGraphs/smallGraphs';
+import { ROOT } from '../helpers/paths';
 
 const models = new LanguageModels({ provider: 'cpu', threads: 1 });
 const instrumented = new InstrumentedModels(models, mkdtempSync(join(tmpdir(), 'tl-attn-graph-')), 1);
@@ -26,7 +26,7 @@ const fixture = (name: string) => (name.startsWith('tensorloupe-') ? join(ROOT, 
 
 // the bundled code LM (70 tokens: uneven thumbnail bins), Optimum's merged decoder (If lifted), fp16 maps, a BERT encoder (maps
 // not causal), and that encoder at opset 12 (no per-row QuantizeLinear: the uint8 maps by Add + Cast); each in one pass and
-// (the decoders) in chunks of rows through the KV cache, whose boundaries split thumbnail bins (70 rows in 7-row chunks, 64 bins)
+// (the decoders with a KV cache) in chunks of rows through it, whose boundaries split thumbnail bins (70 rows in 7-row chunks, 64 bins)
 for (const [name, T, chunk] of [['tensorloupe-code-lm', 70, 7], ['optimum-merged', 33, 8], ['gpt-float16', 12, 5], ['bert-mlm', 11, 4], ['bert-postln-opset12', 10, 4]] as const) {
   for (const rows of [T, chunk]) test(`${name}: the in-graph summary equals the JavaScript one (${T} tokens, ${rows}-row chunks)`, async () => {
     const m = await instrumented.load(fixture(name));
