@@ -101,7 +101,7 @@ test('the entropy from the Softmax scores equals Σ p·ln p in float64, masks an
   addPatternSummaries(graph, [hook], 17);
   assert.ok(graph.node?.some((n) => n.opType === 'Sub'), 'the log-free form is built');
   const session = await InferenceSession.create(encodeGraph(graph, 17));
-  const feeds = Object.fromEntries(Object.entries(summaryFeeds({ start: 0, end: T, T, S: 8 }, new Int32Array(T).fill(-1)).feeds).map(([k, v]) => [k, new Tensor('int64', v.data, v.dims)]));
+  const { feeds } = summaryFeeds({ start: 0, end: T, T, S: 8 }, new Int32Array(T).fill(-1));
   const out = await session.run({ ...feeds, scores: new Tensor('float32', scores, [1, H, T, T]) });
   const plogp = out[summaryNames(hook).plogp].data as Float32Array;
   for (let h = 0; h < H; h++) {
@@ -151,7 +151,7 @@ test('each layer’s summary runs before the next layer’s attention (onnxrunti
   addPatternSummaries(graph, hooks, 17);
   const dir = mkdtempSync(join(tmpdir(), 'tl-attn-order-'));
   const session = await InferenceSession.create(encodeGraph(graph, 17), { enableProfiling: true, profileFilePrefix: join(dir, 'profile'), graphOptimizationLevel: 'disabled' });
-  const feeds = Object.fromEntries(Object.entries(summaryFeeds({ start: 0, end: T, T, S: 2 }, new Int32Array(T).fill(-1)).feeds).map(([k, v]) => [k, new Tensor('int64', v.data, v.dims)]));
+  const { feeds } = summaryFeeds({ start: 0, end: T, T, S: 2 }, new Int32Array(T).fill(-1));
   await session.run({ ...feeds, x0: new Tensor('float32', Float32Array.from({ length: T * D }, (_, i) => Math.sin(i)), [1, 1, T, D]) });
   session.endProfiling();
   await session.release();

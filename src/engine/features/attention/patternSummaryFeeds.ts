@@ -1,6 +1,7 @@
 // The per-run inputs of the attention summary graph (patternSummaryGraph.ts) for the query rows
 // [start, end) of a T-token input over the keys [0, end): one pass is the chunk [0, T); a long
 // input through the KV cache is several. Also where the run's thumbnail bins go in the S × S whole.
+import { Tensor } from 'onnxruntime-node';
 import { SUMMARY_INPUTS } from './patternSummaryGraph';
 
 export interface SummaryRows {
@@ -21,8 +22,6 @@ export interface SummaryPlacement {
   rowBins: number;
   colBins: number;
 }
-
-type Feeds = Record<string, { data: BigInt64Array; dims: number[] }>;
 
 /** colStart[c] = the first key of thumbnail column c (key k → column floor(k·S/T)); colStart[S] = T. Every column has a key when T ≥ S. */
 export function columnStarts(T: number, S: number): Int32Array {
@@ -53,7 +52,7 @@ function binIndices(starts: Int32Array, bins: number[], lo: number, hi: number):
  * q's own first cell where a row has none), and the thumbnail's row and column bins that the run
  * reaches (rows and columns share their binning: floor(i·S/T)).
  */
-export function summaryFeeds(rows: SummaryRows, inductionTarget: Int32Array): { feeds: Feeds; placement: SummaryPlacement } {
+export function summaryFeeds(rows: SummaryRows, inductionTarget: Int32Array): { feeds: Record<string, Tensor>; placement: SummaryPlacement } {
   const { start, end, T, S } = rows;
   const [R, K] = [end - start, end];
   const pick = new BigInt64Array(3 * R);
@@ -69,14 +68,15 @@ export function summaryFeeds(rows: SummaryRows, inductionTarget: Int32Array): { 
   const colBinList = Array.from({ length: S }, (_, c) => c).filter((c) => starts[c] < K);
   const rowBins = binIndices(starts, rowBinList, start, end);
   const colBins = binIndices(starts, colBinList, 0, K);
-  const i64 = (values: number[]) => ({ data: BigInt64Array.from(values.map(BigInt)), dims: [values.length] });
+  const tensor = (data: BigInt64Array) => new Tensor('int64', data, [data.length]);
+  const i64 = (values: number[]) => tensor(BigInt64Array.from(values.map(BigInt)));
   return {
     feeds: {
       [SUMMARY_INPUTS.shape]: i64([1, -1, R, K]),
       [SUMMARY_INPUTS.rowsShape]: i64([-1, K]),
-      [SUMMARY_INPUTS.pick]: { data: pick, dims: [pick.length] },
-      [SUMMARY_INPUTS.rowBins]: { data: rowBins.data, dims: [rowBins.data.length] },
-      [SUMMARY_INPUTS.colBins]: { data: colBins.data, dims: [colBins.data.length] },
+      [SUMMARY_INPUTS.pick]: tensor(pick),
+      [SUMMARY_INPUTS.rowBins]: tensor(rowBins.data),
+      [SUMMARY_INPUTS.colBins]: tensor(colBins.data),
       [SUMMARY_INPUTS.rowShape]: i64([0, 0, rowBinList.length, rowBins.width, K]),
       [SUMMARY_INPUTS.colShape]: i64([0, 0, 0, colBinList.length, colBins.width]),
     },

@@ -2,7 +2,7 @@
 // one pass, or a long decoder input a chunk of query rows at a time through the KV cache, with one
 // session for every length. Maps recomputed from fused attention ops go through HeadAccumulator.addRow.
 import type { onnx } from 'onnx-proto';
-import { Tensor } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
 import { resolveHooks } from '../../instrument/hookNames';
 import { pastSlotsOfGraph } from '../../instrument/textFeeds';
 import type { InstrumentedLm, InstrumentedModels } from '../../instrumentedModels';
@@ -35,8 +35,7 @@ export async function summariseInGraph(models: InstrumentedModels, m: Instrument
   let past = new Map<string, Tensor>();
   for (let start = 0; start < T; start += step) {
     const end = Math.min(T, start + step);
-    const { feeds, placement } = summaryFeeds({ start, end, T, S: thumbSize }, targets);
-    const extra = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new Tensor('int64', t.data, t.dims)]));
+    const { feeds: extra, placement } = summaryFeeds({ start, end, T, S: thumbSize }, targets);
     const more = end < T; // the KV cache only when a chunk follows
     const fetches = [...hooks.flatMap((h) => Object.values(summaryNames(h))), ...(more ? slots.map((s) => s.present) : [])];
     const out = await models.runExtended(m, ids.slice(start, end), PATTERNS, extension, extra, fetches, { length: start, tensors: past });
