@@ -40,7 +40,7 @@ async function forwardRatios(): Promise<Record<string, number | string>[]> {
   const hookNames = m.result.hooks.map((h) => h.name);
   const allHooks = m.result.hooks.filter((h) => !h.recomputed).map((h) => h.onnxName);
   // the features' lean sessions drop logits (instrumentedModels.ts), so these two keep the model's outputs to compare with the plain forward
-  const withLogits = (names: string[]) => createInstrumentedSession(m.result, { ...sessionOptions(0), enableCpuMemArena: false }, names, m.result.modelOutputs);
+  const withLogits = (names: string[]) => createInstrumentedSession(m.result, sessionOptions(0), names, m.result.modelOutputs); // the lean sessions' options (arena on)
   const lean = await withLogits([]); // the instrumented graph exposing no hook
   const patterns = await instrumented.sessionFor(m, ['blocks.*.attn.hook_pattern']); // what the attention panel runs
   const patternOutputs = outputsFor(m.result, ['blocks.*.attn.hook_pattern']);

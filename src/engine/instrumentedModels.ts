@@ -150,8 +150,8 @@ export class InstrumentedModels {
         m.result,
         // onnxruntime's arena on: without it every tensor was a malloc of its own, and glibc's heap kept
         // the fragments (peak RSS over the loaded model, fresh process: gpt2-small attention at 512
-        // tokens +647 → +207 MB, 1,024 +878 → +529; llama-100m 512 +587 → +187; the lens at 512
-        // +255 → +181 MB and 929 → 619 ms). On the provider the model itself got (it started there),
+        // tokens +647 → +206 MB, 1,024 +878 → +531; llama-100m 512 +587 → +187; the lens at 512
+        // +255 → +181 MB and 929 → 599–619 ms). On the provider the model itself got (it started there),
         // so every session of a model runs in one place.
         { ...sessionOptions(this.threads), executionProviders: [m.base.info.provider] },
         names,

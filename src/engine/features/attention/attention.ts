@@ -13,7 +13,7 @@ import type { AttentionSummaryResult, HeadStats } from '../../../protocol/intern
  * Long inputs run through the KV cache a chunk of query rows at a time, so one chunk's maps hold
  * about this many cells per head (2¹⁸: one pass up to 512 tokens, 128-row chunks at 2048). Twice
  * as many (2¹⁹) measured the same on a 124M model at 1,024 tokens (1.45 s; +650–730 MB peak vs
- * +810–880) and slower on a 110M Llama (1.30–1.43 s vs 1.16–1.20; 2,048 tokens 4.0–4.3 s vs 4.0).
+ * +810–880, both with the lean sessions' arena still off) and slower on a 110M Llama (1.30–1.43 s vs 1.16–1.20; 2,048 tokens 4.0–4.3 s vs 4.0).
  */
 const CELLS_PER_CHUNK = 1 << 18;
 const THUMB_MAX = 64;
