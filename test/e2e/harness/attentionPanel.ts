@@ -12,7 +12,12 @@ export class AttentionPanel {
     this.frame = panelFrame(page);
   }
 
+  /**
+   * Waits for the attention panel's own document: until its webview exists, the newest one may be a
+   * panel opened before it (e.g. a drawn next-token panel), so the state alone would match too early.
+   */
   async waitDrawn(): Promise<void> {
+    await this.frame.locator('h1#title', { hasText: /^Attention$/ }).waitFor({ state: 'attached', timeout: long });
     await this.frame.locator('body[data-state="drawn"], body[data-state="error"]').waitFor({ state: 'attached', timeout: long });
     if ((await this.frame.locator('body').getAttribute('data-state')) === 'error') {
       throw new Error(`attention panel shows an error: ${await this.frame.locator('#error-text').textContent()}`);
